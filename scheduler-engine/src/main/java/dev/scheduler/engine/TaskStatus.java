@@ -1,0 +1,18 @@
+package dev.scheduler.engine;
+
+/** The durable status of a task. */
+public enum TaskStatus {
+    /** Accepted and not yet finished: waiting for its time, or for its next attempt after a failure. */
+    PENDING,
+    /** An attempt succeeded. The key never runs again while the record is retained. */
+    SUCCEEDED,
+    /** The last allowed attempt failed, or an attempt failed with {@link NonRetryableException}. */
+    FAILED,
+    /** Cancelled before it started. The key never runs again while the record is retained. */
+    CANCELLED;
+
+    /** True for the statuses after which a task never runs again. */
+    public boolean isTerminal() {
+        return this != PENDING;
+    }
+}

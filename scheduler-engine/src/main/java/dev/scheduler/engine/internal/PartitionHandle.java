@@ -1,0 +1,89 @@
+package dev.scheduler.engine.internal;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the Kafka poll thread and a partition's actors share: how far the partition's records are durable,
+ * how many are still in flight, and a request to re-read from the last durable offset after the partition's
+ * actors restarted and lost what they held. Thread-safe.
+ */
+public final class PartitionHandle {
+
+    private final int partition;
+    private final AtomicLong durableOffset;
+    private final AtomicInteger unpersisted = new AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
+    private final AtomicBoolean rewindRequested = new AtomicBoolean();
+    private volatile int tasksInMemory;
+    private volatile boolean healthy = true;
+
+    public PartitionHandle(int partition, long startOffset) {
+        this.partition = partition;
+        this.durableOffset = new AtomicLong(startOffset);
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    /** The next offset to consume after everything durable: the offset to commit. */
+    public long durableOffset() {
+        return durableOffset.get();
+    }
+
+    /** Records handed to the actors and not yet durable. */
+    public int unpersisted() {
+        return unpersisted.get();
+    }
+
+    /** Bumped when the poll thread rewinds; ingests of an older generation are ignored by the actors. */
+    public int generation() {
+        return generation.get();
+    }
+
+    public void recordsHandedOver(int count) {
+        unpersisted.addAndGet(count);
+    }
+
+    /** Called by the actors, in offset order, when records up to {@code nextOffset} are durable. */
+    void markDurable(int generationOfBatch, long nextOffset, int recordCount) {
+        if (generationOfBatch != generation.get()) {
+            return;
+        }
+        durableOffset.accumulateAndGet(nextOffset, Math::max);
+        unpersisted.addAndGet(-recordCount);
+    }
+
+    /** Called by a restarted partition actor: records it had not persisted must be read again. */
+    void requestRewind() {
+        rewindRequested.set(true);
+    }
+
+    /** Poll thread: true once per rewind request; the caller seeks to {@link #durableOffset()}. */
+    public boolean takeRewindRequest() {
+        if (rewindRequested.getAndSet(false)) {
+            generation.incrementAndGet();
+            unpersisted.set(0);
+            return true;
+        }
+        return false;
+    }
+
+    public int tasksInMemory() {
+        return tasksInMemory;
+    }
+
+    void tasksInMemory(int count) {
+        tasksInMemory = count;
+    }
+
+    public boolean healthy() {
+        return healthy;
+    }
+
+    void healthy(boolean value) {
+        healthy = value;
+    }
+}

@@ -1,0 +1,462 @@
+package dev.scheduler.engine.internal;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The root of one Kafka partition's actors. It keeps the in-memory schedule of the tasks due within the
+ * look-ahead window and fires each at its time with a timer, loads the next window from Cassandra before it is
+ * needed, and hands due tasks to its {@link TaskRunner}. Records from Kafka reach it through its
+ * {@link TaskPersister} only once durable.
+ *
+ * <p>Invariant: every stored incomplete task whose key is covered by {@code loaded} is in memory (waiting here,
+ * or dispatched to the runner); nothing before the durable checkpoint is incomplete. Memory is bounded by
+ * {@link EngineSettings#maxTasksInMemoryPerPartition()}: beyond it the latest waiting tasks are dropped from
+ * memory and {@code loaded} moves back to them, so the loader reads them again later.
+ */
+public final class PartitionScheduler extends AbstractBehavior<PartitionScheduler.Command> {
+
+    public interface Command {
+    }
+
+    /** Records of one poll for this partition, decoded, in offset order. */
+    public record Ingest(int generation, List<Task> tasks, List<TaskKey> cancels, List<DeadLetter> deadLetters,
+                         int recordCount, long nextOffset) implements Command {
+    }
+
+    /** Graceful stop: start nothing more, let running attempts finish (up to the shutdown timeout), then stop. */
+    public record Stop(ActorRef<Stopped> replyTo) implements Command {
+    }
+
+    /** Reply to {@link Stop}. */
+    public record Stopped(int partition, int abandonedAttempts) {
+    }
+
+    private record Started(Optional<Instant> checkpoint) implements Command {
+    }
+
+    private record StartFailed(Throwable error) implements Command {
+    }
+
+    private record WrappedPersisted(TaskPersister.Persisted persisted) implements Command {
+    }
+
+    private record WrappedFinished(TaskRunner.Finished finished) implements Command {
+    }
+
+    private record WrappedDrained(TaskRunner.Drained drained) implements Command {
+    }
+
+    private record Loaded(LoadResult result, int limit) implements Command {
+    }
+
+    private record LoadFailed(Throwable error) implements Command {
+    }
+
+    private record StatusRead(Task task, Optional<StoredTask> stored) implements Command {
+    }
+
+    private record StatusNotRead(Task task, Throwable error) implements Command {
+    }
+
+    private enum Tick implements Command { INSTANCE }
+
+    private enum Fire implements Command { INSTANCE }
+
+    private enum RetryStart implements Command { INSTANCE }
+
+    /** How long finished keys are remembered in memory to drop re-enqueues without a read. */
+    private static final Duration DONE_MEMORY = Duration.ofMinutes(2);
+
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final int partition;
+    private final EngineSettings settings;
+    private final TaskStore store;
+    private final ExecutionGateway gateway;
+    private final Clock clock;
+    private final PartitionHandle handle;
+    private final TaskListenerBridge listener;
+
+    private ActorRef<TaskPersister.Command> persister;
+    private ActorRef<TaskRunner.Command> runner;
+    private final TreeMap<TaskKey, StoredTask> waiting = new TreeMap<>();
+    private final TreeSet<TaskKey> dispatched = new TreeSet<>();
+    private final TreeSet<TaskKey> done = new TreeSet<>();
+    private final Map<TaskKey, Task> reading = new HashMap<>();
+    private final List<Task> heldDuringLoad = new ArrayList<>();
+    private LoadBound loaded;
+    private long doneSince;
+    private boolean loading;
+    private boolean evictedDuringLoad;
+    private long loadUpTo;
+    private long seq;
+    private long seenSeq = -1;
+    private int startFailures;
+    private ActorRef<Stopped> stopReplyTo;
+
+    public static Behavior<Command> create(int partition, EngineSettings settings, TaskStore store,
+                                           ExecutionGateway gateway, Clock clock, PartitionHandle handle,
+                                           TaskListenerBridge listener) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PartitionScheduler(ctx, timers, partition,
+                settings, store, gateway, clock, handle, listener)));
+    }
+
+    private PartitionScheduler(ActorContext<Command> context, TimerScheduler<Command> timers, int partition,
+                               EngineSettings settings, TaskStore store, ExecutionGateway gateway, Clock clock,
+                               PartitionHandle handle, TaskListenerBridge listener) {
+        super(context);
+        this.context = context;
+        this.timers = timers;
+        this.partition = partition;
+        this.settings = settings;
+        this.store = store;
+        this.gateway = gateway;
+        this.clock = clock;
+        this.handle = handle;
+        this.listener = listener;
+        readCheckpoint();
+    }
+
+    private void readCheckpoint() {
+        context.pipeToSelf(store.readCheckpoint(partition), (c, e) -> e == null ? new Started(c) : new StartFailed(e));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Started.class, this::onStarted)
+                .onMessage(StartFailed.class, this::onStartFailed)
+                .onMessageEquals(RetryStart.INSTANCE, () -> { readCheckpoint(); return this; })
+                .onMessage(Ingest.class, this::onIngest)
+                .onMessage(WrappedPersisted.class, w -> onPersisted(w.persisted()))
+                .onMessage(WrappedFinished.class, w -> onFinished(w.finished()))
+                .onMessage(WrappedDrained.class, w -> onDrained(w.drained()))
+                .onMessage(Loaded.class, this::onLoaded)
+                .onMessage(LoadFailed.class, this::onLoadFailed)
+                .onMessage(StatusRead.class, this::onStatusRead)
+                .onMessage(StatusNotRead.class, this::onStatusNotRead)
+                .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessageEquals(Fire.INSTANCE, this::onFire)
+                .onMessage(Stop.class, this::onStop)
+                .build();
+    }
+
+    private Behavior<Command> onStarted(Started started) {
+        Instant now = clock.instant();
+        // With no checkpoint, nothing was ever stored for this partition (a checkpoint is written before the
+        // first task), so loading may start now.
+        Instant from = started.checkpoint().orElse(now);
+        loaded = LoadBound.before(from.toEpochMilli());
+        doneSince = from.toEpochMilli();
+        persister = context.spawn(TaskPersister.create(partition, store,
+                context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new),
+                started.checkpoint().orElse(null), settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff(),
+                Math.max(1_000, settings.loadBatchSize())), "persister");
+        runner = context.spawn(TaskRunner.create(partition, store, gateway, settings.retryPolicy(), clock,
+                context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new),
+                settings.maxRunningPerPartition(), settings.shutdownTimeout(), settings.storeRetryMinBackoff(),
+                settings.storeRetryMaxBackoff(), listener), "runner");
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.loadInterval());
+        handle.healthy(true);
+        // A new incarnation (first start, or restart after a failure) holds nothing from Kafka: what was handed
+        // over before now and is not durable must be read again from the last durable offset.
+        handle.requestRewind();
+        context.getLog().debug("partition {}: loading from {}", partition, from);
+        startLoad();
+        return this;
+    }
+
+    private Behavior<Command> onStartFailed(StartFailed failed) {
+        startFailures++;
+        handle.healthy(false);
+        long ms = Math.min(settings.storeRetryMaxBackoff().toMillis(),
+                settings.storeRetryMinBackoff().toMillis() << Math.min(16, startFailures - 1));
+        context.getLog().warn("partition {}: reading the checkpoint failed ({} in a row), retrying in {} ms: {}",
+                partition, startFailures, ms, failed.error().toString());
+        timers.startSingleTimer(RetryStart.INSTANCE, Duration.ofMillis(ms));
+        return this;
+    }
+
+    private Behavior<Command> onIngest(Ingest ingest) {
+        if (ingest.generation() != handle.generation() || stopReplyTo != null) {
+            return this; // sent to an earlier incarnation, or handing off: Kafka delivers it again
+        }
+        if (persister == null) {
+            // Not started yet: Kafka will deliver these again after the rewind this incarnation asked for.
+            return this;
+        }
+        persister.tell(new TaskPersister.Persist(seq++, ingest.generation(), ingest.tasks(), ingest.cancels(),
+                ingest.deadLetters(), ingest.recordCount(), ingest.nextOffset()));
+        return this;
+    }
+
+    private Behavior<Command> onPersisted(TaskPersister.Persisted persisted) {
+        seenSeq = persisted.lastSeq();
+        for (TaskPersister.Persist batch : persisted.batches()) {
+            handle.markDurable(batch.generation(), batch.nextOffset(), batch.recordCount());
+        }
+        for (TaskKey key : persisted.cancelled()) {
+            if (waiting.remove(key) != null || dispatched.remove(key)) {
+                runner.tell(new TaskRunner.Cancel(key));
+            }
+            rememberDone(key);
+        }
+        for (Task task : persisted.tasks()) {
+            if (!persisted.cancelled().contains(task.key())) {
+                accept(task);
+            }
+        }
+        afterChange();
+        return this;
+    }
+
+    /** A durable task from Kafka: keep it in memory if it falls in the loaded window. */
+    private void accept(Task task) {
+        TaskKey key = task.key();
+        if (loading && !loaded.covers(key) && key.scheduledTime().toEpochMilli() < loadUpTo) {
+            heldDuringLoad.add(task); // the load in flight may or may not have seen it
+            return;
+        }
+        if (!loaded.covers(key)) {
+            return; // beyond the window: the loader reads it when its time approaches
+        }
+        if (key.scheduledTime().toEpochMilli() < doneSince) {
+            // Older than what we remember of finished keys: ask the store whether it already ran.
+            if (!waiting.containsKey(key) && !dispatched.contains(key) && reading.putIfAbsent(key, task) == null) {
+                context.pipeToSelf(store.read(partition, key),
+                        (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
+            }
+            return;
+        }
+        if (done.contains(key) || dispatched.contains(key)) {
+            return; // a re-enqueue of a finished or started key never runs it again
+        }
+        waiting.put(key, new StoredTask(task, TaskStatus.PENDING, 0, null, null));
+    }
+
+    private Behavior<Command> onStatusRead(StatusRead read) {
+        reading.remove(read.task().key());
+        StoredTask stored = read.stored().orElse(new StoredTask(read.task(), TaskStatus.PENDING, 0, null, null));
+        TaskKey key = read.task().key();
+        if (!stored.status().isTerminal() && !waiting.containsKey(key) && !dispatched.contains(key)
+                && loaded.covers(key)) {
+            waiting.put(key, stored);
+            afterChange();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStatusNotRead(StatusNotRead failed) {
+        context.getLog().warn("partition {}: reading the status of {} failed, retrying: {}", partition,
+                failed.task().key(), failed.error().toString());
+        reading.remove(failed.task().key());
+        Task task = failed.task();
+        timers.startSingleTimer("read-" + task.key(), new WrappedPersisted(new TaskPersister.Persisted(seenSeq,
+                List.of(task), java.util.Set.of(), List.of())), settings.storeRetryMinBackoff());
+        return this;
+    }
+
+    private Behavior<Command> onFinished(TaskRunner.Finished finished) {
+        dispatched.remove(finished.key());
+        rememberDone(finished.key());
+        afterChange();
+        return this;
+    }
+
+    private void rememberDone(TaskKey key) {
+        if (key.scheduledTime().toEpochMilli() >= doneSince && loaded.covers(key)) {
+            done.add(key);
+        }
+    }
+
+    private Behavior<Command> onTick() {
+        Instant now = clock.instant();
+        // Forget finished keys older than DONE_MEMORY; a re-enqueue of one of them is checked with a read.
+        long forgetBefore = now.minus(DONE_MEMORY).toEpochMilli();
+        while (!done.isEmpty() && done.first().scheduledTime().toEpochMilli() < forgetBefore) {
+            done.pollFirst();
+            doneSince = Math.max(doneSince, forgetBefore);
+        }
+        if (done.isEmpty()) {
+            doneSince = Math.max(doneSince, Math.min(forgetBefore, loaded.timeMillis()));
+        }
+        startLoad();
+        advanceCheckpoint();
+        return this;
+    }
+
+    private void startLoad() {
+        if (loading || stopReplyTo != null) {
+            return;
+        }
+        long now = clock.millis();
+        long upTo = now + settings.lookAhead().toMillis();
+        int room = settings.maxTasksInMemoryPerPartition() - inMemory();
+        if (loaded.timeMillis() >= upTo || room <= 0) {
+            return;
+        }
+        int limit = Math.min(settings.loadBatchSize(), room);
+        loading = true;
+        loadUpTo = upTo;
+        context.pipeToSelf(store.load(partition, loaded, upTo, limit),
+                (r, e) -> e == null ? new Loaded(r, limit) : new LoadFailed(e));
+    }
+
+    private Behavior<Command> onLoaded(Loaded l) {
+        loading = false;
+        handle.healthy(true);
+        if (evictedDuringLoad) {
+            // The window shrank while this load ran: its rows may lie beyond the new bound. Read again later.
+            evictedDuringLoad = false;
+            List<Task> held = new ArrayList<>(heldDuringLoad);
+            heldDuringLoad.clear();
+            held.forEach(this::accept);
+            afterChange();
+            return this;
+        }
+        for (StoredTask row : l.result().rows()) {
+            TaskKey key = row.task().key();
+            if (row.status().isTerminal()) {
+                rememberDoneAfterLoad(key);
+            } else if (!dispatched.contains(key) && !done.contains(key)) {
+                waiting.putIfAbsent(key, row);
+            }
+        }
+        loaded = l.result().loadedThrough();
+        List<Task> held = new ArrayList<>(heldDuringLoad);
+        heldDuringLoad.clear();
+        held.forEach(this::accept);
+        afterChange();
+        if (l.result().rows().size() >= l.limit()) {
+            startLoad(); // a full page: there may be more in the window
+        }
+        return this;
+    }
+
+    private void rememberDoneAfterLoad(TaskKey key) {
+        if (key.scheduledTime().toEpochMilli() >= doneSince) {
+            done.add(key);
+        }
+    }
+
+    private Behavior<Command> onLoadFailed(LoadFailed failed) {
+        loading = false;
+        evictedDuringLoad = false;
+        handle.healthy(false);
+        context.getLog().warn("partition {}: loading tasks failed, retrying on the next tick: {}", partition,
+                failed.error().toString());
+        // Tasks held for this load are durable; they are loaded by the next attempt.
+        heldDuringLoad.clear();
+        return this;
+    }
+
+    private Behavior<Command> onFire() {
+        dispatchDue();
+        scheduleFire();
+        return this;
+    }
+
+    private void afterChange() {
+        enforceMemoryBound();
+        dispatchDue();
+        scheduleFire();
+        handle.tasksInMemory(inMemory());
+        if (stopReplyTo == null && inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
+            startLoad();
+        }
+    }
+
+    private int inMemory() {
+        return waiting.size() + dispatched.size() + heldDuringLoad.size() + reading.size();
+    }
+
+    private void enforceMemoryBound() {
+        while (inMemory() > settings.maxTasksInMemoryPerPartition() && !waiting.isEmpty()) {
+            TaskKey evicted = waiting.lastKey();
+            waiting.remove(evicted);
+            loaded = LoadBound.before(evicted);
+            done.tailSet(evicted, true).clear();
+            evictedDuringLoad |= loading;
+        }
+    }
+
+    private void dispatchDue() {
+        if (stopReplyTo != null || runner == null) {
+            return;
+        }
+        long now = clock.millis();
+        while (!waiting.isEmpty() && waiting.firstKey().scheduledTime().toEpochMilli() <= now) {
+            Map.Entry<TaskKey, StoredTask> e = waiting.pollFirstEntry();
+            dispatched.add(e.getKey());
+            runner.tell(new TaskRunner.Run(e.getValue()));
+        }
+    }
+
+    private void scheduleFire() {
+        if (waiting.isEmpty() || stopReplyTo != null) {
+            timers.cancel(Fire.INSTANCE);
+            return;
+        }
+        long delay = waiting.firstKey().scheduledTime().toEpochMilli() - clock.millis();
+        timers.startSingleTimer(Fire.INSTANCE, Duration.ofMillis(Math.max(0, delay)));
+    }
+
+    /** Tells the persister how far the checkpoint may move: before every incomplete task we know of. */
+    private void advanceCheckpoint() {
+        if (persister == null) {
+            return;
+        }
+        long min = loaded.timeMillis();
+        if (!waiting.isEmpty()) {
+            min = Math.min(min, waiting.firstKey().scheduledTime().toEpochMilli());
+        }
+        if (!dispatched.isEmpty()) {
+            min = Math.min(min, dispatched.first().scheduledTime().toEpochMilli());
+        }
+        for (Task t : heldDuringLoad) {
+            min = Math.min(min, t.key().scheduledTime().toEpochMilli());
+        }
+        for (TaskKey k : reading.keySet()) {
+            min = Math.min(min, k.scheduledTime().toEpochMilli());
+        }
+        persister.tell(new TaskPersister.AdvanceCheckpoint(Instant.ofEpochMilli(min), seenSeq));
+    }
+
+    private Behavior<Command> onStop(Stop stop) {
+        stopReplyTo = stop.replyTo();
+        timers.cancelAll();
+        handle.healthy(false);
+        if (runner == null) {
+            stop.replyTo().tell(new Stopped(partition, 0));
+            return Behaviors.stopped();
+        }
+        runner.tell(new TaskRunner.Drain(context.messageAdapter(TaskRunner.Drained.class, WrappedDrained::new)));
+        return this;
+    }
+
+    private Behavior<Command> onDrained(TaskRunner.Drained drained) {
+        advanceCheckpoint();
+        stopReplyTo.tell(new Stopped(partition, drained.abandoned()));
+        return Behaviors.stopped();
+    }
+}

@@ -1,0 +1,323 @@
+package dev.scheduler.engine.internal;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.client.TaskLimits;
+import dev.scheduler.client.wire.CancelTask;
+import dev.scheduler.client.wire.ScheduleTask;
+import dev.scheduler.client.wire.TaskRecord;
+import dev.scheduler.client.wire.TaskRecordCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's one Kafka poll thread. It decodes each poll's records, hands them to their partition's actors,
+ * commits only offsets whose records are durable in Cassandra, pauses a partition whose records pile up
+ * unpersisted, and starts and stops partition actors as the consumer group assigns and revokes partitions
+ * (cooperatively: partitions that stay keep running).
+ */
+public final class TaskConsumer implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskConsumer.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final ActorSystem<EngineGuardian.SpawnPartition> system;
+    private final TaskLimits limits;
+    private final int maxUnpersisted;
+    private final Duration pollTimeout;
+    private final Duration commitInterval;
+    private final Duration shutdownTimeout;
+
+    private final Map<Integer, PartitionHandle> handles = new ConcurrentHashMap<>();
+    private final Map<Integer, ActorRef<PartitionScheduler.Command>> actors = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> committed = new HashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private volatile boolean closing;
+    private volatile Throwable lastError;
+    private long lastCommitNanos = System.nanoTime();
+
+    public TaskConsumer(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                        ActorSystem<EngineGuardian.SpawnPartition> system, TaskLimits limits, int maxUnpersisted,
+                        Duration pollTimeout, Duration commitInterval, Duration shutdownTimeout) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.system = system;
+        this.limits = limits;
+        this.maxUnpersisted = maxUnpersisted;
+        this.pollTimeout = pollTimeout;
+        this.commitInterval = commitInterval;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** Partitions this instance owns now, with their handles. */
+    public Map<Integer, PartitionHandle> partitions() {
+        return Map.copyOf(handles);
+    }
+
+    /** The last error of the poll loop, or null. */
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    /** Asks the loop to stop; it hands off every partition, commits and leaves the group. */
+    public void requestClose() {
+        closing = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(topic), new Rebalance());
+        int failures = 0;
+        try {
+            while (!closing) {
+                try {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+                    handOver(records);
+                    applyRewinds();
+                    applyBackpressure();
+                    commitIfDue();
+                    failures = 0;
+                    lastError = null;
+                } catch (WakeupException e) {
+                    // closing
+                } catch (RuntimeException e) {
+                    failures++;
+                    lastError = e;
+                    long wait = Math.min(10_000, 100L << Math.min(7, failures));
+                    log.warn("Kafka poll loop failed ({} in a row), retrying in {} ms", failures, wait, e);
+                    sleepQuietly(wait);
+                }
+            }
+        } finally {
+            shutDown();
+        }
+    }
+
+    private void handOver(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            ActorRef<PartitionScheduler.Command> actor = actors.get(tp.partition());
+            PartitionHandle handle = handles.get(tp.partition());
+            if (actor == null || handle == null) {
+                continue;
+            }
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            List<Task> tasks = new ArrayList<>(list.size());
+            List<TaskKey> cancels = new ArrayList<>();
+            List<DeadLetter> deadLetters = new ArrayList<>();
+            long nextOffset = handle.durableOffset();
+            for (ConsumerRecord<byte[], byte[]> r : list) {
+                nextOffset = r.offset() + 1;
+                try {
+                    if (r.value() == null) {
+                        throw new IllegalArgumentException("the record has no value");
+                    }
+                    TaskRecord decoded = TaskRecordCodec.decode(r.value());
+                    if (decoded instanceof ScheduleTask s) {
+                        limits.validate(s.task());
+                        tasks.add(s.task());
+                    } else if (decoded instanceof CancelTask c) {
+                        limits.validate(c.key());
+                        cancels.add(c.key());
+                    }
+                } catch (RuntimeException e) {
+                    String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                    log.warn("partition {} offset {}: record set aside: {}", tp.partition(), r.offset(), e.getMessage());
+                    deadLetters.add(new DeadLetter(tp.partition(), r.offset(), key, r.value(),
+                            e.getClass().getSimpleName() + ": " + e.getMessage()));
+                }
+            }
+            handle.recordsHandedOver(list.size());
+            actor.tell(new PartitionScheduler.Ingest(handle.generation(), tasks, cancels, deadLetters, list.size(),
+                    nextOffset));
+        }
+    }
+
+    private void applyRewinds() {
+        for (PartitionHandle h : handles.values()) {
+            if (h.takeRewindRequest()) {
+                TopicPartition tp = new TopicPartition(topic, h.partition());
+                log.debug("partition {}: re-reading from offset {}", h.partition(), h.durableOffset());
+                consumer.seek(tp, h.durableOffset());
+            }
+        }
+    }
+
+    private void applyBackpressure() {
+        for (PartitionHandle h : handles.values()) {
+            TopicPartition tp = new TopicPartition(topic, h.partition());
+            int pending = h.unpersisted();
+            if (pending >= maxUnpersisted && paused.add(tp)) {
+                consumer.pause(List.of(tp));
+            } else if (pending < maxUnpersisted / 2 && paused.remove(tp)) {
+                consumer.resume(List.of(tp));
+            }
+        }
+    }
+
+    private void commitIfDue() {
+        if (System.nanoTime() - lastCommitNanos < commitInterval.toNanos()) {
+            return;
+        }
+        lastCommitNanos = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> offsets = durableOffsets(handles.keySet());
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (o, e) -> {
+                if (e != null) {
+                    log.debug("committing offsets failed; the next commit carries them: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> durableOffsets(Collection<Integer> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (int p : partitions) {
+            PartitionHandle h = handles.get(p);
+            if (h == null) {
+                continue;
+            }
+            long offset = h.durableOffset();
+            Long last = committed.get(p);
+            if (last == null || offset > last) {
+                offsets.put(new TopicPartition(topic, p), new OffsetAndMetadata(offset));
+                committed.put(p, offset);
+            }
+        }
+        return offsets;
+    }
+
+    private void commitSync(Collection<Integer> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = durableOffsets(partitions);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.warn("committing offsets of partitions {} failed; their records will be read again by the next "
+                    + "owner (no task is lost, some may be stored twice)", partitions, e);
+        }
+    }
+
+    /** Hands partitions off: running attempts finish (up to the shutdown timeout), then the actors stop. */
+    private void stopPartitions(Collection<Integer> partitions, boolean commit) {
+        List<CompletableFuture<PartitionScheduler.Stopped>> stops = new ArrayList<>();
+        for (int p : partitions) {
+            ActorRef<PartitionScheduler.Command> actor = actors.remove(p);
+            if (actor != null) {
+                stops.add(AskPattern.<PartitionScheduler.Command, PartitionScheduler.Stopped>ask(actor,
+                        PartitionScheduler.Stop::new, shutdownTimeout.plusSeconds(5), system.scheduler())
+                        .toCompletableFuture());
+            }
+        }
+        for (CompletableFuture<PartitionScheduler.Stopped> stop : stops) {
+            try {
+                PartitionScheduler.Stopped stopped = stop.get(shutdownTimeout.toMillis() + 6_000, TimeUnit.MILLISECONDS);
+                if (stopped.abandonedAttempts() > 0) {
+                    log.warn("partition {}: {} attempts did not finish in time and will run again on the next owner",
+                            stopped.partition(), stopped.abandonedAttempts());
+                }
+            } catch (Exception e) {
+                log.warn("a partition did not stop in time: {}", e.toString());
+            }
+        }
+        if (commit) {
+            commitSync(partitions);
+        }
+        for (int p : partitions) {
+            handles.remove(p);
+            committed.remove(p);
+            paused.remove(new TopicPartition(topic, p));
+        }
+    }
+
+    private void startPartitions(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            int p = tp.partition();
+            if (actors.containsKey(p)) {
+                continue;
+            }
+            long position = consumer.position(tp);
+            PartitionHandle handle = new PartitionHandle(p, position);
+            handles.put(p, handle);
+            try {
+                ActorRef<PartitionScheduler.Command> ref = AskPattern
+                        .<EngineGuardian.SpawnPartition, ActorRef<PartitionScheduler.Command>>ask(system,
+                                replyTo -> new EngineGuardian.SpawnPartition(p, handle, replyTo),
+                                Duration.ofSeconds(10), system.scheduler())
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                actors.put(p, ref);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the actors of partition " + p, e);
+            }
+        }
+    }
+
+    private void shutDown() {
+        try {
+            stopPartitions(new ArrayList<>(actors.keySet()), true);
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                log.warn("closing the Kafka consumer failed", e);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("partitions revoked: {}", partitions);
+                stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), true);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("partitions assigned: {}", partitions);
+                startPartitions(partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            log.warn("partitions lost (another instance may own them now): {}", partitions);
+            stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), false);
+        }
+    }
+}

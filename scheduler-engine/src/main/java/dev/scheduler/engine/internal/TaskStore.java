@@ -1,0 +1,43 @@
+package dev.scheduler.engine.internal;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Durable task state of one keyspace. Every method is asynchronous and never blocks the caller; a failed
+ * call completes its stage exceptionally and may be retried as is (every write is idempotent).
+ */
+interface TaskStore {
+
+    /** Stores tasks (key and data only: never changes the status of a key already stored). */
+    CompletionStage<Void> persist(int partition, List<Task> tasks);
+
+    /**
+     * Marks keys cancelled unless they already finished; returns the keys whose cancel took effect
+     * (including keys not stored yet, which then can never run while the cancel is retained).
+     */
+    CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys);
+
+    /** Reads stored rows of a partition from {@code from} up to (excluding) {@code upToMillis}, at most {@code limit}. */
+    CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit);
+
+    /** Records attempt outcomes: status, attempts, next attempt and the attempt history rows. */
+    CompletionStage<Void> recordOutcomes(int partition, List<AttemptOutcome> outcomes);
+
+    /** Reads one task, or empty if not stored. */
+    CompletionStage<Optional<StoredTask>> read(int partition, TaskKey key);
+
+    /** The partition's checkpoint: no incomplete task is stored before it. Empty when never written. */
+    CompletionStage<Optional<Instant>> readCheckpoint(int partition);
+
+    /** Writes the partition's checkpoint. */
+    CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint);
+
+    /** Sets records aside. */
+    CompletionStage<Void> deadLetter(List<DeadLetter> letters);
+}

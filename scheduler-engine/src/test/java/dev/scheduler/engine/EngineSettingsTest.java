@@ -1,0 +1,60 @@
+package dev.scheduler.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class EngineSettingsTest {
+
+    @Test
+    void defaults_are_the_documented_values() {
+        EngineSettings s = EngineSettings.defaults();
+        assertThat(s.lookAhead()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.loadInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.loadBatchSize()).isEqualTo(2_000);
+        assertThat(s.maxTasksInMemoryPerPartition()).isEqualTo(50_000);
+        assertThat(s.maxRunningPerPartition()).isEqualTo(64);
+        assertThat(s.storeRetryMinBackoff()).isEqualTo(Duration.ofMillis(100));
+        assertThat(s.storeRetryMaxBackoff()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.retryPolicy()).isEqualTo(RetryPolicy.defaults());
+        assertThat(s.toBuilder().build()).isEqualTo(s);
+    }
+
+    @Test
+    void a_setting_below_its_limit_is_refused_with_a_message_naming_it_and_the_limit() {
+        assertThatThrownBy(() -> EngineSettings.builder().maxTasksInMemoryPerPartition(9).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxTasksInMemoryPerPartition must be at least 10, was 9");
+        assertThatThrownBy(() -> EngineSettings.builder().loadBatchSize(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("loadBatchSize must be at least 1, was 0");
+        assertThatThrownBy(() -> EngineSettings.builder().lookAhead(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lookAhead must be a positive duration, was PT0S");
+        assertThatThrownBy(() -> EngineSettings.builder().executionTimeout(null).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("executionTimeout");
+    }
+
+    @Test
+    void bucket_size_must_be_whole_seconds_and_retention_within_the_ttl_limit() {
+        assertThatThrownBy(() -> EngineSettings.builder().bucketSize(Duration.ofMillis(1500)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bucketSize").hasMessageContaining("whole number of seconds");
+        assertThatThrownBy(() -> EngineSettings.builder().retention(Duration.ofDays(21 * 365)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("retention").hasMessageContaining("20 years");
+        assertThat(EngineSettings.builder().bucketSize(Duration.ofSeconds(1)).build().bucketSize())
+                .isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void store_retry_backoff_with_a_cap_below_its_start_is_refused() {
+        assertThatThrownBy(() -> EngineSettings.builder()
+                .storeRetryBackoff(Duration.ofSeconds(10), Duration.ofMillis(100)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("storeRetryMaxBackoff").hasMessageContaining("storeRetryMinBackoff");
+    }
+}
