@@ -150,6 +150,8 @@ public final class SchedulerEngine implements AutoCloseable {
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(50))
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
                 .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 4096)
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
                 .build();
         try {
             return CqlSession.builder().addContactPoints(b.contactPoints).withLocalDatacenter(b.localDatacenter)

@@ -59,7 +59,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * <p>Besides loopback listeners and replication factor 1 for every internal topic, the broker has
      * {@code log.cleaner.dedupe.buffer.size=2097152}, 4 partitions for the offsets and transaction topics,
-     * {@code group.initial.rebalance.delay.ms=0}, {@code group.min.session.timeout.ms=1000}, and for the consumer
+     * {@code group.initial.rebalance.delay.ms=0}, {@code broker.session.timeout.ms=3000} (so that a broker restarted
+     * after a crash registers quickly), {@code group.min.session.timeout.ms=1000}, and for the consumer
      * rebalance protocol (KIP-848) a 6 s session timeout and 500 ms heartbeat interval (minimums 1000 ms and
      * 100 ms) so that a group notices a lost member quickly.
      *

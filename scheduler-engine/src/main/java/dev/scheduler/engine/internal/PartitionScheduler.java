@@ -108,6 +108,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private long doneSince;
     private boolean loading;
     private boolean evictedDuringLoad;
+    private int loadFailures;
     private long loadUpTo;
     private long seq;
     private long seenSeq = -1;
@@ -324,6 +325,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private Behavior<Command> onLoaded(Loaded l) {
         loading = false;
+        loadFailures = 0;
         handle.healthy(true);
         if (evictedDuringLoad) {
             // The window shrank while this load ran: its rows may lie beyond the new bound. Read again later.
@@ -363,8 +365,11 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         loading = false;
         evictedDuringLoad = false;
         handle.healthy(false);
-        context.getLog().warn("partition {}: loading tasks failed, retrying on the next tick: {}", partition,
-                failed.error().toString());
+        loadFailures++;
+        if (loadFailures == 1 || loadFailures % 20 == 0) {
+            context.getLog().warn("partition {}: loading tasks failed ({} in a row), retrying on the next tick: {}",
+                    partition, loadFailures, failed.error().toString());
+        }
         // Tasks held for this load are durable; they are loaded by the next attempt.
         heldDuringLoad.clear();
         return this;

@@ -229,8 +229,10 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         inFlight = null;
         failures++;
         Duration wait = backoff(failures);
-        context.getLog().warn("partition {}: a Cassandra write failed ({} in a row), retrying in {} ms: {}",
-                partition, failures, wait.toMillis(), f.error().toString());
+        if (failures == 1 || failures % 20 == 0) { // once per streak, then now and then: not a log flood
+            context.getLog().warn("partition {}: a Cassandra write failed ({} in a row), retrying in {} ms: {}",
+                    partition, failures, wait.toMillis(), f.error().toString());
+        }
         if (batches != null) {
             for (int i = batches.size() - 1; i >= 0; i--) {
                 queue.addFirst(batches.get(i));

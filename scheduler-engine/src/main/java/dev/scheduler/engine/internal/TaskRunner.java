@@ -303,8 +303,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         writeFailures++;
         long ms = (long) Math.min(maxBackoff.toMillis(),
                 minBackoff.toMillis() * Math.pow(2, Math.min(20, writeFailures - 1)));
-        context.getLog().warn("partition {}: recording {} outcomes failed ({} in a row), retrying in {} ms: {}",
-                partition, unwritten.size(), writeFailures, ms, failed.error().toString());
+        if (writeFailures == 1 || writeFailures % 20 == 0) {
+            context.getLog().warn("partition {}: recording {} outcomes failed ({} in a row), retrying in {} ms: {}",
+                    partition, unwritten.size(), writeFailures, ms, failed.error().toString());
+        }
         timers.startSingleTimer(FlushRetry.INSTANCE, Duration.ofMillis(ms));
         return this;
     }

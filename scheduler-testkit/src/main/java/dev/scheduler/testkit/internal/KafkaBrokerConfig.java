@@ -30,6 +30,8 @@ public final class KafkaBrokerConfig {
      *   <li>{@code log.cleaner.dedupe.buffer.size=2097152}: the 128 MiB default can exhaust a small heap, and the broker
      *       then exits with code 1 without a word.</li>
      *   <li>4 partitions for the offsets and transaction state topics, {@code group.initial.rebalance.delay.ms=0}.</li>
+     *   <li>{@code broker.session.timeout.ms=3000} (heartbeat 500 ms): after a SIGKILL the restarted broker waits for
+     *       its old session to expire, 9 s by default.</li>
      *   <li>{@code group.min.session.timeout.ms=1000} (classic protocol); for the consumer protocol (KIP-848) a 6 s
      *       session and 500 ms heartbeat by default, with minimums of 1000 ms and 100 ms.</li>
      * </ul>
@@ -60,6 +62,10 @@ public final class KafkaBrokerConfig {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
+        // A broker restarted after SIGKILL can only register once the controller expired its previous session:
+        // 9 s by default.
+        p.setProperty("broker.heartbeat.interval.ms", "500");
+        p.setProperty("broker.session.timeout.ms", "3000");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("group.min.session.timeout.ms", "1000");
         p.setProperty("group.consumer.min.session.timeout.ms", "1000");

@@ -1,0 +1,333 @@
+package dev.scheduler.examples;
+
+import dev.scheduler.client.SchedulerClient;
+import dev.scheduler.client.SchedulerException;
+import dev.scheduler.client.SchedulerTopics;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.PartitionState;
+import dev.scheduler.engine.RetryPolicy;
+import dev.scheduler.engine.SchedulerEngine;
+import dev.scheduler.testkit.EmbeddedKafka;
+import dev.scheduler.testkit.ForkedCassandra;
+import dev.scheduler.testkit.InfrastructureException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A runnable incident-notification service on the public API: "page the on-call engineer a while after an
+ * incident opens, unless it was acknowledged", with two more escalation steps after the first.
+ *
+ * <p>By default it starts its own Kafka broker (in this JVM) and Cassandra node (a forked JVM), creates an
+ * 8-partition topic, and runs two {@link SchedulerEngine}s in one consumer group, as two instances of a service
+ * would, so that they split the partitions. It then opens incidents at a steady rate, acknowledges some (which
+ * cancels their remaining steps), lets the first page of some fail once (which shows a retry, and that the
+ * incident's later steps wait for it), shows progress on one status line, and ends with a summary of what it
+ * checked. Exit status: 0 when every check passed, 1 when one failed or a server could not be used, 2 for a bad
+ * command line. {@code --help} lists the options.
+ *
+ * <pre>
+ * mvn -B -q install -DskipTests
+ * mvn -B -q -pl examples exec:java -Dexec.args="--duration 20 --rate 50"
+ * </pre>
+ */
+public final class IncidentNotifier {
+
+    private static final int PARTITIONS = 8;
+    /** How long after the last task's time the example waits for stragglers before it reports them missing. */
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
+    private static final Duration PARTITION_SPLIT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final NotifierOptions options;
+    private final PrintStream out = System.out;
+    private final long startNanos = System.nanoTime();
+    private final OnCallNotifier notifier = new OnCallNotifier();
+    private final List<SchedulerEngine> engines = new ArrayList<>();
+    private volatile CompletableFuture<Timed<ForkedCassandra>> cassandraStart;
+    private volatile EmbeddedKafka kafka;
+    private volatile ForkedCassandra cassandra;
+    private volatile SchedulerClient client;
+    private volatile IncidentStream stream;
+    private volatile boolean stopping;
+
+    private IncidentNotifier(NotifierOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        NotifierOptions options;
+        try {
+            options = NotifierOptions.parse(args);
+        } catch (NotifierOptions.UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println();
+            System.err.println(NotifierOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(NotifierOptions.USAGE);
+            System.exit(0);
+        }
+        System.exit(new IncidentNotifier(options).run());
+    }
+
+    private int run() {
+        Thread onCtrlC = new Thread(this::interrupted, "incident-notifier-shutdown");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            String runId = Long.toString(System.currentTimeMillis() / 1000 % (36L * 36 * 36 * 36 * 36), 36);
+            String bootstrapServers = startKafka();
+            InetSocketAddress cassandraAt = awaitCassandra();
+            String topic = "incidents-" + runId;
+            SchedulerTopics.createTopic(Map.of("bootstrap.servers", bootstrapServers, "default.api.timeout.ms", 15_000,
+                    "request.timeout.ms", 5_000), topic, PARTITIONS, (short) 1, Map.of());
+            String keyspace = "incident_notifier_" + runId;
+            String group = "incident-notifier-" + runId;
+            out.printf("Topic %s (%d partitions), keyspace %s, consumer group %s%n", topic, PARTITIONS, keyspace,
+                    group);
+
+            startEngines(bootstrapServers, topic, group, cassandraAt, keyspace);
+            client = SchedulerClient.builder().bootstrapServers(bootstrapServers).topic(topic).build();
+            stream = new IncidentStream(client, notifier, options.rate(), options.delay(), options.duration());
+            out.printf("%nOpening %s incidents a second for %d s; each pages 3 people %d, %d and %d s after it opens,"
+                            + " unless acknowledged.%n%n", number(options.rate()), options.duration().toSeconds(),
+                    options.delay().toSeconds(), options.delay().plus(Incident.STEP_SPACING).toSeconds(),
+                    options.delay().plus(Incident.STEP_SPACING.multipliedBy(2)).toSeconds());
+            boolean allRan = runStream();
+            if (stopping) {
+                return 130; // Ctrl-C
+            }
+            boolean passed = new Summary(notifier, stream, engines, elapsed()).print(out, allRan);
+            stopEverything();
+            return passed ? 0 : 1;
+        } catch (SchedulerException | InfrastructureException | IllegalArgumentException e) {
+            if (!stopping) {
+                System.err.println();
+                System.err.println("error: " + e.getMessage());
+            }
+            stopEverything();
+            return 1;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running
+            }
+        }
+    }
+
+    /** Starts Cassandra in the background and the Kafka broker here; returns Kafka's bootstrap servers. */
+    private String startKafka() {
+        if (options.embeddedCassandra()) {
+            out.println("Starting a Cassandra node in a forked JVM (the first run downloads it, about 65 MiB)...");
+            cassandraStart = CompletableFuture.supplyAsync(timed(() -> ForkedCassandra.builder().start()), runnable -> {
+                Thread t = new Thread(runnable, "cassandra-start");
+                t.setDaemon(true);
+                t.start();
+            });
+        }
+        if (!options.embeddedKafka()) {
+            out.println("Using Kafka at " + options.kafka());
+            return options.kafka();
+        }
+        out.println("Starting an embedded Kafka broker in this JVM...");
+        long start = System.nanoTime();
+        kafka = EmbeddedKafka.start();
+        out.printf("  Kafka ready at %s after %s%n", kafka.bootstrapServers(), seconds(System.nanoTime() - start));
+        return kafka.bootstrapServers();
+    }
+
+    private InetSocketAddress awaitCassandra() {
+        if (!options.embeddedCassandra()) {
+            InetSocketAddress given = options.cassandra();
+            InetSocketAddress resolved = new InetSocketAddress(given.getHostString(), given.getPort());
+            if (resolved.isUnresolved()) {
+                throw new IllegalArgumentException("cannot resolve the Cassandra host " + given.getHostString());
+            }
+            out.println("Using Cassandra at " + given.getHostString() + ":" + given.getPort() + ", datacenter "
+                    + options.datacenter());
+            return resolved;
+        }
+        Timed<ForkedCassandra> started;
+        try {
+            started = cassandraStart.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        cassandra = started.value();
+        out.printf("  Cassandra ready at %s:%d after %s (pid %d)%n", cassandra.host(), cassandra.nativePort(),
+                seconds(started.nanos()), cassandra.pid());
+        return cassandra.contactPoint();
+    }
+
+    /** Starts engine-a, waits until it owns every partition, then engine-b, and waits until they split them. */
+    private void startEngines(String bootstrapServers, String topic, String group, InetSocketAddress cassandraAt,
+                              String keyspace) {
+        EngineSettings settings = EngineSettings.builder()
+                // Retry quickly, so that the demo shows retries: after about 1.5 s, then 3 s, ...
+                .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(1_500), Duration.ofSeconds(10))
+                        .withJitter(0.2))
+                .executionThreads(8)
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .build();
+        String datacenter = options.embeddedCassandra() ? cassandra.localDatacenter() : options.datacenter();
+        for (String name : List.of("engine-a", "engine-b")) {
+            long start = System.nanoTime();
+            SchedulerEngine engine = SchedulerEngine.builder()
+                    .bootstrapServers(bootstrapServers).topic(topic).groupId(group)
+                    .cassandra(cassandraAt, datacenter).keyspace(keyspace)
+                    .taskExecutor(notifier.executorFor(name))
+                    .settings(settings)
+                    .consumerProperty("client.id", "incident-notifier-" + name)
+                    .build();
+            engines.add(engine);
+            engine.start();
+            boolean split = awaitPartitions(engines.size());
+            List<String> owners = new ArrayList<>();
+            for (int i = 0; i < engines.size(); i++) {
+                owners.add((i == 0 ? "engine-a" : "engine-b") + " owns " + partitionsOf(engines.get(i)));
+            }
+            out.printf("Started %s after %s: %s%s%n", name, seconds(System.nanoTime() - start),
+                    String.join(", ", owners), split ? "" : " (the group has not settled yet)");
+        }
+    }
+
+    /** Waits until the started engines own every partition between them, each at least one. */
+    private boolean awaitPartitions(int engineCount) {
+        long deadline = System.nanoTime() + PARTITION_SPLIT_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            int total = 0;
+            boolean eachOwnsSome = true;
+            for (SchedulerEngine engine : engines) {
+                int owned = engine.partitions().size();
+                total += owned;
+                eachOwnsSome &= owned > 0;
+            }
+            if (total == PARTITIONS && eachOwnsSome && engines.size() == engineCount) {
+                return true;
+            }
+            sleep(50);
+        }
+        return false;
+    }
+
+    private static List<Integer> partitionsOf(SchedulerEngine engine) {
+        return engine.partitions().stream().map(PartitionState::partition).toList();
+    }
+
+    /** Runs the incident stream and shows progress until every task ran; false if some never did. */
+    private boolean runStream() {
+        StatusLine status = new StatusLine(out);
+        stream.start();
+        while (!stopping) {
+            status.show(statusText());
+            Instant now = Instant.now();
+            if (stream.finished() && now.isAfter(stream.lastDue().plusSeconds(1)) && notifier.missing() == 0) {
+                status.done(statusText());
+                return true;
+            }
+            if (stream.finished() && now.isAfter(stream.lastDue().plus(GIVE_UP_AFTER))) {
+                status.done(statusText());
+                return false;
+            }
+            sleep(500);
+        }
+        return false;
+    }
+
+    private String statusText() {
+        Lateness lateness = notifier.lateness();
+        return String.format("%4ds  scheduled %d | run %d | pending %d | cancelled %d | retried %d | lateness p50 %s"
+                        + " p99 %s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), stream.scheduled(),
+                notifier.runs(), notifier.missing(), stream.cancelled(), notifier.retries(),
+                Lateness.format(lateness.percentile(50)), Lateness.format(lateness.percentile(99)));
+    }
+
+    /** The shutdown hook: Ctrl-C. */
+    private void interrupted() {
+        if (stopping) {
+            return;
+        }
+        out.println();
+        out.println("Interrupted: stopping the engines and the servers this example started...");
+        stopEverything();
+    }
+
+    /** Closes the engines (in parallel, so that neither takes over the other's partitions), then the servers. */
+    private synchronized void stopEverything() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        long start = System.nanoTime();
+        if (stream != null) {
+            stream.close();
+        }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (SchedulerEngine engine : engines) {
+            closing.add(CompletableFuture.runAsync(engine::close, runnable -> {
+                Thread t = new Thread(runnable, "engine-close");
+                t.setDaemon(true);
+                t.start();
+            }));
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            out.println("The engines did not stop within 20 s: " + e);
+        }
+        if (client != null) {
+            client.close(Duration.ofSeconds(5));
+        }
+        if (cassandraStart != null && cassandra == null) {
+            cassandraStart.thenAccept(started -> started.value().close());
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (cassandra != null) {
+            cassandra.close();
+        }
+        out.printf("Stopped in %s. Total run time %s.%n", seconds(System.nanoTime() - start), elapsed());
+    }
+
+    private String elapsed() {
+        return seconds(System.nanoTime() - startNanos);
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1f s", nanos / 1e9);
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private record Timed<T>(T value, long nanos) {
+    }
+
+    private static <T> Supplier<Timed<T>> timed(Supplier<T> action) {
+        return () -> {
+            long start = System.nanoTime();
+            T value = action.get();
+            return new Timed<>(value, System.nanoTime() - start);
+        };
+    }
+}

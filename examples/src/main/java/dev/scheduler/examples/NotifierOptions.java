@@ -1,0 +1,209 @@
+package dev.scheduler.examples;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The command line of {@link IncidentNotifier}. {@link #parse} fails on the first bad argument with a
+ * {@link UsageException} that names it.
+ *
+ * @param kafka Kafka bootstrap servers to use, or null to start an embedded broker
+ * @param cassandra a Cassandra contact point to use, or null to start a forked node
+ * @param datacenter the local datacenter of {@code cassandra}
+ * @param duration how long new incidents are opened
+ * @param rate incidents opened per second
+ * @param delay from an incident opening to its first notification
+ * @param help whether {@code --help} was given
+ */
+record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacenter, Duration duration, double rate,
+                       Duration delay, boolean help) {
+
+    static final Duration DEFAULT_DURATION = Duration.ofSeconds(30);
+    static final double DEFAULT_RATE = 20;
+    static final Duration DEFAULT_DELAY = Duration.ofSeconds(5);
+    static final String DEFAULT_DATACENTER = "datacenter1";
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: IncidentNotifier [options]",
+            "",
+            "Opens incidents at a steady rate and schedules, for each, three escalation notifications",
+            "(primary on-call, secondary on-call, engineering manager, one second apart) that run",
+            "--delay-seconds after it opened unless the incident is acknowledged first. Checks that",
+            "every notification ran once, on time and in order, then exits 0 (or 1 if a check failed).",
+            "",
+            "Options:",
+            "  --kafka HOST:PORT[,HOST:PORT...]  use this Kafka cluster (default: start an embedded broker)",
+            "  --cassandra HOST:PORT             use this Cassandra cluster (default: start a forked node)",
+            "  --datacenter NAME                 local datacenter of --cassandra (default: " + DEFAULT_DATACENTER + ")",
+            "  --duration SECONDS                how long incidents are opened, e.g. 30, 30s or 2m (default: "
+                    + DEFAULT_DURATION.toSeconds() + "s)",
+            "  --rate N                          incidents opened per second (default: " + (int) DEFAULT_RATE + ")",
+            "  --delay-seconds N                 from an incident opening to its first notification (default: "
+                    + DEFAULT_DELAY.toSeconds() + ")",
+            "  --help                            print this and exit",
+            "",
+            "Each run uses a new topic and keyspace, named after the run.");
+
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s:,\\[\\]]+):(\\d{1,5})");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,6})(s|m)?");
+    private static final Pattern DATACENTER = Pattern.compile("[A-Za-z0-9_.\\-]+");
+    private static final double MAX_RATE = 2_000;
+    private static final long MAX_DELAY_SECONDS = 3_600;
+
+    /** Thrown for a bad command line; the message names the argument at fault. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Every option at its default: embedded servers, 30 s of 20 incidents per second, a 5 s delay. */
+    static NotifierOptions defaults() {
+        return new NotifierOptions(null, null, DEFAULT_DATACENTER, DEFAULT_DURATION, DEFAULT_RATE, DEFAULT_DELAY,
+                false);
+    }
+
+    /** Parses {@code --flag value} and {@code --flag=value} arguments. */
+    static NotifierOptions parse(String... args) throws UsageException {
+        String kafka = null;
+        InetSocketAddress cassandra = null;
+        String datacenter = null;
+        Duration duration = DEFAULT_DURATION;
+        double rate = DEFAULT_RATE;
+        Duration delay = DEFAULT_DELAY;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-")) {
+                throw new UsageException("unexpected argument '" + arg + "'; options start with --");
+            }
+            int eq = arg.indexOf('=');
+            String flag = eq < 0 ? arg : arg.substring(0, eq);
+            if (flag.equals("--help") || flag.equals("-h")) {
+                if (eq >= 0) {
+                    throw new UsageException(flag + " takes no value");
+                }
+                help = true;
+                continue;
+            }
+            if (!isKnown(flag)) {
+                throw new UsageException("unknown flag " + flag);
+            }
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                throw new UsageException(flag + " needs a value");
+            }
+            switch (flag) {
+                case "--kafka" -> kafka = bootstrapServers(flag, value);
+                case "--cassandra" -> cassandra = contactPoint(flag, value);
+                case "--datacenter" -> datacenter = datacenter(flag, value);
+                case "--duration" -> duration = duration(flag, value);
+                case "--rate" -> rate = rate(flag, value);
+                case "--delay-seconds" -> delay = Duration.ofSeconds(wholeNumber(flag, value, 1, MAX_DELAY_SECONDS));
+                default -> throw new AssertionError(flag);
+            }
+        }
+        if (datacenter != null && cassandra == null) {
+            throw new UsageException("--datacenter is only used with --cassandra");
+        }
+        return new NotifierOptions(kafka, cassandra, datacenter == null ? DEFAULT_DATACENTER : datacenter, duration,
+                rate, delay, help);
+    }
+
+    private static boolean isKnown(String flag) {
+        return switch (flag) {
+            case "--kafka", "--cassandra", "--datacenter", "--duration", "--rate", "--delay-seconds" -> true;
+            default -> false;
+        };
+    }
+
+    private static String bootstrapServers(String flag, String value) throws UsageException {
+        for (String server : value.split(",", -1)) {
+            hostAndPort(flag, server.trim());
+        }
+        return value;
+    }
+
+    private static InetSocketAddress contactPoint(String flag, String value) throws UsageException {
+        Matcher m = hostAndPort(flag, value);
+        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+        return InetSocketAddress.createUnresolved(host, Integer.parseInt(m.group(2)));
+    }
+
+    private static Matcher hostAndPort(String flag, String value) throws UsageException {
+        Matcher m = HOST_PORT.matcher(value);
+        if (!m.matches()) {
+            throw new UsageException(flag + " expects HOST:PORT, for example 127.0.0.1:9092, was '" + value + "'");
+        }
+        int port = Integer.parseInt(m.group(2));
+        if (port < 1 || port > 65_535) {
+            throw new UsageException(flag + ": port must be between 1 and 65535, was " + port + " in '" + value + "'");
+        }
+        return m;
+    }
+
+    private static String datacenter(String flag, String value) throws UsageException {
+        if (!DATACENTER.matcher(value).matches()) {
+            throw new UsageException(flag + " expects a datacenter name such as dc1, was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static Duration duration(String flag, String value) throws UsageException {
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new UsageException(flag + " expects seconds, such as 30, 30s or 2m, was '" + value + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration d = "m".equals(m.group(2)) ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
+        if (d.isZero() || d.compareTo(Duration.ofHours(24)) > 0) {
+            throw new UsageException(flag + " must be between 1 second and 24 hours, was '" + value + "'");
+        }
+        return d;
+    }
+
+    private static double rate(String flag, String value) throws UsageException {
+        double rate;
+        try {
+            rate = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " expects a number of incidents per second, was '" + value + "'");
+        }
+        if (!(rate > 0 && rate <= MAX_RATE)) {
+            throw new UsageException(flag + " must be more than 0 and at most " + (int) MAX_RATE + ", was " + value);
+        }
+        return rate;
+    }
+
+    private static long wholeNumber(String flag, String value, long min, long max) throws UsageException {
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " expects a whole number, was '" + value + "'");
+        }
+        if (n < min || n > max) {
+            throw new UsageException(flag + " must be between " + min + " and " + max + ", was " + n);
+        }
+        return n;
+    }
+
+    /** Whether the Kafka broker is started by the example. */
+    boolean embeddedKafka() {
+        return kafka == null;
+    }
+
+    /** Whether the Cassandra node is started by the example. */
+    boolean embeddedCassandra() {
+        return cassandra == null;
+    }
+}
