@@ -4,6 +4,11 @@ package dev.scheduler.engine;
 public enum TaskStatus {
     /** Accepted and not yet finished: waiting for its time, or for its next attempt after a failure. */
     PENDING,
+    /**
+     * An attempt has started and its outcome is not recorded yet (reported by reads only: the stored status
+     * stays pending, and the started attempt is recorded in the attempt history without an end).
+     */
+    RUNNING,
     /** An attempt succeeded. The key never runs again while the record is retained. */
     SUCCEEDED,
     /** The last allowed attempt failed, or an attempt failed with {@link NonRetryableException}. */
@@ -13,6 +18,6 @@ public enum TaskStatus {
 
     /** True for the statuses after which a task never runs again. */
     public boolean isTerminal() {
-        return this != PENDING;
+        return this != PENDING && this != RUNNING;
     }
 }

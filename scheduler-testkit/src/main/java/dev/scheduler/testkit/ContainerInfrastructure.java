@@ -4,6 +4,8 @@ import dev.scheduler.testkit.internal.KafkaAdmin;
 import dev.scheduler.testkit.internal.UniqueNames;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.cassandra.CassandraContainer;
 import org.testcontainers.kafka.KafkaContainer;
@@ -53,32 +55,35 @@ public final class ContainerInfrastructure implements SchedulerInfrastructure, A
         CassandraContainer cassandra = new CassandraContainer(CASSANDRA_IMAGE)
                 .withEnv("MAX_HEAP_SIZE", "512M")
                 .withEnv("HEAP_NEWSIZE", "128M");
-        Thread kafkaStart = new Thread(kafka::start, "scheduler-testkit-kafka-container-start");
-        kafkaStart.start();
+        FutureTask<Void> kafkaStart = new FutureTask<>(kafka::start, null);
+        new Thread(kafkaStart, "scheduler-testkit-kafka-container-start").start();
         try {
             cassandra.start();
-            kafkaStart.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kafka.stop();
-            cassandra.stop();
-            throw new InfrastructureException("interrupted while starting containers", e);
         } catch (RuntimeException e) {
-            joinQuietly(kafkaStart);
+            awaitQuietly(kafkaStart);
             kafka.stop();
             throw e;
         }
-        if (!kafka.isRunning()) {
+        try {
+            kafkaStart.get();
+        } catch (ExecutionException e) {
             cassandra.stop();
             kafka.stop();
-            throw new InfrastructureException("the Kafka container " + KAFKA_IMAGE + " did not start");
+            throw new InfrastructureException("the Kafka container " + KAFKA_IMAGE + " did not start", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cassandra.stop();
+            kafka.stop();
+            throw new InfrastructureException("interrupted while starting the Kafka container", e);
         }
         return new ContainerInfrastructure(kafka, cassandra);
     }
 
-    private static void joinQuietly(Thread thread) {
+    private static void awaitQuietly(FutureTask<?> task) {
         try {
-            thread.join();
+            task.get();
+        } catch (ExecutionException e) {
+            // reported by the caller's own failure
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

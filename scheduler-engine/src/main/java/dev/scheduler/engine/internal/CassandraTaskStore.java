@@ -56,6 +56,7 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement finish;
     private final PreparedStatement retry;
     private final PreparedStatement attempt;
+    private final PreparedStatement attemptStart;
     private final PreparedStatement readOne;
     private final PreparedStatement readAttempts;
     private final PreparedStatement readCheckpoint;
@@ -86,6 +87,8 @@ public final class CassandraTaskStore implements TaskStore {
                 + " updated_at = ?" + key);
         attempt = session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?, finished_at = ?,"
                 + " result = ?, error_class = ?, error_message = ?" + key + " AND attempt = ?");
+        attemptStart = session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?" + key
+                + " AND attempt = ?");
         readOne = session.prepare("SELECT " + columns + " FROM " + keyspace + ".tasks" + key);
         readAttempts = session.prepare("SELECT attempt, started_at, finished_at, result, error_class, error_message FROM "
                 + keyspace + ".task_attempts" + key);
@@ -190,6 +193,14 @@ public final class CassandraTaskStore implements TaskStore {
     }
 
     @Override
+    public CompletionStage<Void> recordStart(int partition, Task task, int attemptNumber, Instant startedAt) {
+        TaskKey k = task.key();
+        return session.executeAsync(attemptStart.bind(retentionSeconds, startedAt, partition,
+                bucketOf(k.scheduledTime().toEpochMilli()), k.scheduledTime(), k.orderingId(), k.uniquenessKey(),
+                attemptNumber).setConsistencyLevel(write).setIdempotent(true)).thenApply(rs -> null);
+    }
+
+    @Override
     public CompletionStage<Optional<StoredTask>> read(int partition, TaskKey k) {
         BoundStatement s = readOne.bind(partition, bucketOf(k.scheduledTime().toEpochMilli()), k.scheduledTime(),
                 k.orderingId(), k.uniquenessKey()).setConsistencyLevel(read);
@@ -206,8 +217,10 @@ public final class CassandraTaskStore implements TaskStore {
                 history.add(new AttemptInfo(r.getInt("attempt"), r.getInstant("started_at"), r.getInstant("finished_at"),
                         r.getString("result"), r.getString("error_class"), r.getString("error_message")));
             }
-            return new TaskInfo(t.task(), partition, t.status(), t.attempts(), t.nextAttemptAt(), t.lastError(),
-                    List.copyOf(history));
+            AttemptInfo last = history.isEmpty() ? null : history.get(history.size() - 1);
+            boolean running = t.status() == TaskStatus.PENDING && last != null && last.finishedAt() == null;
+            return new TaskInfo(t.task(), partition, running ? TaskStatus.RUNNING : t.status(),
+                    running ? last.attempt() : t.attempts(), t.nextAttemptAt(), t.lastError(), List.copyOf(history));
         }));
     }
 

@@ -65,7 +65,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private record OutcomesWritten(List<AttemptOutcome> outcomes) implements Command {
     }
 
-    private record OutcomesNotWritten(Throwable error) implements Command {
+    private record OutcomesNotWritten(List<AttemptOutcome> outcomes, Throwable error) implements Command {
     }
 
     private enum FlushRetry implements Command { INSTANCE }
@@ -78,6 +78,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         boolean busy; // running, or its outcome not yet durable, or waiting for a slot or a retry time
         TaskKey current; // the task started and not yet recorded
     }
+
+    private static final org.slf4j.Logger START_LOG = org.slf4j.LoggerFactory.getLogger(TaskRunner.class);
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -96,7 +98,9 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Deque<String> ready = new ArrayDeque<>();
     private final List<AttemptOutcome> unwritten = new ArrayList<>();
-    private List<AttemptOutcome> writing;
+    /** Outcome writes in flight; a few at once so that one slow write does not hold every lane back. */
+    private int writesInFlight;
+    private static final int MAX_WRITES_IN_FLIGHT = 4;
     private int running;
     private int writeFailures;
     private ActorRef<Drained> drainReplyTo;
@@ -203,6 +207,12 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         lane.current = head.task().key();
         int attempt = head.attempts() + 1;
         listener.attemptStarted(head.task().key(), attempt, Duration.between(head.dueAt(), now));
+        // Fire and forget: the outcome write records the start again, so a lost start record costs nothing.
+        store.recordStart(partition, head.task(), attempt, now).whenComplete((v, e) -> {
+            if (e != null) {
+                START_LOG.debug("recording the start of {} failed: {}", head.task().key(), e.toString());
+            }
+        });
         context.pipeToSelf(gateway.run(new TaskContext(head.task(), attempt, partition)),
                 (v, e) -> new AttemptEnded(orderingId, attempt, now, e));
     }
@@ -259,18 +269,19 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     }
 
     private void flush() {
-        if (writing != null || unwritten.isEmpty() || timers.isTimerActive(FlushRetry.INSTANCE)) {
+        if (writesInFlight >= MAX_WRITES_IN_FLIGHT || unwritten.isEmpty()
+                || timers.isTimerActive(FlushRetry.INSTANCE)) {
             return;
         }
-        writing = new ArrayList<>(unwritten);
+        List<AttemptOutcome> batch = new ArrayList<>(unwritten);
         unwritten.clear();
-        List<AttemptOutcome> batch = writing;
+        writesInFlight++;
         context.pipeToSelf(store.recordOutcomes(partition, batch),
-                (v, e) -> e == null ? new OutcomesWritten(batch) : new OutcomesNotWritten(e));
+                (v, e) -> e == null ? new OutcomesWritten(batch) : new OutcomesNotWritten(batch, e));
     }
 
     private Behavior<Command> onOutcomesWritten(OutcomesWritten written) {
-        writing = null;
+        writesInFlight--;
         writeFailures = 0;
         for (AttemptOutcome o : written.outcomes()) {
             TaskKey key = o.task().key();
@@ -298,8 +309,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     }
 
     private Behavior<Command> onOutcomesNotWritten(OutcomesNotWritten failed) {
-        unwritten.addAll(0, writing);
-        writing = null;
+        unwritten.addAll(0, failed.outcomes());
+        writesInFlight--;
         writeFailures++;
         long ms = (long) Math.min(maxBackoff.toMillis(),
                 minBackoff.toMillis() * Math.pow(2, Math.min(20, writeFailures - 1)));
@@ -320,7 +331,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     }
 
     private void maybeDrained() {
-        if (drainReplyTo != null && running == 0 && writing == null && unwritten.isEmpty()) {
+        if (drainReplyTo != null && running == 0 && writesInFlight == 0 && unwritten.isEmpty()) {
             drainReplyTo.tell(new Drained(0));
             drainReplyTo = null;
             timers.cancel(DrainDeadline.INSTANCE);
@@ -331,7 +342,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         if (drainReplyTo != null) {
             context.getLog().warn("partition {}: {} attempts still running after {}; their tasks will run again "
                     + "on the next owner", partition, running, shutdownTimeout);
-            drainReplyTo.tell(new Drained(running + unwritten.size() + (writing == null ? 0 : writing.size())));
+            drainReplyTo.tell(new Drained(running + unwritten.size() + writesInFlight));
             drainReplyTo = null;
         }
         return this;

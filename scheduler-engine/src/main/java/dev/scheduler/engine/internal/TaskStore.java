@@ -26,6 +26,14 @@ interface TaskStore {
     /** Reads stored rows of a partition from {@code from} up to (excluding) {@code upToMillis}, at most {@code limit}. */
     CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit);
 
+    /**
+     * Records that an attempt started (its history row without an end), so that a running attempt is visible
+     * durably. Best effort: the outcome write records the start again.
+     */
+    default CompletionStage<Void> recordStart(int partition, Task task, int attempt, Instant startedAt) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Records attempt outcomes: status, attempts, next attempt and the attempt history rows. */
     CompletionStage<Void> recordOutcomes(int partition, List<AttemptOutcome> outcomes);
 

@@ -51,7 +51,11 @@ public final class EmbeddedInfrastructure implements SchedulerInfrastructure {
         try {
             kafka = EmbeddedKafka.start();
         } catch (RuntimeException e) {
-            awaitCassandra(cassandraStart).close();
+            try {
+                awaitCassandra(cassandraStart).close();
+            } catch (RuntimeException cassandraFailure) {
+                e.addSuppressed(cassandraFailure);
+            }
             throw e;
         }
         try {

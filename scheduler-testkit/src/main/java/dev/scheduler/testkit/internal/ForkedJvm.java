@@ -90,7 +90,12 @@ public final class ForkedJvm {
             Process started = process;
             cleanup = ExitCleanup.register(name + " fork " + lastPid, () -> killAndWait(started));
             LOG.debug("Forked {}: {}", name, command);
-            awaitReady(ready, timeout, logForDiagnosis);
+            try {
+                awaitReady(ready, timeout, logForDiagnosis);
+            } catch (RuntimeException e) {
+                kill(); // does nothing if awaitReady already did
+                throw e;
+            }
             LOG.info("{} started in {} ms (pid {})", name, elapsedMillis(startNanos), lastPid);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot fork " + name, e);
