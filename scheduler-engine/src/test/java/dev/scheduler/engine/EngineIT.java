@@ -107,6 +107,23 @@ class EngineIT {
     }
 
     @Test
+    void a_running_attempt_is_visible_durably_as_running_until_its_outcome_is_recorded() {
+        SchedulerEngine engine = harness.start(executor);
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        executor.holds.put("slow", hold);
+        TaskKey slow = schedule("slow-id", now().plusMillis(200), "slow");
+        awaitRun(slow);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            TaskInfo info = info(engine, slow);
+            assertThat(info.status()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(info.attempts()).isEqualTo(1);
+            assertThat(info.history()).singleElement().satisfies(a -> assertThat(a.finishedAt()).isNull());
+        });
+        hold.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> info(engine, slow).status() == TaskStatus.SUCCEEDED);
+    }
+
+    @Test
     void a_task_beyond_the_look_ahead_window_is_loaded_from_cassandra_and_runs_on_time() {
         harness.start(executor);
         TaskKey later = schedule("shift-reminder", now().plusSeconds(8), "email"); // look-ahead is 3 s

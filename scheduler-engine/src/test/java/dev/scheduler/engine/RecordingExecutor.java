@@ -30,6 +30,8 @@ final class RecordingExecutor implements TaskExecutor {
     final List<String> overlaps = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
     volatile Duration workTime = Duration.ZERO;
+    /** Attempts of these uniqueness keys wait for their latch before they end. */
+    final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
 
     RecordingExecutor(Clock clock) {
         this.clock = clock;
@@ -46,6 +48,10 @@ final class RecordingExecutor implements TaskExecutor {
         try {
             if (!workTime.isZero()) {
                 Thread.sleep(workTime.toMillis());
+            }
+            java.util.concurrent.CountDownLatch hold = holds.get(key.uniquenessKey());
+            if (hold != null) {
+                hold.await();
             }
             if (alwaysFail.contains(key.uniquenessKey())) {
                 throw new IllegalStateException("failing " + key.uniquenessKey() + " on purpose");
