@@ -38,6 +38,10 @@ import java.util.Objects;
  * @param readConsistency consistency of reads, a driver level name. Default LOCAL_QUORUM.
  * @param writeConsistency consistency of writes. Default LOCAL_QUORUM.
  * @param serialConsistency consistency of the compare-and-set used by cancels. Default LOCAL_SERIAL.
+ * @param ownerLease how long a confirmation of partition ownership in Cassandra lets this instance start tasks
+ *     and record outcomes; renewed every third of it. An instance that takes a partition over from one that
+ *     did not release it waits this long before starting tasks. Keep it below the consumer session timeout.
+ *     Default 3 s.
  * @param limits limits a task read from Kafka must meet; records beyond them are dead-lettered. Default
  *     {@link TaskLimits#defaults()}: keep it equal to the clients'.
  */
@@ -62,6 +66,7 @@ public record EngineSettings(
         String readConsistency,
         String writeConsistency,
         String serialConsistency,
+        Duration ownerLease,
         TaskLimits limits) {
 
     public EngineSettings {
@@ -90,6 +95,10 @@ public record EngineSettings(
         Objects.requireNonNull(readConsistency, "readConsistency");
         Objects.requireNonNull(writeConsistency, "writeConsistency");
         Objects.requireNonNull(serialConsistency, "serialConsistency");
+        positive("ownerLease", ownerLease);
+        if (ownerLease.toMillis() < 300) {
+            throw new IllegalArgumentException("ownerLease must be at least 300 ms, was " + ownerLease);
+        }
         Objects.requireNonNull(limits, "limits");
     }
 
@@ -138,6 +147,7 @@ public record EngineSettings(
         b.readConsistency = readConsistency;
         b.writeConsistency = writeConsistency;
         b.serialConsistency = serialConsistency;
+        b.ownerLease = ownerLease;
         b.limits = limits;
         return b;
     }
@@ -164,6 +174,7 @@ public record EngineSettings(
         private String readConsistency = "LOCAL_QUORUM";
         private String writeConsistency = "LOCAL_QUORUM";
         private String serialConsistency = "LOCAL_SERIAL";
+        private Duration ownerLease = Duration.ofSeconds(3);
         private TaskLimits limits = TaskLimits.defaults();
 
         private Builder() {
@@ -212,6 +223,8 @@ public record EngineSettings(
             serialConsistency = serial;
             return this;
         }
+        /** Default 3 s. */
+        public Builder ownerLease(Duration v) { ownerLease = v; return this; }
         /** Default {@link TaskLimits#defaults()}. */
         public Builder limits(TaskLimits v) { limits = v; return this; }
 
@@ -221,7 +234,7 @@ public record EngineSettings(
                     maxUnpersistedRecordsPerPartition, bucketSize, executionThreads, maxRunningPerPartition,
                     executionTimeout, retryPolicy, retention, shutdownTimeout, commitInterval,
                     storeRetryMinBackoff, storeRetryMaxBackoff, createSchema, replication, readConsistency,
-                    writeConsistency, serialConsistency, limits);
+                    writeConsistency, serialConsistency, ownerLease, limits);
         }
     }
 }

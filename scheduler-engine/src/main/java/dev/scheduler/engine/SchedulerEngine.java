@@ -128,6 +128,7 @@ public final class SchedulerEngine implements AutoCloseable {
             consumer = new TaskConsumer(new KafkaConsumer<>(consumerProperties()), b.topic, system, settings.limits(),
                     settings.maxUnpersistedRecordsPerPartition(), Duration.ofMillis(100), settings.commitInterval(),
                     settings.shutdownTimeout());
+            consumer.instanceId(b.instanceId);
             pollThread = new Thread(consumer, "scheduler-poll-" + b.topic);
             pollThread.start();
             state = State.RUNNING;
@@ -230,8 +231,8 @@ public final class SchedulerEngine implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-" + b.groupId);
         p.putAll(b.consumerProperties);
@@ -311,6 +312,11 @@ public final class SchedulerEngine implements AutoCloseable {
         return states;
     }
 
+    /** This instance's id (see {@link Builder#instanceId}). */
+    public String instanceId() {
+        return b.instanceId;
+    }
+
     /** True while started and not closed. */
     public boolean isRunning() {
         return state == State.RUNNING;
@@ -348,6 +354,7 @@ public final class SchedulerEngine implements AutoCloseable {
         private EngineSettings settings = EngineSettings.defaults();
         private Clock clock = Clock.systemUTC();
         private TaskListener listener = TaskListener.NONE;
+        private String instanceId = defaultInstanceId();
 
         private Builder() {
         }
@@ -363,7 +370,7 @@ public final class SchedulerEngine implements AutoCloseable {
 
         /**
          * A Kafka consumer property, passed through unchanged over the engine's defaults (cooperative-sticky
-         * assignment, session timeout 10 s, heartbeat 1 s, max.poll.records 5000). Bootstrap servers, group
+         * assignment, session timeout 6 s, heartbeat 500 ms, max.poll.records 5000). Bootstrap servers, group
          * id and deserializers are the engine's own and cannot be overridden.
          */
         public Builder consumerProperty(String key, Object value) { consumerProperties.put(key, value); return this; }
@@ -399,12 +406,30 @@ public final class SchedulerEngine implements AutoCloseable {
         /** Observes attempts (for metrics). Default none. Called on engine threads: return quickly. */
         public Builder listener(TaskListener l) { listener = l; return this; }
 
+        /**
+         * This instance's id, recorded as the owner of the partitions it claims and shown to operators.
+         * Default: host name, process id and a random suffix.
+         */
+        public Builder instanceId(String id) { instanceId = id; return this; }
+
+        private static String defaultInstanceId() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "unknown-host";
+            }
+            return host + "-" + ProcessHandle.current().pid() + "-"
+                    + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
+        }
+
         /** Validates and builds; call {@link SchedulerEngine#start()} next. */
         public SchedulerEngine build() {
             require(bootstrapServers, "bootstrapServers");
             require(topic, "topic");
             require(groupId, "groupId");
             require(keyspace, "keyspace");
+            require(instanceId, "instanceId");
             if (!keyspace.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
                 throw new IllegalArgumentException("keyspace '" + keyspace + "' is not a valid Cassandra keyspace name "
                         + "(a letter, then letters, digits or underscores, at most 48 characters)");

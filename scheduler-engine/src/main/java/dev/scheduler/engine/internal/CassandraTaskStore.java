@@ -62,6 +62,10 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement readCheckpoint;
     private final PreparedStatement writeCheckpoint;
     private final PreparedStatement deadLetter;
+    private final PreparedStatement readOwner;
+    private final PreparedStatement claimFirst;
+    private final PreparedStatement claimNext;
+    private final PreparedStatement release;
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
     public CassandraTaskStore(CqlSession session, String keyspace, EngineSettings settings, Clock clock) {
@@ -95,6 +99,14 @@ public final class CassandraTaskStore implements TaskStore {
         readCheckpoint = session.prepare("SELECT checkpoint FROM " + keyspace + ".partition_checkpoints WHERE partition = ?");
         writeCheckpoint = session.prepare("UPDATE " + keyspace + ".partition_checkpoints SET checkpoint = ?, updated_at = ?"
                 + " WHERE partition = ?");
+        readOwner = session.prepare("SELECT epoch, owner, released FROM " + keyspace + ".partition_owners"
+                + " WHERE partition = ?");
+        claimFirst = session.prepare("INSERT INTO " + keyspace + ".partition_owners (partition, epoch, owner,"
+                + " claimed_at, released) VALUES (?, 1, ?, ?, false) IF NOT EXISTS");
+        claimNext = session.prepare("UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = ?, claimed_at = ?,"
+                + " released = false WHERE partition = ? IF epoch = ?");
+        release = session.prepare("UPDATE " + keyspace + ".partition_owners SET released = true WHERE partition = ?"
+                + " IF epoch = ?");
         deadLetter = session.prepare("INSERT INTO " + keyspace + ".dead_letters (partition, kafka_offset, received_at,"
                 + " reason, record_key, raw) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?");
     }
@@ -233,6 +245,37 @@ public final class CassandraTaskStore implements TaskStore {
     @Override
     public CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint) {
         return session.executeAsync(writeCheckpoint.bind(checkpoint, clock.instant(), partition)
+                .setConsistencyLevel(write)).thenApply(rs -> null);
+    }
+
+    @Override
+    public CompletionStage<Optional<Ownership>> readOwner(int partition) {
+        return session.executeAsync(readOwner.bind(partition).setConsistencyLevel(serial))
+                .thenApply(rs -> Optional.ofNullable(rs.one()).map(r -> new Ownership(r.getLong("epoch"),
+                        r.getString("owner"), !r.isNull("released") && r.getBoolean("released"))));
+    }
+
+    @Override
+    public CompletionStage<Ownership[]> claim(int partition, String owner) {
+        return readOwner(partition).thenCompose(current -> {
+            BoundStatement s = current.isEmpty()
+                    ? claimFirst.bind(partition, owner, clock.instant())
+                    : claimNext.bind(current.get().epoch() + 1, owner, clock.instant(), partition, current.get().epoch());
+            return session.executeAsync(s.setSerialConsistencyLevel(serial).setConsistencyLevel(write))
+                    .thenCompose(rs -> {
+                        if (!rs.wasApplied()) {
+                            return claim(partition, owner); // someone else claimed in between: read and try again
+                        }
+                        Ownership previous = current.orElse(new Ownership(0, null, true));
+                        return CompletableFuture.completedFuture(new Ownership[] {
+                                new Ownership(previous.epoch() + 1, owner, false), previous});
+                    });
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> release(int partition, long epoch) {
+        return session.executeAsync(release.bind(partition, epoch).setSerialConsistencyLevel(serial)
                 .setConsistencyLevel(write)).thenApply(rs -> null);
     }
 

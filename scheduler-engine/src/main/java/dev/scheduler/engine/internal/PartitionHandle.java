@@ -18,14 +18,30 @@ public final class PartitionHandle {
     private final AtomicBoolean rewindRequested = new AtomicBoolean();
     private volatile int tasksInMemory;
     private volatile boolean healthy = true;
+    private volatile long ownerEpoch = -1;
+    private volatile long leaseValidUntilNanos = System.nanoTime(); // no lease until ownership is claimed
+    private volatile boolean fenced;
+
+    private final String owner;
 
     public PartitionHandle(int partition, long startOffset) {
+        this(partition, startOffset, "local");
+    }
+
+    /** @param owner this instance's id, recorded as the partition's owner */
+    public PartitionHandle(int partition, long startOffset, String owner) {
+        this.owner = owner;
         this.partition = partition;
         this.durableOffset = new AtomicLong(startOffset);
     }
 
     public int partition() {
         return partition;
+    }
+
+    /** This instance's id. */
+    public String owner() {
+        return owner;
     }
 
     /** The next offset to consume after everything durable: the offset to commit. */
@@ -77,6 +93,41 @@ public final class PartitionHandle {
 
     void tasksInMemory(int count) {
         tasksInMemory = count;
+    }
+
+    /**
+     * True while this instance may start tasks of the partition and record their outcomes: ownership was
+     * confirmed in Cassandra less than one lease ago (by monotonic time, which keeps running while a process is
+     * paused) and no other instance has claimed it since.
+     */
+    public boolean leaseValid() {
+        return !fenced && System.nanoTime() - leaseValidUntilNanos < 0;
+    }
+
+    /** The owner epoch this instance claimed, or -1 before the claim. */
+    public long ownerEpoch() {
+        return ownerEpoch;
+    }
+
+    /** True once another instance claimed the partition: nothing more is started or written here. */
+    public boolean fenced() {
+        return fenced;
+    }
+
+    void claimed(long epoch) {
+        ownerEpoch = epoch;
+    }
+
+    /** Ownership was confirmed by a read issued at {@code issuedAtNanos}: the lease runs from then. */
+    void leaseConfirmed(long issuedAtNanos, long leaseNanos) {
+        long until = issuedAtNanos + leaseNanos;
+        if (until - leaseValidUntilNanos > 0) {
+            leaseValidUntilNanos = until;
+        }
+    }
+
+    void fence() {
+        fenced = true;
     }
 
     public boolean healthy() {

@@ -78,6 +78,26 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private record StatusNotRead(Task task, Throwable error) implements Command {
     }
 
+    private record Claimed(TaskStore.Ownership mine, TaskStore.Ownership previous) implements Command {
+    }
+
+    private record ClaimFailed(Throwable error) implements Command {
+    }
+
+    private record OwnerRead(long issuedAtNanos, Optional<TaskStore.Ownership> owner) implements Command {
+    }
+
+    private record OwnerNotRead(Throwable error) implements Command {
+    }
+
+    private enum Released implements Command { INSTANCE }
+
+    private enum RetryClaim implements Command { INSTANCE }
+
+    private enum TakeoverWaitOver implements Command { INSTANCE }
+
+    private enum LeaseTick implements Command { INSTANCE }
+
     private enum Tick implements Command { INSTANCE }
 
     private enum Fire implements Command { INSTANCE }
@@ -113,7 +133,9 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private long seq;
     private long seenSeq = -1;
     private int startFailures;
+    private long claimIssuedNanos;
     private ActorRef<Stopped> stopReplyTo;
+    private int abandoned;
 
     public static Behavior<Command> create(int partition, EngineSettings settings, TaskStore store,
                                            ExecutionGateway gateway, Clock clock, PartitionHandle handle,
@@ -135,7 +157,19 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         this.clock = clock;
         this.handle = handle;
         this.listener = listener;
-        readCheckpoint();
+        claim();
+    }
+
+    /**
+     * Fencing: claim the partition in Cassandra (a compare-and-set on its owner epoch) before doing anything.
+     * Tasks start and outcomes are written only while the claim is confirmed within one lease; when another
+     * instance claims the partition, this one is fenced and stops.
+     */
+    private void claim() {
+        long issued = System.nanoTime();
+        claimIssuedNanos = issued;
+        context.pipeToSelf(store.claim(partition, handle.owner()),
+                (o, e) -> e == null ? new Claimed(o[0], o[1]) : new ClaimFailed(e));
     }
 
     private void readCheckpoint() {
@@ -145,9 +179,24 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
+                .onMessage(Claimed.class, this::onClaimed)
+                .onMessage(ClaimFailed.class, f -> onStartFailed(new StartFailed(f.error())))
+                .onMessageEquals(RetryClaim.INSTANCE, () -> { claim(); return this; })
+                .onMessageEquals(TakeoverWaitOver.INSTANCE, () -> { readCheckpoint(); return this; })
+                .onMessageEquals(LeaseTick.INSTANCE, this::onLeaseTick)
+                .onMessage(OwnerRead.class, this::onOwnerRead)
+                .onMessage(OwnerNotRead.class, r -> this)
+                .onMessageEquals(Released.INSTANCE, this::onReleased)
                 .onMessage(Started.class, this::onStarted)
                 .onMessage(StartFailed.class, this::onStartFailed)
-                .onMessageEquals(RetryStart.INSTANCE, () -> { readCheckpoint(); return this; })
+                .onMessageEquals(RetryStart.INSTANCE, () -> {
+                    if (handle.ownerEpoch() < 0) {
+                        claim();
+                    } else {
+                        readCheckpoint();
+                    }
+                    return this;
+                })
                 .onMessage(Ingest.class, this::onIngest)
                 .onMessage(WrappedPersisted.class, w -> onPersisted(w.persisted()))
                 .onMessage(WrappedFinished.class, w -> onFinished(w.finished()))
@@ -162,6 +211,63 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 .build();
     }
 
+    private Behavior<Command> onClaimed(Claimed claimed) {
+        long leaseNanos = settings.ownerLease().toNanos();
+        handle.claimed(claimed.mine().epoch());
+        handle.leaseConfirmed(claimIssuedNanos, leaseNanos);
+        timers.startTimerWithFixedDelay(LeaseTick.INSTANCE, settings.ownerLease().dividedBy(3));
+        TaskStore.Ownership previous = claimed.previous();
+        if (previous.owner() != null && !previous.released() && !previous.owner().equals(handle.owner())) {
+            // The previous owner did not hand over (crashed, paused, cut off): wait until its lease has surely
+            // run out before starting anything, so that it cannot start or record a task we also run.
+            context.getLog().info("partition {}: taken over from {} (epoch {}) without a handover; starting in {}",
+                    partition, previous.owner(), previous.epoch(), settings.ownerLease());
+            timers.startSingleTimer(TakeoverWaitOver.INSTANCE, settings.ownerLease());
+        } else {
+            readCheckpoint();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onLeaseTick() {
+        long issued = System.nanoTime();
+        context.pipeToSelf(store.readOwner(partition),
+                (o, e) -> e == null ? new OwnerRead(issued, o) : new OwnerNotRead(e));
+        return this;
+    }
+
+    private Behavior<Command> onOwnerRead(OwnerRead read) {
+        // No row: a store without fencing (unit tests) or a truncated table; treat as confirmed.
+        if (read.owner().isEmpty() || read.owner().get().epoch() == handle.ownerEpoch()) {
+            handle.leaseConfirmed(read.issuedAtNanos(), settings.ownerLease().toNanos());
+            return this;
+        }
+        TaskStore.Ownership now = read.owner().get();
+        context.getLog().warn("partition {}: {} claimed it (epoch {} > ours {}); this instance starts and records "
+                + "nothing more for it", partition, now.owner(), now.epoch(), handle.ownerEpoch());
+        handle.fence();
+        handle.healthy(false);
+        timers.cancelAll();
+        if (persister != null) {
+            context.stop(persister);
+        }
+        if (runner != null) {
+            context.stop(runner);
+        }
+        return fenced();
+    }
+
+    /** After losing ownership: wait for the consumer to let go of the partition. */
+    private Behavior<Command> fenced() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Stop.class, stop -> {
+                    stop.replyTo().tell(new Stopped(partition, 0));
+                    return Behaviors.stopped();
+                })
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+    }
+
     private Behavior<Command> onStarted(Started started) {
         Instant now = clock.instant();
         // With no checkpoint, nothing was ever stored for this partition (a checkpoint is written before the
@@ -172,11 +278,11 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         persister = context.spawn(TaskPersister.create(partition, store,
                 context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new),
                 started.checkpoint().orElse(null), settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff(),
-                Math.max(1_000, settings.loadBatchSize())), "persister");
+                Math.max(1_000, settings.loadBatchSize()), handle::leaseValid), "persister");
         runner = context.spawn(TaskRunner.create(partition, store, gateway, settings.retryPolicy(), clock,
                 context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new),
                 settings.maxRunningPerPartition(), settings.shutdownTimeout(), settings.storeRetryMinBackoff(),
-                settings.storeRetryMaxBackoff(), listener), "runner");
+                settings.storeRetryMaxBackoff(), listener, handle::leaseValid), "runner");
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.loadInterval());
         handle.healthy(true);
         // A new incarnation (first start, or restart after a failure) holds nothing from Kafka: what was handed
@@ -448,10 +554,23 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private Behavior<Command> onStop(Stop stop) {
+        if (stopReplyTo != null) {
+            stop.replyTo().tell(new Stopped(partition, 0)); // already stopping
+            return this;
+        }
         stopReplyTo = stop.replyTo();
-        timers.cancelAll();
+        // The lease keeps being renewed while running attempts finish: their outcomes need it.
+        timers.cancel(Tick.INSTANCE);
+        timers.cancel(Fire.INSTANCE);
+        timers.cancel(RetryStart.INSTANCE);
+        timers.cancel(RetryClaim.INSTANCE);
+        timers.cancel(TakeoverWaitOver.INSTANCE);
         handle.healthy(false);
         if (runner == null) {
+            if (handle.ownerEpoch() >= 0) {
+                context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Released.INSTANCE);
+                return this;
+            }
             stop.replyTo().tell(new Stopped(partition, 0));
             return Behaviors.stopped();
         }
@@ -461,7 +580,17 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private Behavior<Command> onDrained(TaskRunner.Drained drained) {
         advanceCheckpoint();
-        stopReplyTo.tell(new Stopped(partition, drained.abandoned()));
+        abandoned = drained.abandoned();
+        // Hand over: mark the partition released so that the next owner need not wait out our lease.
+        context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Released.INSTANCE);
+        return this;
+    }
+
+    private Behavior<Command> onReleased() {
+        handle.fence();
+        if (stopReplyTo != null) {
+            stopReplyTo.tell(new Stopped(partition, abandoned));
+        }
         return Behaviors.stopped();
     }
 }

@@ -34,6 +34,10 @@ public final class Schema {
                 // Per Kafka partition: no incomplete task is stored before this time.
                 "CREATE TABLE IF NOT EXISTS " + keyspace + ".partition_checkpoints ("
                         + "partition int PRIMARY KEY, checkpoint timestamp, updated_at timestamp)",
+                // Who owns each partition: an epoch claimed with a compare-and-set on assignment, renewed as a lease.
+                "CREATE TABLE IF NOT EXISTS " + keyspace + ".partition_owners ("
+                        + "partition int PRIMARY KEY, epoch bigint, owner text, claimed_at timestamp, "
+                        + "released boolean)",
                 // Records that could not be read or failed validation, with the reason and the raw bytes.
                 "CREATE TABLE IF NOT EXISTS " + keyspace + ".dead_letters ("
                         + "partition int, kafka_offset bigint, received_at timestamp, reason text, "

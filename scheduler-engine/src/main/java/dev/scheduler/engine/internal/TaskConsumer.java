@@ -56,6 +56,7 @@ public final class TaskConsumer implements Runnable {
     private final Map<Integer, Long> committed = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private volatile boolean closing;
+    private volatile String instanceId = "local";
     private volatile Throwable lastError;
     private long lastCommitNanos = System.nanoTime();
 
@@ -70,6 +71,11 @@ public final class TaskConsumer implements Runnable {
         this.pollTimeout = pollTimeout;
         this.commitInterval = commitInterval;
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** This instance's id, recorded as the owner of the partitions it claims. Set before {@link #run()}. */
+    public void instanceId(String id) {
+        instanceId = id;
     }
 
     /** Partitions this instance owns now, with their handles. */
@@ -262,7 +268,7 @@ public final class TaskConsumer implements Runnable {
                 continue;
             }
             long position = consumer.position(tp);
-            PartitionHandle handle = new PartitionHandle(p, position);
+            PartitionHandle handle = new PartitionHandle(p, position, instanceId);
             handles.put(p, handle);
             try {
                 ActorRef<PartitionScheduler.Command> ref = AskPattern

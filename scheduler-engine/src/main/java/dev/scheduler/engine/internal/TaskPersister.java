@@ -60,6 +60,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     private final Duration minBackoff;
     private final Duration maxBackoff;
     private final int maxTasksPerWrite;
+    private final java.util.function.BooleanSupplier leaseValid;
 
     private final Deque<Persist> queue = new ArrayDeque<>();
     /** Earliest task time of every batch the parent may not have taken into memory yet, by seq. */
@@ -72,14 +73,22 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
 
     static Behavior<Command> create(int partition, TaskStore store, ActorRef<Persisted> parent, Instant checkpoint,
                                     Duration minBackoff, Duration maxBackoff, int maxTasksPerWrite) {
+        return create(partition, store, parent, checkpoint, minBackoff, maxBackoff, maxTasksPerWrite, () -> true);
+    }
+
+    /** @param leaseValid whether this instance owns the partition now: checkpoints only advance while it does */
+    static Behavior<Command> create(int partition, TaskStore store, ActorRef<Persisted> parent, Instant checkpoint,
+                                    Duration minBackoff, Duration maxBackoff, int maxTasksPerWrite,
+                                    java.util.function.BooleanSupplier leaseValid) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TaskPersister(ctx, timers, partition, store,
-                parent, checkpoint, minBackoff, maxBackoff, maxTasksPerWrite)));
+                parent, checkpoint, minBackoff, maxBackoff, maxTasksPerWrite, leaseValid)));
     }
 
     private TaskPersister(ActorContext<Command> context, TimerScheduler<Command> timers, int partition,
                           TaskStore store, ActorRef<Persisted> parent, Instant checkpoint, Duration minBackoff,
-                          Duration maxBackoff, int maxTasksPerWrite) {
+                          Duration maxBackoff, int maxTasksPerWrite, java.util.function.BooleanSupplier leaseValid) {
         super(context);
+        this.leaseValid = leaseValid;
         this.context = context;
         this.timers = timers;
         this.partition = partition;
@@ -140,7 +149,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
             return;
         }
         Instant target = advanceTarget();
-        if (target != null) {
+        if (target != null && leaseValid.getAsBoolean()) {
             inFlight = List.of();
             context.pipeToSelf(store.writeCheckpoint(partition, target),
                     (v, e) -> e == null ? new WriteDone(target) : new WriteFailed(e));

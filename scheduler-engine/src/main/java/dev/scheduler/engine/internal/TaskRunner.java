@@ -70,6 +70,11 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
     private enum FlushRetry implements Command { INSTANCE }
 
+    /** Re-check after the ownership lease was not valid. */
+    private enum LeaseRecheck implements Command { INSTANCE }
+
+    private static final Duration LEASE_RECHECK = Duration.ofMillis(100);
+
     private enum DrainDeadline implements Command { INSTANCE }
 
     /** The tasks of one ordering id, in key order; the head is the only one that may run. */
@@ -94,6 +99,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private final Duration minBackoff;
     private final Duration maxBackoff;
     private final TaskListenerBridge listener;
+    private final java.util.function.BooleanSupplier leaseValid;
 
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Deque<String> ready = new ArrayDeque<>();
@@ -108,15 +114,26 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     static Behavior<Command> create(int partition, TaskStore store, ExecutionGateway gateway, RetryPolicy retryPolicy,
                                     Clock clock, ActorRef<Finished> parent, int maxRunning, Duration shutdownTimeout,
                                     Duration minBackoff, Duration maxBackoff, TaskListenerBridge listener) {
+        return create(partition, store, gateway, retryPolicy, clock, parent, maxRunning, shutdownTimeout, minBackoff,
+                maxBackoff, listener, () -> true);
+    }
+
+    /** @param leaseValid whether this instance may start attempts and record outcomes now (fencing) */
+    static Behavior<Command> create(int partition, TaskStore store, ExecutionGateway gateway, RetryPolicy retryPolicy,
+                                    Clock clock, ActorRef<Finished> parent, int maxRunning, Duration shutdownTimeout,
+                                    Duration minBackoff, Duration maxBackoff, TaskListenerBridge listener,
+                                    java.util.function.BooleanSupplier leaseValid) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TaskRunner(ctx, timers, partition, store,
-                gateway, retryPolicy, clock, parent, maxRunning, shutdownTimeout, minBackoff, maxBackoff, listener)));
+                gateway, retryPolicy, clock, parent, maxRunning, shutdownTimeout, minBackoff, maxBackoff, listener,
+                leaseValid)));
     }
 
     private TaskRunner(ActorContext<Command> context, TimerScheduler<Command> timers, int partition, TaskStore store,
                        ExecutionGateway gateway, RetryPolicy retryPolicy, Clock clock, ActorRef<Finished> parent,
                        int maxRunning, Duration shutdownTimeout, Duration minBackoff, Duration maxBackoff,
-                       TaskListenerBridge listener) {
+                       TaskListenerBridge listener, java.util.function.BooleanSupplier leaseValid) {
         super(context);
+        this.leaseValid = leaseValid;
         this.context = context;
         this.timers = timers;
         this.partition = partition;
@@ -142,6 +159,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                 .onMessage(OutcomesWritten.class, this::onOutcomesWritten)
                 .onMessage(OutcomesNotWritten.class, this::onOutcomesNotWritten)
                 .onMessageEquals(FlushRetry.INSTANCE, () -> { flush(); return this; })
+                .onMessageEquals(LeaseRecheck.INSTANCE, () -> { startReady(); flush(); return this; })
                 .onMessage(Drain.class, this::onDrain)
                 .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
                 .build();
@@ -195,8 +213,9 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             timers.startSingleTimer(new RetryDue(orderingId), Duration.between(now, due));
             return;
         }
-        if (running >= maxRunning) {
+        if (running >= maxRunning || !leaseValid.getAsBoolean()) {
             ready.add(orderingId);
+            awaitLease();
             return;
         }
         start(orderingId, lane, head, now);
@@ -258,7 +277,18 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         return this;
     }
 
+    /** Without a valid lease nothing starts and nothing is recorded: another instance may own the partition. */
+    private void awaitLease() {
+        if (!leaseValid.getAsBoolean() && !timers.isTimerActive(LeaseRecheck.INSTANCE)) {
+            timers.startSingleTimer(LeaseRecheck.INSTANCE, LEASE_RECHECK);
+        }
+    }
+
     private void startReady() {
+        if (!leaseValid.getAsBoolean()) {
+            awaitLease();
+            return;
+        }
         while (running < maxRunning && !ready.isEmpty() && drainReplyTo == null) {
             String id = ready.poll();
             Lane lane = lanes.get(id);
@@ -271,6 +301,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private void flush() {
         if (writesInFlight >= MAX_WRITES_IN_FLIGHT || unwritten.isEmpty()
                 || timers.isTimerActive(FlushRetry.INSTANCE)) {
+            return;
+        }
+        if (!leaseValid.getAsBoolean()) {
+            awaitLease();
             return;
         }
         List<AttemptOutcome> batch = new ArrayList<>(unwritten);

@@ -46,6 +46,29 @@ interface TaskStore {
     /** Writes the partition's checkpoint. */
     CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint);
 
+    /** The partition's owner row: its epoch, owner and whether the owner released it. */
+    record Ownership(long epoch, String owner, boolean released) {
+    }
+
+    /**
+     * Claims the partition for {@code owner} with a compare-and-set on the epoch; returns the new epoch and
+     * the row it replaced (epoch 0 and released when there was none).
+     */
+    default CompletionStage<Ownership[]> claim(int partition, String owner) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                new Ownership[] {new Ownership(1, owner, false), new Ownership(0, null, true)});
+    }
+
+    /** Reads the partition's owner row (serially consistent). */
+    default CompletionStage<Optional<Ownership>> readOwner(int partition) {
+        return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    /** Marks the partition released by the owner of {@code epoch}, so that the next owner need not wait. */
+    default CompletionStage<Void> release(int partition, long epoch) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Sets records aside. */
     CompletionStage<Void> deadLetter(List<DeadLetter> letters);
 }
