@@ -5,6 +5,7 @@ import dev.scheduler.client.SchedulerException;
 import dev.scheduler.client.SchedulerTopics;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.PartitionState;
+import dev.scheduler.engine.Replication;
 import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.SchedulerEngine;
 import dev.scheduler.testkit.EmbeddedKafka;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -49,7 +51,7 @@ public final class IncidentNotifier {
     private final PrintStream out = System.out;
     private final long startNanos = System.nanoTime();
     private final OnCallNotifier notifier = new OnCallNotifier();
-    private final List<SchedulerEngine> engines = new ArrayList<>();
+    private final List<SchedulerEngine> engines = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<Timed<ForkedCassandra>> cassandraStart;
     private volatile EmbeddedKafka kafka;
     private volatile ForkedCassandra cassandra;
@@ -84,11 +86,10 @@ public final class IncidentNotifier {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
             String runId = Long.toString(System.currentTimeMillis() / 1000 % (36L * 36 * 36 * 36 * 36), 36);
-            String bootstrapServers = startKafka();
+            String bootstrapServers = startServers();
             InetSocketAddress cassandraAt = awaitCassandra();
             String topic = "incidents-" + runId;
-            SchedulerTopics.createTopic(Map.of("bootstrap.servers", bootstrapServers, "default.api.timeout.ms", 15_000,
-                    "request.timeout.ms", 5_000), topic, PARTITIONS, (short) 1, Map.of());
+            createTopic(bootstrapServers, topic);
             String keyspace = "incident_notifier_" + runId;
             String group = "incident-notifier-" + runId;
             out.printf("Topic %s (%d partitions), keyspace %s, consumer group %s%n", topic, PARTITIONS, keyspace,
@@ -115,6 +116,14 @@ public final class IncidentNotifier {
             }
             stopEverything();
             return 1;
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                System.err.println();
+                System.err.println("error: unexpected failure");
+                e.printStackTrace();
+            }
+            stopEverything();
+            return 1;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);
@@ -124,8 +133,11 @@ public final class IncidentNotifier {
         }
     }
 
-    /** Starts Cassandra in the background and the Kafka broker here; returns Kafka's bootstrap servers. */
-    private String startKafka() {
+    /**
+     * Starts what the options do not name: Cassandra in the background, the Kafka broker here. Returns Kafka's
+     * bootstrap servers; {@link #awaitCassandra()} gives Cassandra's address.
+     */
+    private String startServers() {
         if (options.embeddedCassandra()) {
             out.println("Starting a Cassandra node in a forked JVM (the first run downloads it, about 65 MiB)...");
             cassandraStart = CompletableFuture.supplyAsync(timed(() -> ForkedCassandra.builder().start()), runnable -> {
@@ -168,17 +180,30 @@ public final class IncidentNotifier {
         return cassandra.contactPoint();
     }
 
+    private static void createTopic(String bootstrapServers, String topic) {
+        try {
+            // One replica is enough for a demo; min.insync.replicas=1 lets acks=all work whatever the broker's default.
+            SchedulerTopics.createTopic(Map.of("bootstrap.servers", bootstrapServers, "default.api.timeout.ms", 15_000,
+                    "request.timeout.ms", 5_000), topic, PARTITIONS, (short) 1, Map.of("min.insync.replicas", "1"));
+        } catch (SchedulerException e) {
+            throw new SchedulerException("cannot create topic " + topic + " on Kafka at " + bootstrapServers
+                    + " (is it running?): " + e.getMessage(), e);
+        }
+    }
+
     /** Starts engine-a, waits until it owns every partition, then engine-b, and waits until they split them. */
     private void startEngines(String bootstrapServers, String topic, String group, InetSocketAddress cassandraAt,
                               String keyspace) {
+        String datacenter = options.embeddedCassandra() ? cassandra.localDatacenter() : options.datacenter();
         EngineSettings settings = EngineSettings.builder()
+                // As in production, but with one replica: the keyspace lives in the local datacenter.
+                .replication(Replication.networkTopology(Map.of(datacenter, 1)))
                 // Retry quickly, so that the demo shows retries: after about 1.5 s, then 3 s, ...
                 .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(1_500), Duration.ofSeconds(10))
                         .withJitter(0.2))
                 .executionThreads(8)
                 .shutdownTimeout(Duration.ofSeconds(5))
                 .build();
-        String datacenter = options.embeddedCassandra() ? cassandra.localDatacenter() : options.datacenter();
         for (String name : List.of("engine-a", "engine-b")) {
             long start = System.nanoTime();
             SchedulerEngine engine = SchedulerEngine.builder()
@@ -267,6 +292,9 @@ public final class IncidentNotifier {
             return;
         }
         stopping = true;
+        if (engines.isEmpty() && kafka == null && cassandraStart == null) {
+            return; // nothing was started
+        }
         long start = System.nanoTime();
         if (stream != null) {
             stream.close();
@@ -284,19 +312,33 @@ public final class IncidentNotifier {
         } catch (Exception e) {
             out.println("The engines did not stop within 20 s: " + e);
         }
-        if (client != null) {
-            client.close(Duration.ofSeconds(5));
-        }
+        quietly("closing the client", () -> {
+            if (client != null) {
+                client.close(Duration.ofSeconds(5));
+            }
+        });
         if (cassandraStart != null && cassandra == null) {
-            cassandraStart.thenAccept(started -> started.value().close());
+            cassandraStart.thenAccept(started -> started.value().close()); // Ctrl-C while it was starting
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (cassandra != null) {
-            cassandra.close();
-        }
+        quietly("stopping Kafka", () -> {
+            if (kafka != null) {
+                kafka.close();
+            }
+        });
+        quietly("stopping Cassandra", () -> {
+            if (cassandra != null) {
+                cassandra.close();
+            }
+        });
         out.printf("Stopped in %s. Total run time %s.%n", seconds(System.nanoTime() - start), elapsed());
+    }
+
+    private void quietly(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            out.println(what + " failed: " + e);
+        }
     }
 
     private String elapsed() {

@@ -91,6 +91,10 @@ public record EngineSettings(
         positive("commitInterval", commitInterval);
         positive("storeRetryMinBackoff", storeRetryMinBackoff);
         positive("storeRetryMaxBackoff", storeRetryMaxBackoff);
+        if (storeRetryMaxBackoff.compareTo(storeRetryMinBackoff) < 0) {
+            throw new IllegalArgumentException("storeRetryMaxBackoff (" + storeRetryMaxBackoff
+                    + ") must not be less than storeRetryMinBackoff (" + storeRetryMinBackoff + ")");
+        }
         Objects.requireNonNull(replication, "replication");
         Objects.requireNonNull(readConsistency, "readConsistency");
         Objects.requireNonNull(writeConsistency, "writeConsistency");

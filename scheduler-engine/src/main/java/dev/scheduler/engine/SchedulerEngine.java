@@ -11,7 +11,16 @@ import com.typesafe.config.ConfigFactory;
 import dev.scheduler.client.SchedulerTopics;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.client.TaskPartitioner;
+import dev.scheduler.engine.admin.AdminServer;
+import dev.scheduler.engine.admin.AdminServerSettings;
+import dev.scheduler.engine.admin.AdminService;
+import dev.scheduler.engine.internal.ActivityStats;
 import dev.scheduler.engine.internal.CassandraTaskStore;
+import dev.scheduler.engine.internal.EngineAdmin;
+import dev.scheduler.engine.internal.EngineMetrics;
+import dev.scheduler.engine.internal.FanOutListener;
+import dev.scheduler.engine.internal.MicrometerEngineMetrics;
+import dev.scheduler.engine.metrics.MicrometerMetrics;
 import dev.scheduler.engine.internal.EngineGuardian;
 import dev.scheduler.engine.internal.ExecutionGateway;
 import dev.scheduler.engine.internal.PartitionHandle;
@@ -81,6 +90,9 @@ public final class SchedulerEngine implements AutoCloseable {
     private TaskConsumer consumer;
     private Thread pollThread;
     private int partitionCount;
+    private EngineMetrics metrics = EngineMetrics.NONE;
+    private EngineAdmin admin;
+    private AdminServer adminServer;
     private volatile State state = State.NEW;
 
     private enum State { NEW, RUNNING, CLOSED }
@@ -122,15 +134,32 @@ public final class SchedulerEngine implements AutoCloseable {
                     });
             ExecutionGateway gateway = new ExecutionGateway(pool, b.executor, b.asyncExecutor,
                     settings.executionTimeout());
-            TaskListenerBridge listener = new TaskListenerBridge(b.listener);
+            // Only built when asked for: MicrometerEngineMetrics is the class that loads Micrometer.
+            metrics = b.metrics == null ? EngineMetrics.NONE
+                    : new MicrometerEngineMetrics(b.metrics, b.topic, settings.retryPolicy().maxAttempts());
+            ActivityStats activity = new ActivityStats();
+            TaskListenerBridge listener = new TaskListenerBridge(new FanOutListener(List.of(activity, metrics,
+                    b.listener)));
             system = ActorSystem.create(EngineGuardian.create(handle -> PartitionScheduler.create(handle.partition(),
                     settings, store, gateway, clock, handle, listener)), "scheduler", actorConfig());
             consumer = new TaskConsumer(new KafkaConsumer<>(consumerProperties()), b.topic, system, settings.limits(),
                     settings.maxUnpersistedRecordsPerPartition(), Duration.ofMillis(100), settings.commitInterval(),
                     settings.shutdownTimeout());
             consumer.instanceId(b.instanceId);
+            consumer.metrics(metrics);
             pollThread = new Thread(consumer, "scheduler-poll-" + b.topic);
+            admin = new EngineAdmin(session, b.keyspace, settings, clock, new EngineAdmin.Identity(b.topic, b.groupId,
+                    b.instanceId, partitionCount), store, consumer, () -> state == State.RUNNING, pollThread::isAlive,
+                    activity, metrics, adminCommands());
+            if (b.adminServer != null) {
+                try {
+                    adminServer = AdminServer.start(admin, b.adminServer);
+                } catch (java.io.UncheckedIOException e) {
+                    throw new EngineStartException(e.getMessage(), e);
+                }
+            }
             pollThread.start();
+            admin.startStaleScan();
             state = State.RUNNING;
             log.info("scheduler engine started: topic {} ({} partitions), group {}, keyspace {}", b.topic,
                     partitionCount, b.groupId, b.keyspace);
@@ -282,6 +311,13 @@ public final class SchedulerEngine implements AutoCloseable {
     }
 
     private void releaseResources() {
+        if (adminServer != null) {
+            adminServer.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        metrics.close();
         if (system != null) {
             system.terminate();
             try {
@@ -315,6 +351,31 @@ public final class SchedulerEngine implements AutoCloseable {
     /** This instance's id (see {@link Builder#instanceId}). */
     public String instanceId() {
         return b.instanceId;
+    }
+
+    /**
+     * The operator's API: tasks by key or range, dead letters, partitions, cancel and retry. Available once
+     * started; its calls fail (exceptionally) after {@link #close()}.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public AdminService admin() {
+        if (admin == null) {
+            throw new IllegalStateException("the admin API exists once the engine is started: call start() first");
+        }
+        return admin;
+    }
+
+    /** The admin HTTP server, when {@link Builder#adminServer} asked for one and the engine is started. */
+    public Optional<AdminServer> adminServer() {
+        return Optional.ofNullable(adminServer);
+    }
+
+    private EngineAdmin.Commands adminCommands() {
+        // TODO(lead): this::cancelTask, this::retryTask once they exist.
+        return new EngineAdmin.Commands(
+                key -> CompletableFuture.failedFuture(new UnsupportedOperationException("cancelTask is not available yet")),
+                key -> CompletableFuture.failedFuture(new UnsupportedOperationException("retryTask is not available yet")));
     }
 
     /** True while started and not closed. */
@@ -355,6 +416,8 @@ public final class SchedulerEngine implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private TaskListener listener = TaskListener.NONE;
         private String instanceId = defaultInstanceId();
+        private MicrometerMetrics metrics;
+        private AdminServerSettings adminServer;
 
         private Builder() {
         }
@@ -411,6 +474,20 @@ public final class SchedulerEngine implements AutoCloseable {
          * Default: host name, process id and a random suffix.
          */
         public Builder instanceId(String id) { instanceId = id; return this; }
+
+        /**
+         * Records the engine's metrics in a Micrometer registry: {@code .metrics(MicrometerMetrics.of(registry))}.
+         * Default none, and then no Micrometer class is loaded: Micrometer is an optional dependency. Meter names
+         * and tags are listed on {@link MicrometerMetrics}.
+         */
+        public Builder metrics(MicrometerMetrics m) { metrics = m; return this; }
+
+        /**
+         * Serves the admin HTTP API, probes and dashboard while the engine runs ({@link AdminServer}); for example
+         * {@code .adminServer(AdminServerSettings.defaults())} on 127.0.0.1:9180. Default none: the
+         * {@link SchedulerEngine#admin()} API is there either way.
+         */
+        public Builder adminServer(AdminServerSettings s) { adminServer = s; return this; }
 
         private static String defaultInstanceId() {
             String host;

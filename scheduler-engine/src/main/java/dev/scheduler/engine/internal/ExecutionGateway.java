@@ -34,9 +34,18 @@ public final class ExecutionGateway {
 
     CompletionStage<Void> run(TaskContext context) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        Future<?> work;
+        java.util.concurrent.atomic.AtomicReference<Future<?>> work = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            work = pool.submit(() -> {
+            work.set(pool.submit(() -> {
+                // The timeout counts from here: time spent waiting for a free pool thread is not the attempt's.
+                result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+                    if (e instanceof java.util.concurrent.TimeoutException) {
+                        Future<?> running = work.get();
+                        if (running != null) {
+                            running.cancel(true);
+                        }
+                    }
+                });
                 try {
                     if (blocking != null) {
                         blocking.execute(context);
@@ -58,16 +67,10 @@ public final class ExecutionGateway {
                 } catch (Throwable e) {
                     result.completeExceptionally(e);
                 }
-            });
+            }));
         } catch (RuntimeException rejected) {
             result.completeExceptionally(rejected);
-            return result;
         }
-        result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
-            if (e instanceof java.util.concurrent.TimeoutException) {
-                work.cancel(true);
-            }
-        });
         return result;
     }
 }

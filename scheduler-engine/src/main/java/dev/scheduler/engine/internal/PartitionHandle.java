@@ -21,6 +21,8 @@ public final class PartitionHandle {
     private volatile long ownerEpoch = -1;
     private volatile long leaseValidUntilNanos = System.nanoTime(); // no lease until ownership is claimed
     private volatile boolean fenced;
+    private volatile long endOffset = -1;
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
     private final String owner;
 
@@ -70,6 +72,23 @@ public final class PartitionHandle {
         }
         durableOffset.accumulateAndGet(nextOffset, Math::max);
         unpersisted.addAndGet(-recordCount);
+        metrics.recordsPersisted(partition, recordCount);
+    }
+
+    /** Where durable records are counted for metrics; set by the poll thread before the actors start. */
+    void metrics(EngineMetrics m) {
+        metrics = m;
+    }
+
+    /** Poll thread: the partition's log end offset as last seen by the consumer. */
+    void endOffset(long offset) {
+        endOffset = offset;
+    }
+
+    /** Records on the topic that are not durable yet (log end minus durable offset), or -1 when not known yet. */
+    public long consumerLag() {
+        long end = endOffset;
+        return end < 0 ? -1 : Math.max(0, end - durableOffset.get());
     }
 
     /** Called by a restarted partition actor: records it had not persisted must be read again. */

@@ -78,6 +78,9 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private record StatusNotRead(Task task, Throwable error) implements Command {
     }
 
+    private record RetryRead(Task task) implements Command {
+    }
+
     private record Claimed(TaskStore.Ownership mine, TaskStore.Ownership previous) implements Command {
     }
 
@@ -205,6 +208,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 .onMessage(LoadFailed.class, this::onLoadFailed)
                 .onMessage(StatusRead.class, this::onStatusRead)
                 .onMessage(StatusNotRead.class, this::onStatusNotRead)
+                .onMessage(RetryRead.class, this::onRetryRead)
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Fire.INSTANCE, this::onFire)
                 .onMessage(Stop.class, this::onStop)
@@ -341,6 +345,11 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private void accept(Task task) {
         TaskKey key = task.key();
         if (loading && !loaded.covers(key) && key.scheduledTime().toEpochMilli() < loadUpTo) {
+            if (inMemory() >= settings.maxTasksInMemoryPerPartition()) {
+                // No room to hold it: drop this load's result instead; the next load reads the task (it is durable).
+                evictedDuringLoad = true;
+                return;
+            }
             heldDuringLoad.add(task); // the load in flight may or may not have seen it
             return;
         }
@@ -376,10 +385,16 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private Behavior<Command> onStatusNotRead(StatusNotRead failed) {
         context.getLog().warn("partition {}: reading the status of {} failed, retrying: {}", partition,
                 failed.task().key(), failed.error().toString());
-        reading.remove(failed.task().key());
-        Task task = failed.task();
-        timers.startSingleTimer("read-" + task.key(), new WrappedPersisted(new TaskPersister.Persisted(seenSeq,
-                List.of(task), java.util.Set.of(), List.of())), settings.storeRetryMinBackoff());
+        // The key stays in `reading` meanwhile, so that the checkpoint cannot move past it.
+        timers.startSingleTimer("read-" + failed.task().key(), new RetryRead(failed.task()),
+                settings.storeRetryMinBackoff());
+        return this;
+    }
+
+    private Behavior<Command> onRetryRead(RetryRead retry) {
+        Task task = retry.task();
+        context.pipeToSelf(store.read(partition, task.key()),
+                (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
         return this;
     }
 

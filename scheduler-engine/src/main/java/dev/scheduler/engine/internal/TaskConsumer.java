@@ -57,6 +57,8 @@ public final class TaskConsumer implements Runnable {
     private final Set<TopicPartition> paused = new HashSet<>();
     private volatile boolean closing;
     private volatile String instanceId = "local";
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
+    private long lastLagNanos;
     private volatile Throwable lastError;
     private long lastCommitNanos = System.nanoTime();
 
@@ -76,6 +78,11 @@ public final class TaskConsumer implements Runnable {
     /** This instance's id, recorded as the owner of the partitions it claims. Set before {@link #run()}. */
     public void instanceId(String id) {
         instanceId = id;
+    }
+
+    /** Where the poll loop reports records, rebalances, handoffs and lag. Set before {@link #run()}. */
+    public void metrics(EngineMetrics m) {
+        metrics = m;
     }
 
     /** Partitions this instance owns now, with their handles. */
@@ -106,6 +113,7 @@ public final class TaskConsumer implements Runnable {
                     applyRewinds();
                     applyBackpressure();
                     commitIfDue();
+                    updateLag();
                     failures = 0;
                     lastError = null;
                 } catch (WakeupException e) {
@@ -157,6 +165,7 @@ public final class TaskConsumer implements Runnable {
                 }
             }
             handle.recordsHandedOver(list.size());
+            metrics.recordsHandedOver(tp.partition(), tasks.size(), cancels.size(), deadLetters.size());
             actor.tell(new PartitionScheduler.Ingest(handle.generation(), tasks, cancels, deadLetters, list.size(),
                     nextOffset));
         }
@@ -256,6 +265,7 @@ public final class TaskConsumer implements Runnable {
         }
         for (int p : partitions) {
             handles.remove(p);
+            metrics.partitionStopped(p);
             committed.remove(p);
             paused.remove(new TopicPartition(topic, p));
         }
@@ -269,7 +279,9 @@ public final class TaskConsumer implements Runnable {
             }
             long position = consumer.position(tp);
             PartitionHandle handle = new PartitionHandle(p, position, instanceId);
+            handle.metrics(metrics);
             handles.put(p, handle);
+            metrics.partitionStarted(handle);
             try {
                 ActorRef<PartitionScheduler.Command> ref = AskPattern
                         .<EngineGuardian.SpawnPartition, ActorRef<PartitionScheduler.Command>>ask(system,
@@ -295,6 +307,28 @@ public final class TaskConsumer implements Runnable {
         }
     }
 
+    /**
+     * Once a second, records each owned partition's log end offset as the consumer last saw it, for the lag:
+     * {@code currentLag} answers from the fetcher's cache (no request), and is known only once the position is.
+     */
+    private void updateLag() {
+        if (System.nanoTime() - lastLagNanos < 1_000_000_000L) {
+            return;
+        }
+        lastLagNanos = System.nanoTime();
+        for (PartitionHandle h : handles.values()) {
+            TopicPartition tp = new TopicPartition(topic, h.partition());
+            try {
+                java.util.OptionalLong lag = consumer.currentLag(tp);
+                if (lag.isPresent()) {
+                    h.endOffset(consumer.position(tp) + lag.getAsLong());
+                }
+            } catch (RuntimeException e) {
+                log.debug("partition {}: no lag known yet: {}", h.partition(), e.toString());
+            }
+        }
+    }
+
     private static void sleepQuietly(long ms) {
         try {
             Thread.sleep(ms);
@@ -308,7 +342,10 @@ public final class TaskConsumer implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("partitions revoked: {}", partitions);
+                metrics.rebalance("revoked", partitions.size());
+                long started = System.nanoTime();
                 stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), true);
+                metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));
             }
         }
 
@@ -316,6 +353,7 @@ public final class TaskConsumer implements Runnable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("partitions assigned: {}", partitions);
+                metrics.rebalance("assigned", partitions.size());
                 startPartitions(partitions);
             }
         }
@@ -323,7 +361,10 @@ public final class TaskConsumer implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("partitions lost (another instance may own them now): {}", partitions);
+            metrics.rebalance("lost", partitions.size());
+            long started = System.nanoTime();
             stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), false);
+            metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));
         }
     }
 }

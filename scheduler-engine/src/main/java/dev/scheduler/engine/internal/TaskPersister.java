@@ -125,9 +125,9 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     private Behavior<Command> onAdvance(AdvanceCheckpoint a) {
         seenSeq = Math.max(seenSeq, a.seenSeq());
         unseenMinTimes.headMap(seenSeq, true).clear();
-        if (wantedCheckpoint == null || a.to().isAfter(wantedCheckpoint)) {
-            wantedCheckpoint = a.to();
-        }
+        // Requests come in order from the one parent: the latest is the truth, even when it moves backwards
+        // (a task arrived before the previous request's time).
+        wantedCheckpoint = a.to();
         startNextWrite();
         return this;
     }

@@ -102,6 +102,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private final java.util.function.BooleanSupplier leaseValid;
 
     private final Map<String, Lane> lanes = new HashMap<>();
+    private final java.util.Set<TaskKey> cancelledWhileRunning = new java.util.HashSet<>();
     private final Deque<String> ready = new ArrayDeque<>();
     private final List<AttemptOutcome> unwritten = new ArrayList<>();
     /** Outcome writes in flight; a few at once so that one slow write does not hold every lane back. */
@@ -181,6 +182,9 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             return this;
         }
         boolean started = cancel.key().equals(lane.current);
+        if (started) {
+            cancelledWhileRunning.add(cancel.key()); // it finishes; it is not retried
+        }
         if (!started && lane.tasks.remove(cancel.key()) != null) {
             if (lane.tasks.isEmpty()) {
                 lanes.remove(cancel.key().orderingId());
@@ -266,6 +270,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                 after = TaskStatus.FAILED;
             }
         }
+        if (cancelledWhileRunning.remove(head.task().key()) && after == TaskStatus.PENDING) {
+            after = TaskStatus.CANCELLED; // cancelled while this attempt ran: no retry
+            next = null;
+        }
         listener.attemptFinished(head.task().key(), ended.attempt(), result, Duration.between(ended.startedAt(), now));
         String errorClass = error == null ? null : error.getClass().getName();
         String message = error == null ? null
@@ -293,7 +301,13 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             String id = ready.poll();
             Lane lane = lanes.get(id);
             if (lane != null && !lane.tasks.isEmpty()) {
-                start(id, lane, lane.tasks.firstEntry().getValue(), clock.instant());
+                StoredTask head = lane.tasks.firstEntry().getValue();
+                Instant now = clock.instant();
+                if (head.dueAt().isAfter(now)) {
+                    timers.startSingleTimer(new RetryDue(id), Duration.between(now, head.dueAt()));
+                } else {
+                    start(id, lane, head, now);
+                }
             }
         }
     }

@@ -39,6 +39,8 @@ final class FakeTaskStore implements TaskStore {
     private final Map<Op, Integer> failuresToInject = new EnumMap<>(Op.class);
     private final Set<Op> held = new HashSet<>();
     private final List<Runnable> heldAnswers = new ArrayList<>();
+    private final List<String> checkpointViolations = new ArrayList<>();
+    private volatile Runnable beforeEachCall = () -> { };
 
     // ---- test controls ----
 
@@ -70,7 +72,20 @@ final class FakeTaskStore implements TaskStore {
         checkpoints.put(partition, checkpoint);
     }
 
+    /** Runs on the caller's thread at the start of every call: lets a test sample state the actors publish. */
+    void beforeEachCall(Runnable hook) {
+        beforeEachCall = hook;
+    }
+
     // ---- inspection ----
+
+    /**
+     * Every checkpoint write that passed a stored incomplete task: such a task would never be loaded again
+     * after a restart. The partition's invariant is that this stays empty.
+     */
+    synchronized List<String> checkpointViolations() {
+        return List.copyOf(checkpointViolations);
+    }
 
     synchronized List<Call> calls() {
         return List.copyOf(calls);
@@ -180,6 +195,11 @@ final class FakeTaskStore implements TaskStore {
     @Override
     public CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint) {
         return call(Op.WRITE_CHECKPOINT, checkpoint, () -> {
+            for (StoredTask row : rows(partition).values()) {
+                if (!row.status().isTerminal() && row.task().key().scheduledTime().isBefore(checkpoint)) {
+                    checkpointViolations.add("checkpoint " + checkpoint + " written past " + row);
+                }
+            }
             checkpoints.put(partition, checkpoint);
             return null;
         });
@@ -194,6 +214,7 @@ final class FakeTaskStore implements TaskStore {
     }
 
     private <T> CompletionStage<T> call(Op op, Object argument, Supplier<T> work) {
+        beforeEachCall.run();
         CompletableFuture<T> answer = new CompletableFuture<>();
         synchronized (this) {
             int failures = failuresToInject.getOrDefault(op, 0);

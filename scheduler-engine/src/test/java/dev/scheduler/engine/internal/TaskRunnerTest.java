@@ -1,6 +1,7 @@
 package dev.scheduler.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
@@ -142,8 +143,8 @@ class TaskRunnerTest {
         assertThat(executor.attempts()).extracting(TaskContext::attempt).containsExactly(1, 2);
         assertThat(listener.started().get(1).lateness()).as("the retry starts exactly at its time").isZero();
         assertThat(store.outcomesOf(t.key())).extracting(AttemptOutcome::result, AttemptOutcome::errorClass)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("FAILED", IllegalStateException.class.getName()),
-                        org.assertj.core.groups.Tuple.tuple("SUCCEEDED", null));
+                .containsExactly(tuple("FAILED", IllegalStateException.class.getName()),
+                        tuple("SUCCEEDED", null));
         assertThat(store.row(0, t.key()).orElseThrow().attempts()).isEqualTo(2);
     }
 
@@ -238,6 +239,27 @@ class TaskRunnerTest {
         parent.expectMessage(new TaskRunner.Finished(t2.key(), TaskStatus.SUCCEEDED));
         assertThat(executor.attemptedKeys()).containsExactly(t0.key(), t2.key());
         assertThat(store.outcomesOf(t1.key())).isEmpty();
+    }
+
+    @Test
+    void a_task_cancelled_while_its_attempt_runs_is_not_retried_when_that_attempt_fails() {
+        startRunner(RETRY, 8);
+        Task t = task("a", 0, "t");
+        executor.hold(t.key());
+        executor.script(c -> {
+            throw new IllegalStateException("boom");
+        });
+
+        runner.tell(run(t));
+        executor.awaitEntered();
+        runner.tell(new TaskRunner.Cancel(t.key()));
+        processed.awaitProcessed("Cancel");
+        executor.release(t.key());
+        processed.awaitProcessed("OutcomesWritten");
+        advance(Duration.ofSeconds(10));
+        barrier();
+
+        assertThat(listener.started()).as("attempts started after the cancel").hasSize(1);
     }
 
     @Test

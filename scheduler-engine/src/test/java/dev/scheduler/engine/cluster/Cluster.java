@@ -1,0 +1,240 @@
+package dev.scheduler.engine.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.scheduler.client.SchedulerClient;
+import dev.scheduler.client.Task;
+import dev.scheduler.testkit.internal.ForkedJvm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/** Engine instances as OS processes on real Kafka and Cassandra, a steady load, and what the logs show. */
+final class Cluster implements AutoCloseable {
+
+    /** One line of a node's executions log: an attempt's start (S) or end (E). */
+    record Exec(String type, String orderingId, String uniquenessKey, int attempt, long millis, String instance,
+                int partition) {
+        String key() {
+            return orderingId + "|" + uniquenessKey;
+        }
+    }
+
+    final class Node {
+        final String instance;
+        final Path dir;
+        final ForkedJvm jvm;
+
+        Node(String instance, Path dir, ForkedJvm jvm) {
+            this.instance = instance;
+            this.dir = dir;
+            this.jvm = jvm;
+        }
+
+        Set<Integer> partitions() {
+            try {
+                String text = Files.readString(dir.resolve("partitions")).trim();
+                return text.isEmpty() ? Set.of()
+                        : Arrays.stream(text.split(",")).map(Integer::valueOf).collect(Collectors.toSet());
+            } catch (IOException e) {
+                return Set.of();
+            }
+        }
+
+        void kill() {
+            jvm.kill();
+        }
+
+        void stop() {
+            jvm.stop(Duration.ofSeconds(30));
+        }
+
+        void signal(String signal) {
+            try {
+                new ProcessBuilder("kill", "-" + signal, Long.toString(jvm.pid())).inheritIO().start().waitFor();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    final String bootstrap;
+    final InetSocketAddress cassandra;
+    final String topic;
+    final String keyspace;
+    final int partitions;
+    private final Path root;
+    private final List<Node> nodes = new ArrayList<>();
+    private final AtomicInteger generation = new AtomicInteger();
+
+    Cluster(Path root, String bootstrap, InetSocketAddress cassandra, String topic, String keyspace, int partitions) {
+        this.root = root;
+        this.bootstrap = bootstrap;
+        this.cassandra = cassandra;
+        this.topic = topic;
+        this.keyspace = keyspace;
+        this.partitions = partitions;
+    }
+
+    Node start(String instance, String... extra) {
+        Path dir = root.resolve(instance + "-" + generation.incrementAndGet());
+        List<String> args = new ArrayList<>(List.of("dir=" + dir, "instance=" + instance, "bootstrap=" + bootstrap,
+                "topic=" + topic, "group=cluster-" + topic,
+                "cassandra=" + cassandra.getHostString() + ":" + cassandra.getPort(), "keyspace=" + keyspace));
+        args.addAll(List.of(extra));
+        ForkedJvm jvm = new ForkedJvm("engine " + instance, List.of("-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"), ForkedJvm.currentClasspath(), EngineNode.class.getName(), args, root,
+                dir.resolve("output.log"));
+        jvm.start(() -> Files.exists(dir.resolve("ready")), Duration.ofSeconds(90), dir.resolve("output.log"));
+        Node node = new Node(instance, dir, jvm);
+        nodes.add(node);
+        return node;
+    }
+
+    /** Waits until the given live nodes own every partition between them, each exactly once. */
+    void awaitBalanced(List<Node> live, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<Integer> all = new ArrayList<>();
+            live.forEach(n -> all.addAll(n.partitions()));
+            return all.size() == partitions && new HashSet<>(all).size() == partitions;
+        });
+    }
+
+    List<Exec> executions() {
+        List<Exec> all = new ArrayList<>();
+        for (Node n : nodes) {
+            Path log = n.dir.resolve("executions.log");
+            if (!Files.exists(log)) {
+                continue;
+            }
+            try {
+                for (String line : Files.readAllLines(log)) {
+                    String[] f = line.split("\\|");
+                    if (f.length == 7) {
+                        all.add(new Exec(f[0], f[1], f[2], Integer.parseInt(f[3]), Long.parseLong(f[4]), f[5],
+                                Integer.parseInt(f[6])));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        all.sort(Comparator.comparingLong(Exec::millis));
+        return all;
+    }
+
+    static Set<String> ranKeys(List<Exec> execs) {
+        return execs.stream().filter(e -> e.type().equals("S")).map(Exec::key).collect(Collectors.toSet());
+    }
+
+    /** Keys whose first attempt started more than once. */
+    static Map<String, List<Exec>> duplicates(List<Exec> execs) {
+        return execs.stream().filter(e -> e.type().equals("S") && e.attempt() == 1)
+                .collect(Collectors.groupingBy(Exec::key)).entrySet().stream()
+                .filter(e -> e.getValue().size() > 1)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * Pairs of attempts of one ordering id that ran at the same time (an attempt with no end is taken to run
+     * until {@code openUntil}).
+     */
+    static List<String> overlaps(List<Exec> execs, long openUntil) {
+        Map<String, long[]> intervals = new HashMap<>();
+        Map<String, List<String>> byOrdering = new HashMap<>();
+        for (Exec e : execs) {
+            String id = e.key() + "|" + e.attempt() + "|" + e.instance();
+            if (e.type().equals("S")) {
+                intervals.put(id, new long[] {e.millis(), openUntil});
+                byOrdering.computeIfAbsent(e.orderingId(), k -> new ArrayList<>()).add(id);
+            } else if (intervals.containsKey(id)) {
+                intervals.get(id)[1] = e.millis();
+            }
+        }
+        List<String> found = new ArrayList<>();
+        for (List<String> ids : byOrdering.values()) {
+            ids.sort(Comparator.comparingLong(id -> intervals.get(id)[0]));
+            for (int i = 1; i < ids.size(); i++) {
+                long[] prev = intervals.get(ids.get(i - 1));
+                long[] cur = intervals.get(ids.get(i));
+                if (cur[0] < prev[1]) { // strictly inside the previous one's run
+                    found.add(ids.get(i - 1) + " overlaps " + ids.get(i));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Schedules tasks at a steady rate on its own thread; remembers which ones Kafka acknowledged. */
+    static final class Load implements AutoCloseable {
+        final Set<String> accepted = ConcurrentHashMap.newKeySet();
+        final AtomicInteger refused = new AtomicInteger();
+        private final SchedulerClient client;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Load(String bootstrap, String topic, int perSecond, int orderingIds, String hangOrderingId) {
+            client = SchedulerClient.builder().bootstrapServers(bootstrap).topic(topic)
+                    .producerProperty("delivery.timeout.ms", 120_000).build();
+            thread = new Thread(() -> {
+                long interval = 1_000_000_000L / perSecond;
+                long next = System.nanoTime();
+                int i = 0;
+                while (running) {
+                    String orderingId = "oid-" + (i % orderingIds);
+                    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(500 + (i % 7) * 200L);
+                    Task task = Task.of(orderingId, at, "t-" + i, Map.of());
+                    client.scheduleTask(task).whenComplete((v, e) -> {
+                        if (e == null) {
+                            accepted.add(task.orderingId() + "|" + task.uniquenessKey());
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    });
+                    i++;
+                    next += interval;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing, not synchronisation
+                    }
+                }
+            }, "load");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
+            client.close(Duration.ofSeconds(60));
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes) {
+            if (n.jvm.isAlive()) {
+                n.signal("CONT");
+                n.kill();
+            }
+        }
+    }
+}
