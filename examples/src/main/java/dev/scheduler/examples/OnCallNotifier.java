@@ -111,7 +111,10 @@ final class OnCallNotifier {
         return lateness;
     }
 
-    /** How many problems of a kind ({@code cancelled}, {@code duplicate}, {@code order}, {@code early}, {@code unexpected}). */
+    /**
+     * How many problems of a kind were seen: {@code cancelled}, {@code duplicate}, {@code order}, {@code early} or
+     * {@code unexpected}.
+     */
     long problems(String kind) {
         LongAdder n = problemCounts.get(kind);
         return n == null ? 0 : n.sum();

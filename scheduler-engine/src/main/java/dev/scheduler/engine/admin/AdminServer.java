@@ -91,13 +91,13 @@ public final class AdminServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + address.getPort() + "/");
     }
 
-    /** Stops listening, lets requests in progress finish for up to a second, and stops its threads. Idempotent. */
+    /** Stops listening, closes open connections and stops its threads. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(1);
+        server.stop(0);
         threads.shutdownNow();
     }
 }
