@@ -39,8 +39,13 @@ try {
   await failedRow.waitFor({ state: "visible", timeout: 30000 });
   console.log("the failed task is listed: " + (await failedRow.innerText()).replace(/\s+/g, " "));
   await failedRow.locator("button.retry").click();
-  await page.locator("#message.ok").filter({ hasText: "Retry requested" }).waitFor({ timeout: 15000 });
-  console.log("message: " + await page.locator("#message").innerText());
+  const message = page.locator("#message").filter({ hasText: /Retry requested|retry of .* failed/ });
+  await message.waitFor({ timeout: 15000 });
+  const text = await message.innerText();
+  if (!text.startsWith("Retry requested")) {
+    throw new Error("the dashboard says: " + text);
+  }
+  console.log("message: " + text);
 
   await page.fill("#search-id", orderingId);
   const succeeded = page.locator(`#search-results tr.task[data-uniqueness-key="${uniquenessKey}"]`

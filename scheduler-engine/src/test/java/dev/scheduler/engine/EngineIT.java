@@ -213,6 +213,36 @@ class EngineIT {
     }
 
     @Test
+    void an_attempt_that_hangs_times_out_and_is_retried_while_other_ordering_ids_of_its_partition_keep_their_lateness() {
+        EngineSettings settings = EngineHarness.FAST.toBuilder().executionTimeout(Duration.ofSeconds(1)).build();
+        SchedulerEngine engine = harness.start(executor, settings, Clock.systemUTC(), UnaryOperator.identity());
+        executor.holds.put("hangs", new java.util.concurrent.CountDownLatch(1)); // never released
+        int partition = dev.scheduler.client.TaskPartitioner.partitionFor("stuck", 4);
+        List<String> neighbours = new ArrayList<>();
+        for (int i = 0; neighbours.size() < 5; i++) {
+            if (dev.scheduler.client.TaskPartitioner.partitionFor("neighbour-" + i, 4) == partition) {
+                neighbours.add("neighbour-" + i);
+            }
+        }
+        Instant base = now().plusMillis(300);
+        TaskKey stuck = schedule("stuck", base, "hangs");
+        List<TaskKey> others = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            for (String id : neighbours) {
+                others.add(schedule(id, base.plusMillis(500L * round + 100), "r" + round));
+            }
+        }
+        awaitRun(others.toArray(TaskKey[]::new));
+        others.forEach(this::assertOnTime);
+        System.out.println("neighbours of a hanging task, lateness: " + executor.latenessSummary());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            TaskInfo info = info(engine, stuck);
+            assertThat(info.status()).isEqualTo(TaskStatus.FAILED);
+            assertThat(info.history()).hasSize(3).allSatisfy(a -> assertThat(a.result()).isEqualTo("TIMED_OUT"));
+        });
+    }
+
+    @Test
     void tasks_of_one_ordering_id_never_overlap_under_load_with_many_ordering_ids() {
         harness.start(executor);
         executor.workTime = Duration.ofMillis(2);

@@ -40,7 +40,8 @@ public interface AdminService {
     CompletionStage<DeadLetterPage> deadLetters(Integer partition, int pageSize, String pageToken);
 
     /**
-     * Cancels a task that has not finished: it will not start (an attempt already running finishes). Fails with
+     * Cancels a task that has not finished, through {@code SchedulerEngine.cancelTask}: it will not start (an
+     * attempt already running finishes). Fails with
      * {@link AdminException} NOT_FOUND for an unknown key and CONFLICT for a finished task.
      *
      * @return completes once Kafka acknowledged the cancel; the owner applies it within moments
@@ -48,7 +49,7 @@ public interface AdminService {
     CompletionStage<Void> cancel(TaskKey key);
 
     /**
-     * Runs a FAILED task again now, with a fresh allowance of attempts. Fails with {@link AdminException}
+     * Runs a FAILED task again now, through {@code SchedulerEngine.retryTask}. Fails with {@link AdminException}
      * NOT_FOUND for an unknown key and CONFLICT for a task that did not fail.
      *
      * @return completes once Kafka acknowledged the request; the owner starts the task within moments

@@ -63,6 +63,8 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     private final Timer lateness;
     private final Timer execution;
     private final Timer handoff;
+    /** The Prometheus registry's scrape, once found. */
+    private volatile Optional<Supplier<String>> scrape;
 
     /**
      * @param maxAttempts the retry policy's attempts: a failed attempt with this number ends its task as failed
@@ -197,12 +199,17 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
 
     @Override
     public Optional<Supplier<String>> prometheusScrape() {
-        try {
-            Class.forName(PROMETHEUS_REGISTRY, false, MicrometerEngineMetrics.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return Optional.empty();
+        Optional<Supplier<String>> found = scrape;
+        if (found == null || found.isEmpty()) { // looked for again: a composite may get a Prometheus registry later
+            try {
+                Class.forName(PROMETHEUS_REGISTRY, false, MicrometerEngineMetrics.class.getClassLoader());
+                found = PrometheusScrape.of(registry);
+            } catch (ClassNotFoundException | LinkageError e) {
+                found = Optional.empty();
+            }
+            scrape = found;
         }
-        return PrometheusScrape.of(registry);
+        return found;
     }
 
     @Override
