@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -66,10 +67,13 @@ final class AdminHttp implements HttpHandler {
     private final AdminService service;
     private final AdminServerSettings settings;
     private final byte[] dashboard;
+    /** Requests that wait for Cassandra or Kafka; one thread is always left for the probes. */
+    private final Semaphore waiting;
 
     AdminHttp(AdminService service, AdminServerSettings settings) {
         this.service = service;
         this.settings = settings;
+        this.waiting = new Semaphore(Math.max(1, settings.threads() - 1));
         try (InputStream in = AdminHttp.class.getResourceAsStream(DASHBOARD)) {
             if (in == null) {
                 throw new IllegalStateException(DASHBOARD + " is missing from the engine jar");
@@ -381,6 +385,9 @@ final class AdminHttp implements HttpHandler {
 
     /** Waits for the service (on this request thread) and turns its failure into the answer's status. */
     private <T> T await(CompletionStage<T> stage) {
+        if (!waiting.tryAcquire()) {
+            throw new HttpError(503, "the admin server is busy with other requests; try again in a moment");
+        }
         try {
             return stage.toCompletableFuture().get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -390,6 +397,8 @@ final class AdminHttp implements HttpHandler {
             throw new HttpError(503, "the admin server is stopping");
         } catch (ExecutionException | CompletionException e) {
             throw asHttpError(e.getCause() == null ? e : e.getCause());
+        } finally {
+            waiting.release();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.scheduler.engine.admin;
 
+import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.TaskStatus;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -40,6 +41,11 @@ public record TaskQuery(Instant from, Instant to, Set<TaskStatus> statuses, Stri
     public TaskQuery {
         if (from == null || to == null) {
             throw new IllegalArgumentException("from and to are required, were " + from + " and " + to);
+        }
+        Instant end = TaskKey.MAX_SCHEDULED_TIME.plusMillis(1);
+        if (from.isBefore(TaskKey.MIN_SCHEDULED_TIME) || to.isAfter(end)) {
+            throw new IllegalArgumentException("from and to must lie between " + TaskKey.MIN_SCHEDULED_TIME + " and "
+                    + end + ", the range of scheduled times, were " + from + " and " + to);
         }
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("from (" + from + ") must be before to (" + to + ")");

@@ -62,6 +62,12 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private record RetryDue(String orderingId) implements Command {
     }
 
+    private record RecordStart(TaskKey key) implements Command {
+    }
+
+    /** How long an attempt runs before its start is written on its own. */
+    static final Duration START_RECORD_DELAY = Duration.ofMillis(500);
+
     private record OutcomesWritten(List<AttemptOutcome> outcomes) implements Command {
     }
 
@@ -82,6 +88,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         final TreeMap<TaskKey, StoredTask> tasks = new TreeMap<>();
         boolean busy; // running, or its outcome not yet durable, or waiting for a slot or a retry time
         TaskKey current; // the task started and not yet recorded
+        int currentAttempt;
+        Instant currentStartedAt;
     }
 
     private static final org.slf4j.Logger START_LOG = org.slf4j.LoggerFactory.getLogger(TaskRunner.class);
@@ -157,6 +165,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                 .onMessage(Cancel.class, this::onCancel)
                 .onMessage(AttemptEnded.class, this::onAttemptEnded)
                 .onMessage(RetryDue.class, this::onRetryDue)
+                .onMessage(RecordStart.class, this::onRecordStart)
                 .onMessage(OutcomesWritten.class, this::onOutcomesWritten)
                 .onMessage(OutcomesNotWritten.class, this::onOutcomesNotWritten)
                 .onMessageEquals(FlushRetry.INSTANCE, () -> { flush(); return this; })
@@ -229,15 +238,33 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         running++;
         lane.current = head.task().key();
         int attempt = head.attempts() + 1;
+        lane.currentAttempt = attempt;
+        lane.currentStartedAt = now;
         listener.attemptStarted(head.task().key(), attempt, Duration.between(head.dueAt(), now));
-        // Fire and forget: the outcome write records the start again, so a lost start record costs nothing.
-        store.recordStart(partition, head.task(), attempt, now).whenComplete((v, e) -> {
-            if (e != null) {
-                START_LOG.debug("recording the start of {} failed: {}", head.task().key(), e.toString());
-            }
-        });
+        // Attempts still running after START_RECORD_DELAY are recorded as started (durably RUNNING); most
+        // attempts end sooner, and their outcome write records the start: no extra write for them.
+        timers.startSingleTimer(new RecordStart(head.task().key()), new RecordStart(head.task().key()),
+                START_RECORD_DELAY);
         context.pipeToSelf(gateway.run(new TaskContext(head.task(), attempt, partition)),
                 (v, e) -> new AttemptEnded(orderingId, attempt, now, e));
+    }
+
+    private Behavior<Command> onRecordStart(RecordStart record) {
+        Lane lane = lanes.get(record.key().orderingId());
+        if (lane == null || !record.key().equals(lane.current) || !leaseValid.getAsBoolean()) {
+            return this;
+        }
+        StoredTask task = lane.tasks.get(record.key());
+        if (task != null && lane.currentStartedAt != null) {
+            // Fire and forget: the outcome write records the start again, so a lost start record costs nothing.
+            store.recordStart(partition, task.task(), lane.currentAttempt, lane.currentStartedAt)
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            START_LOG.debug("recording the start of {} failed: {}", record.key(), e.toString());
+                        }
+                    });
+        }
+        return this;
     }
 
     private Behavior<Command> onRetryDue(RetryDue due) {
@@ -252,6 +279,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private Behavior<Command> onAttemptEnded(AttemptEnded ended) {
         running--;
         Lane lane = lanes.get(ended.orderingId());
+        timers.cancel(new RecordStart(lane.current));
         StoredTask head = lane.tasks.get(lane.current);
         Instant now = clock.instant();
         Throwable error = unwrap(ended.error());
