@@ -136,6 +136,27 @@ public final class SchedulerClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks the engine to run a {@code FAILED} task once more, now: an operator's action after fixing what made it
+   * fail. The record goes through the topic, in order with the partition's other records; the owner resets
+   * the task to pending and runs it at once. A key that is not {@code FAILED} is left alone. If that attempt
+   * fails too, the task is {@code FAILED} again (no further automatic retries). Completes when Kafka
+   * acknowledged the record; never throws, like {@link #cancelTask}.
+   */
+  public CompletableFuture<Void> retryTask(TaskKey key) {
+    try {
+      if (key == null) {
+        throw new InvalidTaskException("key must not be null");
+      }
+      requireOpen();
+      limits.validate(key);
+      byte[] value = TaskRecordCodec.encode(new dev.scheduler.client.wire.RetryTask(key));
+      return publish(key, value);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(asSchedulerException(key, e));
+    }
+  }
+
   private CompletableFuture<Void> publish(TaskKey key, byte[] value) {
     List<PartitionInfo> partitions = producer.partitionsFor(topic);
     if (partitions == null || partitions.isEmpty()) {

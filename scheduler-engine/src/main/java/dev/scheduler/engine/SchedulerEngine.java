@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.client.SchedulerTopics;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.client.TaskPartitioner;
@@ -94,6 +95,7 @@ public final class SchedulerEngine implements AutoCloseable {
     private EngineAdmin admin;
     private AdminServer adminServer;
     private volatile State state = State.NEW;
+    private SchedulerClient commandClient;
 
     private enum State { NEW, RUNNING, CLOSED }
 
@@ -311,6 +313,11 @@ public final class SchedulerEngine implements AutoCloseable {
     }
 
     private void releaseResources() {
+        synchronized (this) {
+            if (commandClient != null) {
+                commandClient.close();
+            }
+        }
         if (adminServer != null) {
             adminServer.close();
         }
@@ -372,10 +379,48 @@ public final class SchedulerEngine implements AutoCloseable {
     }
 
     private EngineAdmin.Commands adminCommands() {
-        // TODO(lead): this::cancelTask, this::retryTask once they exist.
-        return new EngineAdmin.Commands(
-                key -> CompletableFuture.failedFuture(new UnsupportedOperationException("cancelTask is not available yet")),
-                key -> CompletableFuture.failedFuture(new UnsupportedOperationException("retryTask is not available yet")));
+        return new EngineAdmin.Commands(this::cancelTask, this::retryTask);
+    }
+
+    /**
+     * Cancels a task that has not started, wherever it is owned: publishes a cancel record to the topic, which
+     * the partition's owner applies in order with its other records. Completes when Kafka acknowledged it;
+     * never throws (a bad key or a closed engine fails the future).
+     */
+    public CompletableFuture<Void> cancelTask(TaskKey key) {
+        return commandClient().thenCompose(c -> c.cancelTask(key));
+    }
+
+    /**
+     * Runs a {@code FAILED} task once more, now, wherever it is owned (see {@link SchedulerClient#retryTask}).
+     * Completes when Kafka acknowledged the request; never throws.
+     */
+    public CompletableFuture<Void> retryTask(TaskKey key) {
+        return commandClient().thenCompose(c -> c.retryTask(key));
+    }
+
+    /** A client for operator commands, made on first use with the consumer's connection settings. */
+    private synchronized CompletableFuture<SchedulerClient> commandClient() {
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the engine is not running"));
+        }
+        if (commandClient == null) {
+            try {
+                SchedulerClient.Builder builder = SchedulerClient.builder().bootstrapServers(b.bootstrapServers)
+                        .topic(b.topic).limits(settings.limits());
+                // Connection and security settings apply to the producer too; consumer-only ones do not.
+                b.consumerProperties.forEach((k, v) -> {
+                    if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")
+                            || k.equals("client.dns.lookup")) {
+                        builder.producerProperty(k, v);
+                    }
+                });
+                commandClient = builder.build();
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.completedFuture(commandClient);
     }
 
     /** True while started and not closed. */

@@ -243,6 +243,26 @@ class EngineIT {
     }
 
     @Test
+    void a_failed_task_retried_by_an_operator_runs_once_more_and_can_succeed() {
+        SchedulerEngine engine = harness.start(executor);
+        executor.alwaysFail.add("flaky");
+        TaskKey key = schedule("needs-fix", now().plusMillis(200), "flaky");
+        await().atMost(Duration.ofSeconds(20)).until(() -> info(engine, key).status() == TaskStatus.FAILED);
+        executor.alwaysFail.remove("flaky"); // the operator fixed the cause
+        engine.retryTask(key).join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> info(engine, key).status() == TaskStatus.SUCCEEDED);
+        TaskInfo info = info(engine, key);
+        assertThat(info.attempts()).isEqualTo(4);
+        assertThat(info.history()).extracting(AttemptInfo::result)
+                .containsExactly("FAILED", "FAILED", "FAILED", "SUCCEEDED");
+        // retrying a task that is not FAILED changes nothing
+        engine.retryTask(key).join();
+        TaskKey sentinel = schedule("needs-fix", now().plusMillis(300), "sentinel");
+        awaitRun(sentinel);
+        assertThat(executor.runs(key)).isEqualTo(4);
+    }
+
+    @Test
     void tasks_of_one_ordering_id_never_overlap_under_load_with_many_ordering_ids() {
         harness.start(executor);
         executor.workTime = Duration.ofMillis(2);

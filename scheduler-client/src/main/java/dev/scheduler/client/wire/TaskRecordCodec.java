@@ -55,6 +55,7 @@ public final class TaskRecordCodec {
   static final String TASK_DATA_FIELD = "taskData";
   static final String SCHEDULE_TYPE = "schedule";
   static final String CANCEL_TYPE = "cancel";
+  static final String RETRY_TYPE = "retry";
 
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -80,7 +81,7 @@ public final class TaskRecordCodec {
         writeKey(json, schedule.key());
         writeData(json, schedule.task().data());
       } else {
-        json.writeStringField(TYPE_FIELD, CANCEL_TYPE);
+        json.writeStringField(TYPE_FIELD, record instanceof RetryTask ? RETRY_TYPE : CANCEL_TYPE);
         writeKey(json, record.key());
       }
       json.writeNumberField(VERSION_FIELD, VERSION);
@@ -190,14 +191,17 @@ public final class TaskRecordCodec {
     }
 
     private TaskRecord build() {
-      boolean cancel;
+      boolean cancel = false;
+      boolean retry = false;
       if (type == null || type.equals(SCHEDULE_TYPE)) {
         cancel = false;
       } else if (type.equals(CANCEL_TYPE)) {
         cancel = true;
+      } else if (type.equals(RETRY_TYPE)) {
+        retry = true;
       } else {
         throw new WireFormatException("unknown record type " + Text.quote(type) + "; this library reads \""
-            + SCHEDULE_TYPE + "\" (or no type) and \"" + CANCEL_TYPE + "\"");
+            + SCHEDULE_TYPE + "\" (or no type), \"" + CANCEL_TYPE + "\" and \"" + RETRY_TYPE + "\"");
       }
       require(ORDERING_ID_FIELD, orderingId);
       require(SCHEDULED_TIME_FIELD, scheduledTime);
@@ -211,6 +215,9 @@ public final class TaskRecordCodec {
       }
       try {
         TaskKey key = new TaskKey(orderingId, time, uniquenessKey);
+        if (retry) {
+          return new RetryTask(key);
+        }
         return cancel ? new CancelTask(key) : new ScheduleTask(new Task(key, data == null ? Map.of() : data));
       } catch (InvalidTaskException e) {
         throw new WireFormatException("record holds an invalid task: " + e.getMessage(), e);

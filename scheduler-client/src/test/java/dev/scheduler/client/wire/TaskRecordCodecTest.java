@@ -112,6 +112,15 @@ class TaskRecordCodecTest {
   }
 
   @Test
+  void a_retry_record_is_written_with_its_type_and_read_back_with_its_key() {
+    RetryTask retry = new RetryTask(TaskKey.of("o", T, "u"));
+    String json = new String(TaskRecordCodec.encode(retry), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(json).startsWith("{\"type\":\"retry\",");
+    assertThat(decode("{\"type\":\"retry\"," + KEY_FIELDS + ",\"version\":1}")).isEqualTo(retry);
+    assertThat(TaskRecordCodec.decode(TaskRecordCodec.encode(retry))).isEqualTo(retry);
+  }
+
+  @Test
   void a_future_version_is_refused_as_such_whatever_its_shape() {
     assertThatThrownBy(() -> decode("{\"version\":7,\"taskData\":[\"changed\"],\"orderingId\":42}"))
         .isInstanceOf(WireFormatException.class)
@@ -132,7 +141,7 @@ class TaskRecordCodecTest {
         Arguments.of("{" + key + ",\"version\":99999999999999999999}",
             "unsupported wire format version 99999999999999999999; this library reads version 1"),
         Arguments.of("{" + key + ",\"type\":\"reschedule\",\"version\":1}",
-            "unknown record type \"reschedule\"; this library reads \"schedule\" (or no type) and \"cancel\""),
+            "unknown record type \"reschedule\"; this library reads \"schedule\" (or no type), \"cancel\" and \"retry\""),
         Arguments.of("{\"orderingId\":7,\"scheduledTime\":\"2026-11-27T05:20:37.123Z\",\"uniquenessKey\":\"u\",\"version\":1}",
             "field \"orderingId\" must be a string but is a number"),
         Arguments.of("{\"orderingId\":\"o\",\"scheduledTime\":null,\"uniquenessKey\":\"u\",\"version\":1}",

@@ -63,6 +63,7 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement writeCheckpoint;
     private final PreparedStatement deadLetter;
     private final PreparedStatement readOwner;
+    private final PreparedStatement resetFailed;
     private final PreparedStatement claimFirst;
     private final PreparedStatement claimNext;
     private final PreparedStatement release;
@@ -99,6 +100,8 @@ public final class CassandraTaskStore implements TaskStore {
         readCheckpoint = session.prepare("SELECT checkpoint FROM " + keyspace + ".partition_checkpoints WHERE partition = ?");
         writeCheckpoint = session.prepare("UPDATE " + keyspace + ".partition_checkpoints SET checkpoint = ?, updated_at = ?"
                 + " WHERE partition = ?");
+        resetFailed = session.prepare("UPDATE " + keyspace + ".tasks SET status = null, next_attempt_at = null,"
+                + " updated_at = ?" + key + " IF status = 'FAILED'");
         readOwner = session.prepare("SELECT epoch, owner, released FROM " + keyspace + ".partition_owners"
                 + " WHERE partition = ?");
         claimFirst = session.prepare("INSERT INTO " + keyspace + ".partition_owners (partition, epoch, owner,"
@@ -143,6 +146,21 @@ public final class CassandraTaskStore implements TaskStore {
             }).toCompletableFuture());
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> Set.copyOf(applied));
+    }
+
+    @Override
+    public CompletionStage<List<StoredTask>> resetFailed(int partition, List<TaskKey> keys) {
+        List<CompletableFuture<Optional<StoredTask>>> all = new ArrayList<>();
+        Instant now = clock.instant();
+        for (TaskKey k : keys) {
+            BoundStatement s = resetFailed.bind(now, partition, bucketOf(k.scheduledTime().toEpochMilli()),
+                    k.scheduledTime(), k.orderingId(), k.uniquenessKey()).setConsistencyLevel(write)
+                    .setSerialConsistencyLevel(serial);
+            all.add(session.executeAsync(s).thenCompose(rs -> rs.wasApplied() ? read(partition, k)
+                    : CompletableFuture.completedFuture(Optional.<StoredTask>empty())).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> all.stream()
+                .map(CompletableFuture::join).flatMap(Optional::stream).toList());
     }
 
     @Override

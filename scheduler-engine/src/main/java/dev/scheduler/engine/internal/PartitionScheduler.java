@@ -39,8 +39,13 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     /** Records of one poll for this partition, decoded, in offset order. */
-    public record Ingest(int generation, List<Task> tasks, List<TaskKey> cancels, List<DeadLetter> deadLetters,
-                         int recordCount, long nextOffset) implements Command {
+    public record Ingest(int generation, List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries,
+                         List<DeadLetter> deadLetters, int recordCount, long nextOffset) implements Command {
+
+        public Ingest(int generation, List<Task> tasks, List<TaskKey> cancels, List<DeadLetter> deadLetters,
+                      int recordCount, long nextOffset) {
+            this(generation, tasks, cancels, List.of(), deadLetters, recordCount, nextOffset);
+        }
     }
 
     /** Graceful stop: start nothing more, let running attempts finish (up to the shutdown timeout), then stop. */
@@ -317,7 +322,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             return this;
         }
         persister.tell(new TaskPersister.Persist(seq++, ingest.generation(), ingest.tasks(), ingest.cancels(),
-                ingest.deadLetters(), ingest.recordCount(), ingest.nextOffset()));
+                ingest.retries(), ingest.deadLetters(), ingest.recordCount(), ingest.nextOffset()));
         return this;
     }
 
@@ -335,6 +340,14 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         for (Task task : persisted.tasks()) {
             if (!persisted.cancelled().contains(task.key())) {
                 accept(task);
+            }
+        }
+        for (StoredTask retried : persisted.retried()) {
+            // An operator asked to run a FAILED task again: it runs now, whatever the window.
+            TaskKey key = retried.task().key();
+            done.remove(key);
+            if (!dispatched.contains(key)) {
+                waiting.put(key, new StoredTask(retried.task(), TaskStatus.PENDING, retried.attempts(), null, null));
             }
         }
         afterChange();

@@ -141,6 +141,7 @@ public final class TaskConsumer implements Runnable {
             List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
             List<Task> tasks = new ArrayList<>(list.size());
             List<TaskKey> cancels = new ArrayList<>();
+            List<TaskKey> retries = new ArrayList<>();
             List<DeadLetter> deadLetters = new ArrayList<>();
             long nextOffset = handle.durableOffset();
             for (ConsumerRecord<byte[], byte[]> r : list) {
@@ -156,6 +157,9 @@ public final class TaskConsumer implements Runnable {
                     } else if (decoded instanceof CancelTask c) {
                         limits.validate(c.key());
                         cancels.add(c.key());
+                    } else if (decoded instanceof dev.scheduler.client.wire.RetryTask retry) {
+                        limits.validate(retry.key());
+                        retries.add(retry.key());
                     }
                 } catch (RuntimeException e) {
                     String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
@@ -166,7 +170,8 @@ public final class TaskConsumer implements Runnable {
             }
             handle.recordsHandedOver(list.size());
             metrics.recordsHandedOver(tp.partition(), tasks.size(), cancels.size(), deadLetters.size());
-            actor.tell(new PartitionScheduler.Ingest(handle.generation(), tasks, cancels, deadLetters, list.size(),
+            actor.tell(new PartitionScheduler.Ingest(handle.generation(), tasks, cancels, retries, deadLetters,
+                    list.size(),
                     nextOffset));
         }
     }

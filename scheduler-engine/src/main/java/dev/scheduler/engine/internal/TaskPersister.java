@@ -32,8 +32,13 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     }
 
     /** Records of one Kafka poll, in offset order. {@code seq} increases by one per batch. */
-    record Persist(long seq, int generation, List<Task> tasks, List<TaskKey> cancels, List<DeadLetter> deadLetters,
-                   int recordCount, long nextOffset) implements Command {
+    record Persist(long seq, int generation, List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries,
+                   List<DeadLetter> deadLetters, int recordCount, long nextOffset) implements Command {
+
+        Persist(long seq, int generation, List<Task> tasks, List<TaskKey> cancels, List<DeadLetter> deadLetters,
+                int recordCount, long nextOffset) {
+            this(seq, generation, tasks, cancels, List.of(), deadLetters, recordCount, nextOffset);
+        }
     }
 
     /** The parent has handled every {@link Persisted} up to {@code seenSeq}; no incomplete task is before {@code to}. */
@@ -41,7 +46,12 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     }
 
     /** Reply to the parent, in seq order. */
-    record Persisted(long lastSeq, List<Task> tasks, Set<TaskKey> cancelled, List<Persist> batches) {
+    record Persisted(long lastSeq, List<Task> tasks, Set<TaskKey> cancelled, List<StoredTask> retried,
+                     List<Persist> batches) {
+
+        Persisted(long lastSeq, List<Task> tasks, Set<TaskKey> cancelled, List<Persist> batches) {
+            this(lastSeq, tasks, cancelled, List.of(), batches);
+        }
     }
 
     private record WriteDone(Instant checkpointWritten) implements Command {
@@ -114,7 +124,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
 
     private Behavior<Command> onPersist(Persist p) {
         queue.add(p);
-        Instant min = minTime(p.tasks());
+        Instant min = minTime(p.tasks(), p.retries());
         if (min != null) {
             unseenMinTimes.put(p.seq(), min);
         }
@@ -173,13 +183,15 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     private void writeBatches(List<Persist> batches) {
         List<Task> tasks = new ArrayList<>();
         List<TaskKey> cancels = new ArrayList<>();
+        List<TaskKey> retries = new ArrayList<>();
         List<DeadLetter> letters = new ArrayList<>();
         for (Persist p : batches) {
             tasks.addAll(p.tasks());
             cancels.addAll(p.cancels());
+            retries.addAll(p.retries());
             letters.addAll(p.deadLetters());
         }
-        Instant min = minTime(tasks);
+        Instant min = minTime(tasks, retries);
         // Lower the checkpoint before writing a task older than it: otherwise a crash right after the write
         // would leave a stored task that no load ever reaches.
         CompletionStage<Instant> lowered = min != null && (durableCheckpoint == null || min.isBefore(durableCheckpoint))
@@ -194,19 +206,24 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
             return rows.thenCombine(aside, (a, b) -> (Void) null).thenCompose(v -> cancels.isEmpty()
                     ? CompletableFuture.completedFuture(Set.<TaskKey>of()) : store.cancel(partition, cancels));
         });
-        context.pipeToSelf(done.thenCombine(lowered, (cancelled, checkpoint) -> new Object[] {cancelled, checkpoint}),
+        CompletionStage<List<StoredTask>> retried = done.thenCompose(c -> retries.isEmpty()
+                ? CompletableFuture.completedFuture(List.<StoredTask>of()) : store.resetFailed(partition, retries));
+        context.pipeToSelf(done.thenCombine(retried, (cancelled, reset) -> new Object[] {cancelled, reset})
+                        .thenCombine(lowered, (pair, checkpoint) -> new Object[] {pair[0], pair[1], checkpoint}),
                 (result, e) -> {
                     if (e != null) {
                         return new WriteFailed(e);
                     }
                     @SuppressWarnings("unchecked")
                     Set<TaskKey> cancelled = (Set<TaskKey>) result[0];
-                    return new BatchesWritten(tasks, cancelled, (Instant) result[1]);
+                    @SuppressWarnings("unchecked")
+                    List<StoredTask> reset = (List<StoredTask>) result[1];
+                    return new BatchesWritten(tasks, cancelled, reset, (Instant) result[2]);
                 });
     }
 
-    private record BatchesWritten(List<Task> tasks, Set<TaskKey> cancelled, Instant checkpointWritten)
-            implements Command {
+    private record BatchesWritten(List<Task> tasks, Set<TaskKey> cancelled, List<StoredTask> retried,
+                                  Instant checkpointWritten) implements Command {
     }
 
     private Behavior<Command> onBatchesWritten(BatchesWritten w) {
@@ -217,7 +234,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
             durableCheckpoint = w.checkpointWritten();
         }
         long lastSeq = batches.get(batches.size() - 1).seq();
-        parent.tell(new Persisted(lastSeq, w.tasks(), w.cancelled(), batches));
+        parent.tell(new Persisted(lastSeq, w.tasks(), w.cancelled(), w.retried(), batches));
         startNextWrite();
         return this;
     }
@@ -261,12 +278,17 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         return Duration.ofMillis(ms);
     }
 
-    private static Instant minTime(List<Task> tasks) {
+    private static Instant minTime(List<Task> tasks, List<TaskKey> keys) {
         Instant min = null;
         for (Task t : tasks) {
             Instant time = t.key().scheduledTime();
             if (min == null || time.isBefore(min)) {
                 min = time;
+            }
+        }
+        for (TaskKey k : keys) {
+            if (min == null || k.scheduledTime().isBefore(min)) {
+                min = k.scheduledTime();
             }
         }
         return min;

@@ -23,6 +23,14 @@ interface TaskStore {
      */
     CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys);
 
+    /**
+     * Resets FAILED tasks to pending (a compare-and-set on the status) so they run once more; returns the rows
+     * that were reset. Other keys are left alone.
+     */
+    default CompletionStage<List<StoredTask>> resetFailed(int partition, List<TaskKey> keys) {
+        return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    }
+
     /** Reads stored rows of a partition from {@code from} up to (excluding) {@code upToMillis}, at most {@code limit}. */
     CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit);
 
