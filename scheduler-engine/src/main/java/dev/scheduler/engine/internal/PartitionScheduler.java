@@ -305,8 +305,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private Behavior<Command> onStartFailed(StartFailed failed) {
         startFailures++;
         handle.healthy(false);
-        long ms = Math.min(settings.storeRetryMaxBackoff().toMillis(),
-                settings.storeRetryMinBackoff().toMillis() << Math.min(16, startFailures - 1));
+        long ms = StoreBackoff.after(startFailures, settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff())
+                .toMillis();
         context.getLog().warn("partition {}: reading the checkpoint failed ({} in a row), retrying in {} ms: {}",
                 partition, startFailures, ms, failed.error().toString());
         timers.startSingleTimer(RetryStart.INSTANCE, Duration.ofMillis(ms));

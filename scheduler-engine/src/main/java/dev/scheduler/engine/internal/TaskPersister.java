@@ -274,8 +274,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     }
 
     private Duration backoff(int attempt) {
-        long ms = (long) Math.min(maxBackoff.toMillis(), minBackoff.toMillis() * Math.pow(2, Math.min(20, attempt - 1)));
-        return Duration.ofMillis(ms);
+        return StoreBackoff.after(attempt, minBackoff, maxBackoff);
     }
 
     private static Instant minTime(List<Task> tasks, List<TaskKey> keys) {

@@ -388,8 +388,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         unwritten.addAll(0, failed.outcomes());
         writesInFlight--;
         writeFailures++;
-        long ms = (long) Math.min(maxBackoff.toMillis(),
-                minBackoff.toMillis() * Math.pow(2, Math.min(20, writeFailures - 1)));
+        long ms = StoreBackoff.after(writeFailures, minBackoff, maxBackoff).toMillis();
         if (writeFailures == 1 || writeFailures % 20 == 0) {
             context.getLog().warn("partition {}: recording {} outcomes failed ({} in a row), retrying in {} ms: {}",
                     partition, unwritten.size(), writeFailures, ms, failed.error().toString());
