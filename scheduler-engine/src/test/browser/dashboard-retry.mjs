@@ -57,7 +57,7 @@ try {
         + (await page.locator("#search-results").innerText()).replace(/\s+/g, " "));
     }
     await page.click("#search-form button[type=submit]");
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(1000);
   }
   console.log("the task shows SUCCEEDED: " + (await succeeded.innerText()).replace(/\s+/g, " "));
   await succeeded.click(); // opens its attempt history

@@ -31,16 +31,19 @@ import java.util.regex.Pattern;
  *     the throughput scenario's figure
  * @param backlogTasks future tasks stored before the heap is measured
  * @param drainTasks tasks of the overdue backlog drained after a restart
+ * @param warmupTasks tasks run through an engine before the scenarios, unreported, to warm up every JVM
  * @param out directory of the JSON files
  * @param jfr whether a JFR recording of the benchmark JVM is written per scenario
  * @param help whether {@code --help} was given
  */
 record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cassandra, String datacenter,
                     int partitions, int tasks, int orderingIds, int inFlight, double rate, Duration duration,
-                    Duration ahead, Duration warmup, Double loadThroughput, int backlogTasks, int drainTasks, Path out,
+                    Duration ahead, Duration warmup, Double loadThroughput, int backlogTasks, int drainTasks, int warmupTasks, Path out,
                     boolean jfr, boolean help) {
 
     static final List<String> ALL_SCENARIOS = List.of("ingest", "throughput", "lateness", "lateness-load", "backlog");
+    /** Diagnosis scenarios, run only when named. */
+    static final List<String> EXTRA_SCENARIOS = List.of("store");
 
     static final String USAGE = String.join(System.lineSeparator(),
             "Usage: Benchmark [options]",
@@ -56,6 +59,8 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
             "  lateness-load  the same at 50 % and 80 % of the throughput (--load-throughput, or measured)",
             "  backlog        heap with --backlog-tasks future tasks stored; drain rate of --drain-tasks",
             "                 overdue tasks after a restart",
+            "  store          (diagnosis, only when named) Cassandra CPU per task of each write the engine",
+            "                 makes per task, --tasks tasks each",
             "",
             "Options:",
             "  --kafka HOST:PORT[,...]    use this Kafka cluster (default: fork a broker)",
@@ -73,11 +78,14 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
             "                             (default: the figure of the throughput scenario of this run)",
             "  --backlog-tasks N          backlog: future tasks stored (default: 1000000)",
             "  --drain-tasks N            backlog: overdue tasks drained after a restart (default: 100000)",
+            "  --warmup-tasks N           tasks run before the scenarios to warm up every JVM, not reported",
+            "                             (default: 50000; 0 for none)",
             "  --out DIR                  where the JSON files go (default: target/bench)",
             "  --jfr                      record each scenario with JFR into --out",
             "  --help                     print this and exit",
             "",
-            "A quick smoke run: --tasks 20000 --duration 10 --backlog-tasks 50000 --drain-tasks 10000");
+            "A quick smoke run: --tasks 20000 --duration 10 --backlog-tasks 50000 --drain-tasks 10000",
+            "                   --warmup-tasks 10000");
 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s:,\\[\\]]+):(\\d{1,5})");
     private static final Pattern SECONDS = Pattern.compile("(\\d{1,6})(s|m)?");
@@ -109,6 +117,7 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
         Double loadThroughput = null;
         int backlogTasks = 1_000_000;
         int drainTasks = 100_000;
+        int warmupTasks = 50_000;
         Path out = Path.of("target", "bench");
         boolean jfr = false;
         boolean help = false;
@@ -151,6 +160,7 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
                 case "--load-throughput" -> loadThroughput = (double) whole(flag, value, 1, 10_000_000);
                 case "--backlog-tasks" -> backlogTasks = (int) whole(flag, value, 1, 100_000_000);
                 case "--drain-tasks" -> drainTasks = (int) whole(flag, value, 1, 10_000_000);
+                case "--warmup-tasks" -> warmupTasks = (int) whole(flag, value, 0, 10_000_000);
                 case "--out" -> out = Path.of(value);
                 default -> throw new UsageException("unknown flag " + flag);
             }
@@ -164,7 +174,7 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
         }
         return new BenchOptions(List.copyOf(scenarios), kafka, cassandra, datacenter == null ? "datacenter1" : datacenter,
                 partitions, tasks, orderingIds, inFlight, rate, duration, ahead, warmup, loadThroughput, backlogTasks,
-                drainTasks, out, jfr, help);
+                drainTasks, warmupTasks, out, jfr, help);
     }
 
     boolean forkKafka() {
@@ -181,14 +191,15 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
             String trimmed = name.trim();
             if (trimmed.equals("all")) {
                 wanted.addAll(ALL_SCENARIOS);
-            } else if (ALL_SCENARIOS.contains(trimmed)) {
+            } else if (ALL_SCENARIOS.contains(trimmed) || EXTRA_SCENARIOS.contains(trimmed)) {
                 wanted.add(trimmed);
             } else {
                 throw new UsageException(flag + ": unknown scenario '" + trimmed + "'; known: all, "
-                        + String.join(", ", ALL_SCENARIOS));
+                        + String.join(", ", ALL_SCENARIOS) + ", " + String.join(", ", EXTRA_SCENARIOS));
             }
         }
         List<String> ordered = new ArrayList<>(ALL_SCENARIOS);
+        ordered.addAll(EXTRA_SCENARIOS);
         ordered.retainAll(wanted);
         return new LinkedHashSet<>(ordered);
     }

@@ -114,6 +114,7 @@ final class AdminHttp implements HttpHandler {
                                 + "style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
                         "X-Frame-Options", "DENY"));
             }
+            case "/favicon.ico" -> new Response(204, "image/x-icon", new byte[0], Map.of());
             case "/live" -> {
                 get(method);
                 Health h = service.health();

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param bearerToken when set, every mutating request (POST: cancel, retry) must carry
  *     {@code Authorization: Bearer <token>}, or is refused with 401. Reads are never protected. Default none
  * @param threads threads serving requests; all but one may wait for Cassandra or Kafka at once, so that the probes
- *     always find one free (a request beyond that is answered 503 at once). Default 4
+ *     always find one free (a request beyond that is answered 503 at once). Default 8
  * @param requestTimeout how long a request may wait for Cassandra or Kafka before it fails with 504. Default 30 s
  */
 public record AdminServerSettings(String host, int port, String bearerToken, int threads, Duration requestTimeout) {
@@ -36,9 +36,9 @@ public record AdminServerSettings(String host, int port, String bearerToken, int
         }
     }
 
-    /** 127.0.0.1:{@value #DEFAULT_PORT}, no token, 4 threads, 30 s per request. */
+    /** 127.0.0.1:{@value #DEFAULT_PORT}, no token, 8 threads, 30 s per request. */
     public static AdminServerSettings defaults() {
-        return new AdminServerSettings("127.0.0.1", DEFAULT_PORT, null, 4, Duration.ofSeconds(30));
+        return new AdminServerSettings("127.0.0.1", DEFAULT_PORT, null, 8, Duration.ofSeconds(30));
     }
 
     /** A copy listening on {@code host}. */

@@ -1,0 +1,104 @@
+package dev.scheduler.examples.bench;
+
+import dev.scheduler.client.SchedulerClient;
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.SchedulerEngine;
+import dev.scheduler.engine.TaskListener;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Scenarios 3 and 4, lateness: one engine in this JVM, running and idle; then a steady {@code rate} tasks per
+ * second for {@code --duration}, each scheduled {@code --ahead} after the moment it is published, over
+ * {@code --ordering-ids} ordering ids; a no-op executor. The figures are lateness percentiles (scheduled time to
+ * executor start, HdrHistogram, microsecond resolution) of the tasks scheduled after the first {@code --warmup}
+ * seconds, and how many tasks ran twice or never (all of them counted). Engine settings: the defaults (see
+ * {@link BenchContext#engineSettings()}).
+ */
+final class LatenessScenario {
+
+    private final BenchContext ctx;
+    private final String scenario;
+    private final double rate;
+    private final String label;
+
+    /**
+     * @param scenario "lateness" or "lateness-load"
+     * @param rate tasks per second
+     * @param label the table's name of the run
+     */
+    LatenessScenario(BenchContext ctx, String scenario, double rate, String label) {
+        this.ctx = ctx;
+        this.scenario = scenario;
+        this.rate = rate;
+        this.label = label;
+    }
+
+    ScenarioResult run() {
+        BenchOptions o = ctx.options();
+        long tasks = Math.round(rate * o.duration().toNanos() / 1e9);
+        ScenarioResult result = new ScenarioResult(scenario, label);
+        String name = scenario.replace("-", "") + Math.round(rate);
+        String topic = ctx.newTopic(name);
+        String keyspace = ctx.keyspace(name);
+        EngineSettings settings = BenchContext.engineSettings().build();
+        result.settings.put("topic", topic);
+        result.settings.put("keyspace", keyspace);
+        result.settings.put("partitions", o.partitions());
+        result.settings.put("ratePerSecond", rate);
+        result.settings.put("durationSeconds", o.duration().toSeconds());
+        result.settings.put("aheadSeconds", o.ahead().toSeconds());
+        result.settings.put("warmupSeconds", o.warmup().toSeconds());
+        result.settings.put("tasks", tasks);
+        result.settings.put("orderingIds", o.orderingIds());
+        result.settings.put("executor", "no-op TaskExecutor (records the start)");
+        result.settings.put("engine", settings.toString());
+        result.settings.put("client", BenchContext.clientSettings());
+
+        Executions runs = new Executions("t", (int) tasks);
+        SchedulerEngine engine = ctx.startEngine(topic, keyspace, settings, c -> runs.recordStart(c.key()),
+                new TaskListener() {
+                    @Override
+                    public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
+                        runs.recordDispatch(key, lateness);
+                    }
+                }, true);
+        try (SchedulerClient client = ctx.client(topic)) {
+            Instant start = Instant.now();
+            runs.steadyFrom(start.plus(o.warmup()).plus(o.ahead()).toEpochMilli());
+            CpuMeter.Snapshot before = ctx.cpu().snapshot();
+            Publisher.Outcome published = new Publisher(client, o.inFlight()).atRate(rate, o.duration(),
+                    i -> Task.of(ctx.orderingId(i), Instant.now().plus(o.ahead()), runs.uniquenessKey(i),
+                            BenchContext.data(i)));
+            long lastDueNanos = published.lastSendNanos() + o.ahead().toNanos();
+            ctx.awaitCount(runs::executed, tasks, lastDueNanos);
+            result.cpu = CpuMeter.Usage.between(before, ctx.cpu().snapshot());
+            BenchContext.settle();
+            result.cpuItems = runs.executed();
+
+            result.headline = ScenarioResult.number(rate) + " tasks/s for " + o.duration().toSeconds() + " s";
+            if (published.sentPerSecond() < rate * 0.98) {
+                result.headline += " (published only " + ScenarioResult.number(published.sentPerSecond()) + "/s)";
+                result.notes.add("the publisher fell behind the requested rate");
+            }
+            result.figures.put("publishedPerSecond", Math.round(published.sentPerSecond()));
+            result.figures.put("publishFailed", published.failed());
+            result.figures.put("executions", runs.executed());
+            result.figures.put("startedBeforeScheduledTime", runs.early());
+            result.figures.put("latenessAfterWarmup", ScenarioResult.percentiles(runs.steadyLateness()));
+            result.figures.put("latenessAll", ScenarioResult.percentiles(runs.lateness()));
+            result.figures.put("latenessAtDispatch", ScenarioResult.percentiles(runs.dispatchLateness()));
+            result.lateness(runs.steadyLateness());
+            result.twiceNever(runs.ranTwice(), runs.neverRan());
+            if (published.failed() > 0) {
+                result.clean = false;
+                result.notes.add(published.failed() + " publications failed: " + published.firstFailure());
+            }
+        } finally {
+            ctx.close(engine, result);
+        }
+        return result;
+    }
+}
