@@ -84,7 +84,9 @@ class EngineIT {
     }
 
     private TaskInfo info(SchedulerEngine engine, TaskKey key) {
-        return engine.findTask(key).toCompletableFuture().join().orElseThrow();
+        // An AssertionError, not NoSuchElementException, so that untilAsserted(...) waits for the row.
+        return engine.findTask(key).toCompletableFuture().join()
+                .orElseThrow(() -> new AssertionError(key + " is not stored yet"));
     }
 
     @Test
@@ -120,7 +122,7 @@ class EngineIT {
             assertThat(info.history()).singleElement().satisfies(a -> assertThat(a.finishedAt()).isNull());
         });
         hold.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> info(engine, slow).status() == TaskStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> info(engine, slow).status() == TaskStatus.SUCCEEDED);
     }
 
     @Test
@@ -247,10 +249,10 @@ class EngineIT {
         SchedulerEngine engine = harness.start(executor);
         executor.alwaysFail.add("flaky");
         TaskKey key = schedule("needs-fix", now().plusMillis(200), "flaky");
-        await().atMost(Duration.ofSeconds(20)).until(() -> info(engine, key).status() == TaskStatus.FAILED);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> info(engine, key).status() == TaskStatus.FAILED);
         executor.alwaysFail.remove("flaky"); // the operator fixed the cause
         engine.retryTask(key).join();
-        await().atMost(Duration.ofSeconds(20)).until(() -> info(engine, key).status() == TaskStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> info(engine, key).status() == TaskStatus.SUCCEEDED);
         TaskInfo info = info(engine, key);
         assertThat(info.attempts()).isEqualTo(4);
         assertThat(info.history()).extracting(AttemptInfo::result)
@@ -288,7 +290,7 @@ class EngineIT {
         harness.client.cancelTask(cancelled).join();
         TaskKey ran = schedule("no-ack", now().plusMillis(200), "page");
         awaitRun(ran);
-        await().atMost(Duration.ofSeconds(10)).until(() -> info(engine, ran).status() == TaskStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> info(engine, ran).status() == TaskStatus.SUCCEEDED);
         harness.client.cancelTask(ran).join();
         TaskKey sentinel = schedule("ack-me", now().plusSeconds(3), "sentinel");
         awaitRun(sentinel);
