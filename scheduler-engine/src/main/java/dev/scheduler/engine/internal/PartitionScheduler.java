@@ -263,6 +263,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         if (runner != null) {
             context.stop(runner);
         }
+        if (stopReplyTo != null) {
+            stopReplyTo.tell(new Stopped(partition, 0)); // a handoff was under way: nothing more to wait for
+            return Behaviors.stopped();
+        }
         return fenced();
     }
 

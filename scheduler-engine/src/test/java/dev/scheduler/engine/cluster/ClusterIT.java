@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Three engine processes share a 24-partition topic; instances leave, crash, pause and come back under load. */
 @ExtendWith(SchedulerInfrastructureExtension.class)
@@ -36,15 +35,17 @@ class ClusterIT {
     private final SchedulerInfrastructure infra;
     private Cluster cluster;
 
-    @TempDir
-    Path root;
+    private Path root;
 
     ClusterIT(SchedulerInfrastructure infra) {
         this.infra = infra;
     }
 
     @BeforeEach
-    void setUp() {
+    void setUp(org.junit.jupiter.api.TestInfo test) {
+        // Kept under target/ so that the nodes' logs can be read after a failure.
+        root = Path.of("target", "cluster", test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime())
+                .toAbsolutePath();
         cluster = new Cluster(root, infra.kafkaBootstrapServers(), infra.cassandraContactPoint(),
                 infra.createTopic("cluster", PARTITIONS), infra.uniqueKeyspaceName("cluster"), PARTITIONS);
     }
@@ -71,7 +72,7 @@ class ClusterIT {
                     k -> TaskPartitioner.partitionFor(k.substring(0, k.indexOf('|')), PARTITIONS),
                     java.util.TreeMap::new, Collectors.counting()));
             throw new AssertionError(missing.size() + " accepted tasks never ran, by partition " + byPartition
-                    + "; first: " + missing.stream().limit(10).toList(), e);
+                    + "; first: " + missing.stream().limit(10).toList() + "; node logs under " + root, e);
         }
     }
 
