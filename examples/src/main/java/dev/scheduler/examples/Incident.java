@@ -27,6 +27,7 @@ final class Incident {
     private final boolean flaky;
     private final boolean[] published;
     private final boolean[] cancelled;
+    private final Instant[] cancelOnTopicAt;
     private final boolean[] succeeded;
     private final int[] attemptsSeen;
     private int running = -1;
@@ -51,6 +52,7 @@ final class Incident {
         this.steps = List.copyOf(tasks);
         this.published = new boolean[tasks.size()];
         this.cancelled = new boolean[tasks.size()];
+        this.cancelOnTopicAt = new Instant[tasks.size()];
         this.succeeded = new boolean[tasks.size()];
         this.attemptsSeen = new int[tasks.size()];
     }
@@ -98,16 +100,23 @@ final class Incident {
         return keys;
     }
 
+    /** Kafka acknowledged the cancel of {@code key} at {@code at}. */
+    synchronized void cancelOnTopic(TaskKey key, Instant at) {
+        int step = stepOf(key);
+        if (step >= 0) {
+            cancelOnTopicAt[step] = at;
+        }
+    }
+
     /**
-     * An attempt of {@code step} is starting. Returns what is wrong with that (empty when nothing), and the
-     * instant the step became free to run: its time, or later if an earlier step finished after it.
+     * An attempt of {@code step} is starting at {@code at}, on {@code where} (an engine and a partition, to
+     * describe a problem). Returns what is wrong with that (empty when nothing), and the instant the step became
+     * free to run: its time, or later if an earlier step finished after it.
      */
-    synchronized Start start(int step, int attempt) {
+    synchronized Start start(int step, int attempt, Instant at, String where) {
         List<String> problems = new ArrayList<>();
         String name = steps.get(step).key().toString();
-        if (cancelled[step]) {
-            problems.add("cancelled:" + name + " ran although it was cancelled in time");
-        }
+        CancelledRun cancelledRun = cancelled[step] ? new CancelledRun(name, where, cancelOnTopicAt[step], at) : null;
         if (succeeded[step] || attempt <= attemptsSeen[step]) {
             problems.add("duplicate:" + name + " attempt " + attempt + " ran twice");
         }
@@ -122,11 +131,44 @@ final class Incident {
         attemptsSeen[step] = Math.max(attemptsSeen[step], attempt);
         running = step;
         Instant due = steps.get(step).key().scheduledTime();
-        return new Start(problems, lastSuccessAt.isAfter(due) ? lastSuccessAt : due, lastSuccessAt.isAfter(due));
+        return new Start(problems, lastSuccessAt.isAfter(due) ? lastSuccessAt : due, lastSuccessAt.isAfter(due),
+                cancelledRun);
     }
 
-    /** What {@link #start} found. */
-    record Start(List<String> problems, Instant freeToRunAt, boolean heldBehindEarlierStep) {
+    /**
+     * What {@link #start} found.
+     *
+     * @param cancelledRun set when the step was cancelled; whether that cancel should have won is decided at the
+     *     end, once the failover's windows are known
+     */
+    record Start(List<String> problems, Instant freeToRunAt, boolean heldBehindEarlierStep,
+                 CancelledRun cancelledRun) {
+    }
+
+    /**
+     * A step that started although its incident was acknowledged in time to cancel it.
+     *
+     * @param cancelOnTopicAt when Kafka acknowledged the cancel, or null if it had not yet when the step started
+     */
+    record CancelledRun(String task, String where, Instant cancelOnTopicAt, Instant startedAt) {
+
+        /**
+         * Whether the cancel should have won: it was on the topic at least {@code lead} before the step started,
+         * and no partition moved meanwhile. The engine promises only that a cancel stored before the start wins;
+         * on a steady cluster a cancel is stored within milliseconds, but while partitions move, their records
+         * wait on the topic until the new owner has caught up.
+         */
+        boolean shouldHaveWon(Duration lead, List<Failover.Window> partitionsMoving) {
+            if (cancelOnTopicAt == null || cancelOnTopicAt.plus(lead).isAfter(startedAt)) {
+                return false;
+            }
+            return partitionsMoving.stream().noneMatch(w -> w.overlaps(cancelOnTopicAt, startedAt));
+        }
+
+        String describe() {
+            return task + " ran on " + where + " although its cancel was on the topic "
+                    + Duration.between(cancelOnTopicAt, startedAt).toMillis() + " ms before";
+        }
     }
 
     synchronized void failed(int step) {

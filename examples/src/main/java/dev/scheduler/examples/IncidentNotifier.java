@@ -8,6 +8,8 @@ import dev.scheduler.engine.PartitionState;
 import dev.scheduler.engine.Replication;
 import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.SchedulerEngine;
+import dev.scheduler.engine.admin.AdminServer;
+import dev.scheduler.engine.admin.AdminServerSettings;
 import dev.scheduler.testkit.EmbeddedKafka;
 import dev.scheduler.testkit.ForkedCassandra;
 import dev.scheduler.testkit.InfrastructureException;
@@ -19,8 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -29,11 +33,13 @@ import java.util.function.Supplier;
  *
  * <p>By default it starts its own Kafka broker (in this JVM) and Cassandra node (a forked JVM), creates an
  * 8-partition topic, and runs two {@link SchedulerEngine}s in one consumer group, as two instances of a service
- * would, so that they split the partitions. It then opens incidents at a steady rate, acknowledges some (which
- * cancels their remaining steps), lets the first page of some fail once (which shows a retry, and that the
- * incident's later steps wait for it), shows progress on one status line, and ends with a summary of what it
- * checked. Exit status: 0 when every check passed, 1 when one failed or a server could not be used, 2 for a bad
- * command line. {@code --help} lists the options.
+ * would, so that they split the partitions; engine-a also serves the admin HTTP server and its dashboard on a free
+ * port of 127.0.0.1. It then opens incidents at a steady rate, acknowledges some (which cancels their remaining
+ * steps), lets the first page of some fail once (which shows a retry, and that the incident's later steps wait for
+ * it), stops engine-b halfway through and starts it again later ({@link Failover}; not with
+ * {@code --no-failover}), shows progress on one status line, and ends with a summary of what it checked. Exit
+ * status: 0 when every check passed, 1 when one failed or a server could not be used, 2 for a bad command line.
+ * {@code --help} lists the options.
  *
  * <pre>
  * mvn -B -q install -DskipTests
@@ -51,7 +57,13 @@ public final class IncidentNotifier {
     private final PrintStream out = System.out;
     private final long startNanos = System.nanoTime();
     private final OnCallNotifier notifier = new OnCallNotifier();
+    private final StatusLine status = new StatusLine(out);
+    /** Every engine started, running or not, so that each is closed at the end (close() is idempotent). */
     private final List<SchedulerEngine> engines = new CopyOnWriteArrayList<>();
+    /** The engines running now, by name (sorted: engine-a, engine-b). */
+    private final Map<String, SchedulerEngine> running = new ConcurrentSkipListMap<>();
+    private volatile Function<String, SchedulerEngine> engineFactory;
+    private volatile Failover failover;
     private volatile CompletableFuture<Timed<ForkedCassandra>> cassandraStart;
     private volatile EmbeddedKafka kafka;
     private volatile ForkedCassandra cassandra;
@@ -102,11 +114,11 @@ public final class IncidentNotifier {
                             + " unless acknowledged.%n%n", number(options.rate()), options.duration().toSeconds(),
                     options.delay().toSeconds(), options.delay().plus(Incident.STEP_SPACING).toSeconds(),
                     options.delay().plus(Incident.STEP_SPACING.multipliedBy(2)).toSeconds());
-            boolean allRan = runStream();
+            boolean allRan = runStream(bootstrapServers, topic);
             if (stopping) {
                 return 130; // Ctrl-C
             }
-            boolean passed = new Summary(notifier, stream, engines, elapsed()).print(out, allRan);
+            boolean passed = new Summary(notifier, stream, running, failover, elapsed()).print(out, allRan);
             stopEverything();
             return passed ? 0 : 1;
         } catch (SchedulerException | InfrastructureException | IllegalArgumentException e) {
@@ -191,7 +203,10 @@ public final class IncidentNotifier {
         }
     }
 
-    /** Starts engine-a, waits until it owns every partition, then engine-b, and waits until they split them. */
+    /**
+     * Starts engine-a, with the admin server, waits until it owns every partition, then engine-b, and waits until
+     * they split them.
+     */
     private void startEngines(String bootstrapServers, String topic, String group, InetSocketAddress cassandraAt,
                               String keyspace) {
         String datacenter = options.embeddedCassandra() ? cassandra.localDatacenter() : options.datacenter();
@@ -204,39 +219,49 @@ public final class IncidentNotifier {
                 .executionThreads(8)
                 .shutdownTimeout(Duration.ofSeconds(5))
                 .build();
-        for (String name : List.of("engine-a", "engine-b")) {
-            long start = System.nanoTime();
-            SchedulerEngine engine = SchedulerEngine.builder()
+        engineFactory = name -> {
+            SchedulerEngine.Builder builder = SchedulerEngine.builder()
                     .bootstrapServers(bootstrapServers).topic(topic).groupId(group)
                     .cassandra(cassandraAt, datacenter).keyspace(keyspace)
                     .taskExecutor(notifier.executorFor(name))
                     .settings(settings)
-                    .consumerProperty("client.id", "incident-notifier-" + name)
-                    .build();
+                    .instanceId(name) // how the dashboard names the owner of each partition
+                    .consumerProperty("client.id", "incident-notifier-" + name);
+            if (name.equals(Failover.STAYS)) {
+                // Loopback only, on a free port: a second run at the same time does not clash with this one.
+                builder.adminServer(AdminServerSettings.defaults().withPort(0));
+            }
+            SchedulerEngine engine = builder.build();
             engines.add(engine);
             engine.start();
-            boolean split = awaitPartitions(engines.size());
+            running.put(name, engine);
+            return engine;
+        };
+        for (String name : List.of(Failover.STAYS, Failover.STOPS)) {
+            long start = System.nanoTime();
+            SchedulerEngine engine = engineFactory.apply(name);
+            boolean split = awaitPartitions(running.size());
             List<String> owners = new ArrayList<>();
-            for (int i = 0; i < engines.size(); i++) {
-                owners.add((i == 0 ? "engine-a" : "engine-b") + " owns " + partitionsOf(engines.get(i)));
-            }
+            running.forEach((n, e) -> owners.add(n + " owns " + partitionsOf(e)));
             out.printf("Started %s after %s: %s%s%n", name, seconds(System.nanoTime() - start),
                     String.join(", ", owners), split ? "" : " (the group has not settled yet)");
+            engine.adminServer().map(AdminServer::uri).ifPresent(uri -> out.printf(
+                    "  Dashboard of %s: %s (open it in a browser while the example runs)%n", name, uri));
         }
     }
 
-    /** Waits until the started engines own every partition between them, each at least one. */
+    /** Waits until the running engines own every partition between them, each at least one. */
     private boolean awaitPartitions(int engineCount) {
         long deadline = System.nanoTime() + PARTITION_SPLIT_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             int total = 0;
             boolean eachOwnsSome = true;
-            for (SchedulerEngine engine : engines) {
+            for (SchedulerEngine engine : running.values()) {
                 int owned = engine.partitions().size();
                 total += owned;
                 eachOwnsSome &= owned > 0;
             }
-            if (total == PARTITIONS && eachOwnsSome && engines.size() == engineCount) {
+            if (total == PARTITIONS && eachOwnsSome && running.size() == engineCount) {
                 return true;
             }
             sleep(50);
@@ -249,17 +274,24 @@ public final class IncidentNotifier {
     }
 
     /** Runs the incident stream and shows progress until every task ran; false if some never did. */
-    private boolean runStream() {
-        StatusLine status = new StatusLine(out);
+    private boolean runStream(String bootstrapServers, String topic) {
         stream.start();
+        if (options.failover()) {
+            // Halfway through the incidents, engine-b stops; at three quarters it starts again.
+            failover = new Failover(bootstrapServers, topic, running, engineFactory, PARTITIONS, status, startNanos);
+            failover.start(System.nanoTime(), options.duration().dividedBy(2),
+                    options.duration().multipliedBy(3).dividedBy(4));
+        }
         while (!stopping) {
             status.show(statusText());
             Instant now = Instant.now();
-            if (stream.finished() && now.isAfter(stream.lastDue().plusSeconds(1)) && notifier.missing() == 0) {
+            boolean failoverDone = failover == null || failover.finished();
+            if (stream.finished() && failoverDone && now.isAfter(stream.lastDue().plusSeconds(1))
+                    && notifier.missing() == 0) {
                 status.done(statusText());
                 return true;
             }
-            if (stream.finished() && now.isAfter(stream.lastDue().plus(GIVE_UP_AFTER))) {
+            if (stream.finished() && failoverDone && now.isAfter(stream.lastDue().plus(GIVE_UP_AFTER))) {
                 status.done(statusText());
                 return false;
             }
@@ -270,10 +302,13 @@ public final class IncidentNotifier {
 
     private String statusText() {
         Lateness lateness = notifier.lateness();
+        StringBuilder owned = new StringBuilder();
+        running.forEach((name, engine) -> owned.append(' ').append(name.substring(name.length() - 1)).append(':')
+                .append(engine.partitions().size()));
         return String.format("%4ds  scheduled %d | run %d | pending %d | cancelled %d | retried %d | lateness p50 %s"
-                        + " p99 %s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), stream.scheduled(),
-                notifier.runs(), notifier.missing(), stream.cancelled(), notifier.retries(),
-                Lateness.format(lateness.percentile(50)), Lateness.format(lateness.percentile(99)));
+                        + " p99 %s | partitions%s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos),
+                stream.scheduled(), notifier.runs(), notifier.missing(), stream.cancelled(), notifier.retries(),
+                Lateness.format(lateness.percentile(50)), Lateness.format(lateness.percentile(99)), owned);
     }
 
     /** The shutdown hook: Ctrl-C. */
@@ -305,6 +340,9 @@ public final class IncidentNotifier {
             return; // nothing was started
         }
         long start = System.nanoTime();
+        if (failover != null) {
+            failover.close();
+        }
         if (stream != null) {
             stream.close();
         }

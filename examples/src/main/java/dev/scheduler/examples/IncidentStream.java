@@ -108,7 +108,10 @@ final class IncidentStream implements AutoCloseable {
     private void acknowledge(Incident incident) {
         acknowledged.increment();
         for (TaskKey key : incident.acknowledge(Instant.now(), CANCEL_LEAD)) {
-            track(client.cancelTask(key), cancelled::increment);
+            track(client.cancelTask(key), () -> {
+                incident.cancelOnTopic(key, Instant.now());
+                cancelled.increment();
+            });
         }
         acksAhead.decrementAndGet();
     }

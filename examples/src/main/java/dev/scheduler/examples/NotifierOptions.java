@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * @param duration how long new incidents are opened
  * @param rate incidents opened per second
  * @param delay from an incident opening to its first notification
+ * @param failover whether engine-b is stopped halfway through and started again ({@code --no-failover}: not)
  * @param help whether {@code --help} was given
  */
 record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacenter, Duration duration, double rate,
-                       Duration delay, boolean help) {
+                       Duration delay, boolean failover, boolean help) {
 
     static final Duration DEFAULT_DURATION = Duration.ofSeconds(30);
     static final double DEFAULT_RATE = 20;
@@ -33,6 +34,8 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
             "(primary on-call, secondary on-call, engineering manager, one second apart) that run",
             "--delay-seconds after it opened unless the incident is acknowledged first. Checks that",
             "every notification ran once, on time and in order, then exits 0 (or 1 if a check failed).",
+            "Halfway through, it stops one of its two engines, which hands its partitions to the other,",
+            "and later starts it again.",
             "",
             "Options:",
             "  --kafka HOST:PORT[,HOST:PORT...]  use this Kafka cluster (default: start an embedded broker)",
@@ -43,6 +46,7 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
             "  --rate N                          incidents opened per second (default: " + (int) DEFAULT_RATE + ")",
             "  --delay-seconds N                 from an incident opening to its first notification (default: "
                     + DEFAULT_DELAY.toSeconds() + ")",
+            "  --no-failover                     keep both engines running throughout",
             "  --help                            print this and exit",
             "",
             "Each run uses a new topic and keyspace, named after the run.");
@@ -62,10 +66,13 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
         }
     }
 
-    /** Every option at its default: embedded servers, 30 s of 20 incidents per second, a 5 s delay. */
+    /**
+     * Every option at its default: embedded servers, 30 s of 20 incidents per second, a 5 s delay, and a failover
+     * halfway through.
+     */
     static NotifierOptions defaults() {
         return new NotifierOptions(null, null, DEFAULT_DATACENTER, DEFAULT_DURATION, DEFAULT_RATE, DEFAULT_DELAY,
-                false);
+                true, false);
     }
 
     /** Parses {@code --flag value} and {@code --flag=value} arguments. */
@@ -76,6 +83,7 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
         Duration duration = DEFAULT_DURATION;
         double rate = DEFAULT_RATE;
         Duration delay = DEFAULT_DELAY;
+        boolean failover = true;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -84,11 +92,14 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
             }
             int eq = arg.indexOf('=');
             String flag = eq < 0 ? arg : arg.substring(0, eq);
-            if (flag.equals("--help") || flag.equals("-h")) {
+            if (isSwitch(flag)) {
                 if (eq >= 0) {
                     throw new UsageException(flag + " takes no value");
                 }
-                help = true;
+                switch (flag) {
+                    case "--no-failover" -> failover = false;
+                    default -> help = true;
+                }
                 continue;
             }
             if (!isKnown(flag)) {
@@ -116,7 +127,15 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
             throw new UsageException("--datacenter is only used with --cassandra");
         }
         return new NotifierOptions(kafka, cassandra, datacenter == null ? DEFAULT_DATACENTER : datacenter, duration,
-                rate, delay, help);
+                rate, delay, failover, help);
+    }
+
+    /** A flag that takes no value. */
+    private static boolean isSwitch(String flag) {
+        return switch (flag) {
+            case "--help", "-h", "--no-failover" -> true;
+            default -> false;
+        };
     }
 
     private static boolean isKnown(String flag) {

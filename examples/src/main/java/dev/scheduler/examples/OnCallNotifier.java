@@ -30,6 +30,8 @@ final class OnCallNotifier {
     private final LongAdder failuresInjected = new LongAdder();
     private final LongAdder heldBehindEarlierStep = new LongAdder();
     private final LongAdder early = new LongAdder();
+    private final LongAdder runsOfCancelled = new LongAdder();
+    private final List<Incident.CancelledRun> cancelledRuns = new ArrayList<>();
     private final Map<String, LongAdder> problemCounts = new ConcurrentHashMap<>();
     private final List<String> problemsShown = new ArrayList<>();
 
@@ -41,10 +43,11 @@ final class OnCallNotifier {
     /** The executor one engine runs; {@code engineName} only labels the runs it makes. */
     TaskExecutor executorFor(String engineName) {
         LongAdder engineRuns = runsByEngine.computeIfAbsent(engineName, n -> new LongAdder());
-        return context -> page(context, engineRuns);
+        return context -> page(context, engineName, engineRuns);
     }
 
-    private void page(TaskContext context, LongAdder engineRuns) throws IOException, InterruptedException {
+    private void page(TaskContext context, String engineName, LongAdder engineRuns)
+            throws IOException, InterruptedException {
         Instant startedAt = Instant.now();
         Incident incident = incidents.get(context.key().orderingId());
         int step = incident == null ? -1 : incident.stepOf(context.key());
@@ -52,8 +55,14 @@ final class OnCallNotifier {
             problem("unexpected:" + context.key() + " is not a task of this run");
             return;
         }
-        Incident.Start start = incident.start(step, context.attempt());
+        Incident.Start start = incident.start(step, context.attempt(), startedAt,
+                engineName + " partition " + context.partition());
         start.problems().forEach(this::problem);
+        if (start.cancelledRun() != null) {
+            synchronized (cancelledRuns) {
+                cancelledRuns.add(start.cancelledRun());
+            }
+        }
         if (context.attempt() == 1) {
             if (startedAt.isBefore(context.key().scheduledTime())) {
                 early.increment();
@@ -76,6 +85,9 @@ final class OnCallNotifier {
         }
         incident.succeeded(step, Instant.now());
         runs.increment();
+        if (start.cancelledRun() != null) {
+            runsOfCancelled.increment();
+        }
         engineRuns.increment();
     }
 
@@ -92,6 +104,18 @@ final class OnCallNotifier {
     /** Tasks run successfully, each counted once. */
     long runs() {
         return runs.sum();
+    }
+
+    /** Of {@link #runs()}, those of tasks that were cancelled. */
+    long runsOfCancelled() {
+        return runsOfCancelled.sum();
+    }
+
+    /** Attempts that started although their task was cancelled. */
+    List<Incident.CancelledRun> cancelledRuns() {
+        synchronized (cancelledRuns) {
+            return List.copyOf(cancelledRuns);
+        }
     }
 
     /** Attempts after a failed one. */
@@ -112,8 +136,8 @@ final class OnCallNotifier {
     }
 
     /**
-     * How many problems of a kind were seen: {@code cancelled}, {@code duplicate}, {@code order}, {@code early} or
-     * {@code unexpected}.
+     * How many problems of a kind were seen: {@code duplicate}, {@code order}, {@code early} or {@code unexpected}.
+     * Cancelled tasks that ran are in {@link #cancelledRuns()}.
      */
     long problems(String kind) {
         LongAdder n = problemCounts.get(kind);

@@ -4,7 +4,8 @@ import java.io.PrintStream;
 
 /**
  * One line of progress rewritten in place with {@code \r} on a terminal; on anything else (a pipe, a CI log) a
- * line every five seconds instead, so that logs stay readable.
+ * line every five seconds instead, so that logs stay readable. {@link #event} prints a line of its own above it.
+ * Thread-safe: the failover reports from its own thread.
  */
 final class StatusLine {
 
@@ -12,7 +13,7 @@ final class StatusLine {
 
     private final PrintStream out;
     private final boolean terminal = System.console() != null;
-    private int width;
+    private String shown = "";
     private int calls;
 
     StatusLine(PrintStream out) {
@@ -20,23 +21,41 @@ final class StatusLine {
     }
 
     /** Shows {@code text}, replacing what was shown before. */
-    void show(String text) {
+    synchronized void show(String text) {
         if (terminal) {
-            out.print("\r" + text + " ".repeat(Math.max(0, width - text.length())));
-            out.flush();
-            width = text.length();
+            rewrite(text);
         } else if (calls++ % EVERY_NTH_WHEN_NOT_A_TERMINAL == 0) {
             out.println(text);
         }
     }
 
-    /** Shows {@code text} a last time and ends the line. */
-    void done(String text) {
-        if (terminal) {
-            show(text);
+    /** Prints {@code line} for good, above the status line, which stays shown below it. */
+    synchronized void event(String line) {
+        if (terminal && !shown.isEmpty()) {
+            String status = shown;
+            rewrite(line);
             out.println();
+            shown = "";
+            rewrite(status);
+        } else {
+            out.println(line);
+        }
+    }
+
+    /** Shows {@code text} a last time and ends the line. */
+    synchronized void done(String text) {
+        if (terminal) {
+            rewrite(text);
+            out.println();
+            shown = "";
         } else {
             out.println(text);
         }
+    }
+
+    private void rewrite(String text) {
+        out.print("\r" + text + " ".repeat(Math.max(0, shown.length() - text.length())));
+        out.flush();
+        shown = text;
     }
 }

@@ -18,6 +18,7 @@ class NotifierOptionsTest {
         assertThat(options.embeddedCassandra()).isTrue();
         assertThat(options.duration()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.delay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.failover()).isTrue();
     }
 
     @Test
@@ -32,7 +33,16 @@ class NotifierOptionsTest {
         assertThat(options.duration()).isEqualTo(Duration.ofMinutes(2));
         assertThat(options.rate()).isEqualTo(12.5);
         assertThat(options.delay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.failover()).isTrue();
         assertThat(options.help()).isFalse();
+    }
+
+    @Test
+    void no_failover_keeps_both_engines_running_and_takes_no_value() throws UsageException {
+        assertThat(NotifierOptions.parse("--rate", "5", "--no-failover").failover()).isFalse();
+        assertThatThrownBy(() -> NotifierOptions.parse("--no-failover=true"))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--no-failover takes no value");
     }
 
     @Test
