@@ -265,6 +265,38 @@ class EngineIT {
     }
 
     @Test
+    void a_takeover_without_handover_waits_out_the_lease_and_loses_no_task_that_arrived_meanwhile() throws Exception {
+        SchedulerEngine first = harness.start(executor);
+        first.close(); // creates the schema; its partitions are released
+        try (CqlSession session = CqlSession.builder().addContactPoint(infra.cassandraContactPoint())
+                .withLocalDatacenter(infra.cassandraLocalDatacenter()).build()) {
+            // As if an instance that vanished (crashed, paused) still held every partition.
+            for (int p = 0; p < 4; p++) {
+                session.execute("UPDATE " + harness.keyspace + ".partition_owners SET owner = 'ghost', released = false,"
+                        + " epoch = 100 WHERE partition = ?", p);
+            }
+        }
+        List<TaskKey> keys = new ArrayList<>();
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        Instant base = now();
+        for (int i = 0; i < 300; i++) {
+            Task t = Task.of("takeover-" + (i % 30), base.plusMillis(500 + 10L * i), "t-" + i, Map.of());
+            keys.add(t.key());
+            sends.add(harness.client.scheduleTask(t));
+        }
+        harness.start(executor); // waits one owner lease per partition before it starts anything
+        for (int i = 300; i < 600; i++) {
+            Task t = Task.of("takeover-" + (i % 30), now().plusMillis(200), "t-" + i, Map.of());
+            keys.add(t.key());
+            sends.add(harness.client.scheduleTask(t));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(executor.ranKeys()).containsAll(keys));
+        assertThat(executor.duplicates()).isEmpty();
+    }
+
+    @Test
     void tasks_of_one_ordering_id_never_overlap_under_load_with_many_ordering_ids() {
         harness.start(executor);
         executor.workTime = Duration.ofMillis(2);

@@ -66,6 +66,7 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement resetFailed;
     private final PreparedStatement claimFirst;
     private final PreparedStatement claimNext;
+    private final PreparedStatement claimUnset;
     private final PreparedStatement release;
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
@@ -79,6 +80,7 @@ public final class CassandraTaskStore implements TaskStore {
         this.serial = DefaultConsistencyLevel.valueOf(settings.serialConsistency());
         String key = " WHERE partition = ? AND bucket = ? AND scheduled_time = ? AND ordering_id = ? AND uniqueness_key = ?";
         String columns = "scheduled_time, ordering_id, uniqueness_key, task_data, status, attempts, next_attempt_at, last_error";
+        String rowColumns = columns + ", started_at, finished_at, result";
         persist = session.prepare("UPDATE " + keyspace + ".tasks SET task_data = ?" + key);
         cancel = session.prepare("UPDATE " + keyspace + ".tasks USING TTL ? SET status = 'CANCELLED', updated_at = ?"
                 + key + " IF status = null");
@@ -87,14 +89,15 @@ public final class CassandraTaskStore implements TaskStore {
         loadExclusive = session.prepare(String.format(load, ">="));
         loadInclusive = session.prepare(String.format(load, ">"));
         finish = session.prepare("UPDATE " + keyspace + ".tasks USING TTL ? SET task_data = ?, status = ?, attempts = ?,"
-                + " next_attempt_at = null, last_error = ?, updated_at = ?" + key);
+                + " next_attempt_at = null, last_error = ?, updated_at = ?, started_at = ?, finished_at = ?, result = ?"
+                + key);
         retry = session.prepare("UPDATE " + keyspace + ".tasks SET attempts = ?, next_attempt_at = ?, last_error = ?,"
                 + " updated_at = ?" + key);
         attempt = session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?, finished_at = ?,"
                 + " result = ?, error_class = ?, error_message = ?" + key + " AND attempt = ?");
         attemptStart = session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?" + key
                 + " AND attempt = ?");
-        readOne = session.prepare("SELECT " + columns + " FROM " + keyspace + ".tasks" + key);
+        readOne = session.prepare("SELECT " + rowColumns + " FROM " + keyspace + ".tasks" + key);
         readAttempts = session.prepare("SELECT attempt, started_at, finished_at, result, error_class, error_message FROM "
                 + keyspace + ".task_attempts" + key);
         readCheckpoint = session.prepare("SELECT checkpoint FROM " + keyspace + ".partition_checkpoints WHERE partition = ?");
@@ -108,6 +111,8 @@ public final class CassandraTaskStore implements TaskStore {
                 + " claimed_at, released) VALUES (?, 1, ?, ?, false) IF NOT EXISTS");
         claimNext = session.prepare("UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = ?, claimed_at = ?,"
                 + " released = false WHERE partition = ? IF epoch = ?");
+        claimUnset = session.prepare("UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = ?, claimed_at = ?,"
+                + " released = false WHERE partition = ? IF epoch = null");
         release = session.prepare("UPDATE " + keyspace + ".partition_owners SET released = true WHERE partition = ?"
                 + " IF epoch = ?");
         deadLetter = session.prepare("INSERT INTO " + keyspace + ".dead_letters (partition, kafka_offset, received_at,"
@@ -210,14 +215,19 @@ public final class CassandraTaskStore implements TaskStore {
             String error = o.errorClass() == null ? null : truncate(o.errorClass() + ": " + o.errorMessage());
             if (o.statusAfter().isTerminal()) {
                 list.add(finish.bind(retentionSeconds, o.task().data(), o.statusAfter().name(), o.attempt(), error,
-                        o.finishedAt(), partition, bucket, k.scheduledTime(), k.orderingId(), k.uniquenessKey()));
+                        o.finishedAt(), o.startedAt(), o.finishedAt(), o.result(), partition, bucket,
+                        k.scheduledTime(), k.orderingId(), k.uniquenessKey()));
             } else {
                 list.add(retry.bind(o.attempt(), o.nextAttemptAt(), error, o.finishedAt(), partition, bucket,
                         k.scheduledTime(), k.orderingId(), k.uniquenessKey()));
             }
-            list.add(attempt.bind(retentionSeconds, o.startedAt(), o.finishedAt(), o.result(), o.errorClass(),
-                    truncate(o.errorMessage()), partition, bucket, k.scheduledTime(), k.orderingId(),
-                    k.uniquenessKey(), o.attempt()));
+            if (!"SUCCEEDED".equals(o.result())) {
+                // A success is recorded on the task row alone (one write less per task, the common case);
+                // failed attempts keep a history row each.
+                list.add(attempt.bind(retentionSeconds, o.startedAt(), o.finishedAt(), o.result(), o.errorClass(),
+                        truncate(o.errorMessage()), partition, bucket, k.scheduledTime(), k.orderingId(),
+                        k.uniquenessKey(), o.attempt()));
+            }
         }
         return executeBatched(byBucket);
     }
@@ -241,12 +251,29 @@ public final class CassandraTaskStore implements TaskStore {
     public CompletionStage<Optional<TaskInfo>> readInfo(int partition, TaskKey k) {
         BoundStatement s = readAttempts.bind(partition, bucketOf(k.scheduledTime().toEpochMilli()), k.scheduledTime(),
                 k.orderingId(), k.uniquenessKey()).setConsistencyLevel(read);
-        return read(partition, k).thenCombine(session.executeAsync(s), (task, rs) -> task.map(t -> {
-            List<AttemptInfo> history = new ArrayList<>();
+        BoundStatement row = readOne.bind(partition, bucketOf(k.scheduledTime().toEpochMilli()), k.scheduledTime(),
+                k.orderingId(), k.uniquenessKey()).setConsistencyLevel(read);
+        return session.executeAsync(row).thenCombine(session.executeAsync(s), (rowRs, rs) -> Optional
+                .ofNullable(rowRs.one()).map(taskRow -> {
+            StoredTask t = toStoredTask(taskRow);
+            java.util.TreeMap<Integer, AttemptInfo> byNumber = new java.util.TreeMap<>();
             for (Row r : rs.currentPage()) {
-                history.add(new AttemptInfo(r.getInt("attempt"), r.getInstant("started_at"), r.getInstant("finished_at"),
-                        r.getString("result"), r.getString("error_class"), r.getString("error_message")));
+                byNumber.put(r.getInt("attempt"), new AttemptInfo(r.getInt("attempt"), r.getInstant("started_at"),
+                        r.getInstant("finished_at"), r.getString("result"), r.getString("error_class"),
+                        r.getString("error_message")));
             }
+            String lastResult = taskRow.getString("result");
+            if (lastResult != null && t.attempts() > 0) {
+                // The last finished attempt as the task row records it (a success has no history row of its own).
+                AttemptInfo recorded = byNumber.get(t.attempts());
+                if (recorded == null || recorded.finishedAt() == null) {
+                    byNumber.put(t.attempts(), new AttemptInfo(t.attempts(), taskRow.getInstant("started_at"),
+                            taskRow.getInstant("finished_at"), lastResult,
+                            recorded == null ? null : recorded.errorClass(),
+                            recorded == null ? null : recorded.errorMessage()));
+                }
+            }
+            List<AttemptInfo> history = new ArrayList<>(byNumber.values());
             AttemptInfo last = history.isEmpty() ? null : history.get(history.size() - 1);
             boolean running = t.status() == TaskStatus.PENDING && last != null && last.finishedAt() == null;
             return new TaskInfo(t.task(), partition, running ? TaskStatus.RUNNING : t.status(),
@@ -278,11 +305,15 @@ public final class CassandraTaskStore implements TaskStore {
         return readOwner(partition).thenCompose(current -> {
             BoundStatement s = current.isEmpty()
                     ? claimFirst.bind(partition, owner, clock.instant())
+                    : current.get().epoch() == 0
+                    ? claimUnset.bind(1L, owner, clock.instant(), partition)
                     : claimNext.bind(current.get().epoch() + 1, owner, clock.instant(), partition, current.get().epoch());
             return session.executeAsync(s.setSerialConsistencyLevel(serial).setConsistencyLevel(write))
                     .thenCompose(rs -> {
                         if (!rs.wasApplied()) {
-                            return claim(partition, owner); // someone else claimed in between: read and try again
+                            // Someone else claimed in between: the caller tries again after a backoff.
+                            return CompletableFuture.failedFuture(new IllegalStateException(
+                                    "partition " + partition + " was claimed by another instance at the same time"));
                         }
                         Ownership previous = current.orElse(new Ownership(0, null, true));
                         return CompletableFuture.completedFuture(new Ownership[] {

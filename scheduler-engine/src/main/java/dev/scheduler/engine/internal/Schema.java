@@ -18,6 +18,8 @@ public final class Schema {
 
     public static List<String> createTables(String keyspace) {
         return List.of(
+                // One row per task. started_at, finished_at and result describe the last finished attempt: a
+                // success is recorded here alone, failed attempts also get a task_attempts row.
                 // One row per task. Partitioned by (Kafka partition, time bucket) so that loading what is due
                 // is an ordered range read of one or a few Cassandra partitions. A pending task has a null
                 // status; a finished one is rewritten with a TTL of the retention period.
@@ -25,6 +27,7 @@ public final class Schema {
                         + "partition int, bucket bigint, scheduled_time timestamp, ordering_id text, "
                         + "uniqueness_key text, task_data frozen<map<text, text>>, status text, attempts int, "
                         + "next_attempt_at timestamp, last_error text, updated_at timestamp, "
+                        + "started_at timestamp, finished_at timestamp, result text, "
                         + "PRIMARY KEY ((partition, bucket), scheduled_time, ordering_id, uniqueness_key))",
                 "CREATE TABLE IF NOT EXISTS " + keyspace + ".task_attempts ("
                         + "partition int, bucket bigint, scheduled_time timestamp, ordering_id text, "

@@ -200,8 +200,9 @@ class ClusterIT {
                 .withLocalDatacenter(infra.cassandraLocalDatacenter()).build()) {
             for (Exec e : rerun) {
                 int partition = TaskPartitioner.partitionFor(e.orderingId(), PARTITIONS);
-                Row row = session.execute("SELECT started_at FROM " + cluster.keyspace + ".task_attempts WHERE "
-                        + "partition = ? AND ordering_id = ? AND uniqueness_key = ? AND attempt = 1 ALLOW FILTERING",
+                // A success is recorded on the task row: its start must be the new owner's, not c's.
+                Row row = session.execute("SELECT started_at FROM " + cluster.keyspace + ".tasks WHERE "
+                        + "partition = ? AND ordering_id = ? AND uniqueness_key = ? ALLOW FILTERING",
                         partition, e.orderingId(), e.uniquenessKey()).one();
                 assertThat(row).isNotNull();
                 Instant recorded = row.getInstant("started_at");
