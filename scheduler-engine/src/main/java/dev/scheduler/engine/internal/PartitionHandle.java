@@ -16,6 +16,7 @@ public final class PartitionHandle {
     private final AtomicInteger unpersisted = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicBoolean rewindRequested = new AtomicBoolean();
+    private volatile int droppedGeneration = -1;
     private volatile int tasksInMemory;
     private volatile boolean healthy = true;
     private volatile long ownerEpoch = -1;
@@ -67,7 +68,7 @@ public final class PartitionHandle {
 
     /** Called by the actors, in offset order, when records up to {@code nextOffset} are durable. */
     void markDurable(int generationOfBatch, long nextOffset, int recordCount) {
-        if (generationOfBatch != generation.get()) {
+        if (generationOfBatch != generation.get() || generationOfBatch == droppedGeneration) {
             return;
         }
         durableOffset.accumulateAndGet(nextOffset, Math::max);
@@ -89,6 +90,15 @@ public final class PartitionHandle {
     public long consumerLag() {
         long end = endOffset;
         return end < 0 ? -1 : Math.max(0, end - durableOffset.get());
+    }
+
+    /**
+     * Called by the actors when they drop records of {@code generationOfBatch} (not started yet): from then on,
+     * no batch of that generation may advance the durable offset, or a later batch would skip the dropped
+     * records. The rewind that follows starts a new generation from the last durable offset.
+     */
+    void dropped(int generationOfBatch) {
+        droppedGeneration = generationOfBatch;
     }
 
     /** Called by a restarted partition actor: records it had not persisted must be read again. */

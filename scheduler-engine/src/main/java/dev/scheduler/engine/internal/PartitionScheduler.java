@@ -318,11 +318,17 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private Behavior<Command> onIngest(Ingest ingest) {
-        if (ingest.generation() != handle.generation() || stopReplyTo != null) {
-            return this; // sent to an earlier incarnation, or handing off: Kafka delivers it again
+        if (ingest.generation() != handle.generation()) {
+            return this; // sent before a rewind: Kafka delivers it again
+        }
+        if (stopReplyTo != null) {
+            handle.dropped(ingest.generation()); // handing off: the next owner reads it from the committed offset
+            return this;
         }
         if (persister == null) {
-            // Not started yet: Kafka will deliver these again after the rewind this incarnation asked for.
+            // Not started yet: Kafka delivers these again after the rewind this incarnation asks for once it has
+            // started. Until then no later batch of this generation may count as durable, or it would skip them.
+            handle.dropped(ingest.generation());
             return this;
         }
         persister.tell(new TaskPersister.Persist(seq++, ingest.generation(), ingest.tasks(), ingest.cancels(),
@@ -332,6 +338,11 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private Behavior<Command> onPersisted(TaskPersister.Persisted persisted) {
         seenSeq = persisted.lastSeq();
+        if (context.getLog().isDebugEnabled()) {
+            context.getLog().debug("partition {}: {} tasks stored (batches {}), loaded {}, doneSince {}, loading {}",
+                    partition, persisted.tasks().size(), persisted.batches().stream()
+                            .map(b -> b.generation() + ":" + b.nextOffset()).toList(), loaded, doneSince, loading);
+        }
         for (TaskPersister.Persist batch : persisted.batches()) {
             handle.markDurable(batch.generation(), batch.nextOffset(), batch.recordCount());
         }

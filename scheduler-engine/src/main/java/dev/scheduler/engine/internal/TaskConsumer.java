@@ -283,6 +283,7 @@ public final class TaskConsumer implements Runnable {
                 continue;
             }
             long position = consumer.position(tp);
+            log.debug("partition {}: assigned at offset {}", p, position);
             PartitionHandle handle = new PartitionHandle(p, position, instanceId);
             handle.metrics(metrics);
             handles.put(p, handle);

@@ -101,7 +101,7 @@ final class Cluster implements AutoCloseable {
                 "cassandra=" + cassandra.getHostString() + ":" + cassandra.getPort(), "keyspace=" + keyspace));
         args.addAll(List.of(extra));
         ForkedJvm jvm = new ForkedJvm("engine " + instance, List.of("-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1"), ForkedJvm.currentClasspath(), EngineNode.class.getName(), args, root,
+                "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.log.dev.scheduler.engine.internal=debug"), ForkedJvm.currentClasspath(), EngineNode.class.getName(), args, root,
                 dir.resolve("output.log"));
         jvm.start(() -> Files.exists(dir.resolve("ready")), Duration.ofSeconds(90), dir.resolve("output.log"));
         Node node = new Node(instance, dir, jvm);
