@@ -22,14 +22,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The in-memory schedule as a partition's actor keeps it: a {@code TreeMap<TaskKey, ...>} that tasks are put into
- * when they arrive or are loaded, and taken from with {@code pollFirstEntry} when due. {@code size} is the number of
- * waiting tasks: 1,000, or 50,000 (the default {@code maxTasksInMemoryPerPartition}).
+ * when they arrive or are loaded, and taken from with {@code pollFirstEntry} when due.
  *
  * <ul>
- *   <li>{@code putThenPollFirst}: steady state, per task: the earliest task is taken and a new one, due one
- *       window later, put (a new {@link TaskKey} each time, as decoding a record makes one).</li>
- *   <li>{@code loadThenDrain}: per task, {@code size} tasks put into an empty schedule in random order, then all
- *       taken in order: a load of a batch of rows, then each fired when due.</li>
+ *   <li>{@code putThenPollFirst}: steady state, per task, with {@code size} tasks waiting (1,000, or 50,000, the
+ *       default {@code maxTasksInMemoryPerPartition}): the earliest task is taken and a new one, due one window
+ *       later, is put (a new {@link TaskKey} each time, as decoding a record makes one).</li>
+ *   <li>{@code loadThenDrain}: per task, a load of 2,000 rows (the default {@code loadBatchSize}) put into an
+ *       empty schedule in random order, then all taken in order, as each is fired when due.</li>
  * </ul>
  *
  * <pre>
@@ -38,7 +38,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar benchmarks/target/benchmarks.jar InMemoryScheduleBenchmark
  * </pre>
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -48,46 +47,58 @@ public class InMemoryScheduleBenchmark {
 
     /** Scheduled times spread over this window; a re-put task moves one window later, behind every waiting one. */
     private static final long WINDOW_MS = 60_000;
+    private static final int LOAD = 2_000;
 
-    @Param({"1000", "50000"})
-    int size;
+    /** A schedule of {@code size} waiting tasks. */
+    @State(Scope.Benchmark)
+    public static class Waiting {
+        @Param({"1000", "50000"})
+        int size;
 
-    private TreeMap<TaskKey, Task> schedule;
-    private TaskKey[] fresh;
+        TreeMap<TaskKey, Task> schedule;
 
-    @Setup(Level.Iteration)
-    public void setUp() {
-        SplittableRandom random = new SplittableRandom(7);
-        TaskKey[] keys = TaskKeyOrderBenchmark.randomKeys(size * 2, false, (int) WINDOW_MS, random);
-        schedule = new TreeMap<>();
-        for (int i = 0; i < size; i++) {
-            schedule.put(keys[i], Task.of(keys[i], Map.of()));
+        @Setup(Level.Iteration)
+        public void setUp() {
+            schedule = new TreeMap<>();
+            for (TaskKey key : TaskKeyOrderBenchmark.randomKeys(size, false, (int) WINDOW_MS, new SplittableRandom(7))) {
+                schedule.put(key, Task.of(key, Map.of()));
+            }
         }
-        fresh = new TaskKey[size];
-        System.arraycopy(keys, size, fresh, 0, size);
+    }
+
+    /** The rows of one load, in random order. */
+    @State(Scope.Benchmark)
+    public static class Load {
+        Task[] rows;
+
+        @Setup
+        public void setUp() {
+            TaskKey[] keys = TaskKeyOrderBenchmark.randomKeys(LOAD, false, (int) WINDOW_MS, new SplittableRandom(11));
+            rows = new Task[LOAD];
+            for (int i = 0; i < LOAD; i++) {
+                rows[i] = Task.of(keys[i], Map.of());
+            }
+        }
     }
 
     @Benchmark
-    public TaskKey putThenPollFirst() {
-        Map.Entry<TaskKey, Task> first = schedule.pollFirstEntry();
+    public TaskKey putThenPollFirst(Waiting waiting) {
+        Map.Entry<TaskKey, Task> first = waiting.schedule.pollFirstEntry();
         TaskKey due = first.getKey();
         TaskKey later = TaskKey.of(due.orderingId(), due.scheduledTime().plusMillis(WINDOW_MS), due.uniquenessKey());
-        schedule.put(later, first.getValue());
+        waiting.schedule.put(later, first.getValue());
         return due;
     }
 
-    /**
-     * Per task: {@code size} tasks in random order put into an empty schedule (a load of that many rows), then all
-     * taken in order with {@code pollFirstEntry} (each fired when due).
-     */
     @Benchmark
-    public int loadThenDrain() {
-        TreeMap<TaskKey, Task> loaded = new TreeMap<>();
-        for (TaskKey key : fresh) {
-            loaded.put(key, Task.of(key, Map.of()));
+    @OperationsPerInvocation(LOAD)
+    public int loadThenDrain(Load load) {
+        TreeMap<TaskKey, Task> schedule = new TreeMap<>();
+        for (Task row : load.rows) {
+            schedule.put(row.key(), row);
         }
         int fired = 0;
-        while (loaded.pollFirstEntry() != null) {
+        while (schedule.pollFirstEntry() != null) {
             fired++;
         }
         return fired;

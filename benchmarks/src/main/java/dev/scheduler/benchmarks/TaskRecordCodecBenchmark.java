@@ -49,8 +49,7 @@ public class TaskRecordCodecBenchmark {
     public void setUp() {
         Map<String, String> data = new LinkedHashMap<>();
         for (int i = 0; i < entries; i++) {
-            data.put(String.format("field-%06d", i), "value of field " + i + ", some forty characters".substring(0, 25)
-                    + String.format("%015d", i));
+            data.put(String.format("field-%06d", i), String.format("value-%034d", i));
         }
         record = new ScheduleTask(Task.of("order-1234567", Instant.parse("2026-11-27T05:20:37.123Z"), "reminder-42",
                 data));

@@ -79,7 +79,7 @@ final class BacklogScenario {
             r.settings.put("orderingIds", o.orderingIds());
             r.settings.put("executor", "no-op TaskExecutor (records the start)");
             r.settings.put("engine", settings.toString());
-            r.settings.put("client", BenchContext.clientSettings());
+            r.settings.put("client", ctx.clientSettings());
         }
 
         SchedulerEngine first = ctx.startEngine(topic, keyspace, settings, executor, listener, true);

@@ -79,16 +79,24 @@ final class BenchContext {
         return Map.of("n", Long.toString(number));
     }
 
-    /** A client with the defaults (acks=all, idempotent, lz4, linger 5 ms). */
+    /** A client with the defaults (acks=all, idempotent, lz4, linger 5 ms), but for {@code --compression}. */
     SchedulerClient client(String topic) {
-        return SchedulerClient.builder().bootstrapServers(infrastructure.bootstrapServers()).topic(topic).build();
+        SchedulerClient.Builder builder = SchedulerClient.builder().bootstrapServers(infrastructure.bootstrapServers())
+                .topic(topic);
+        if (options.compression() != null) {
+            builder.producerProperty("compression.type", options.compression());
+        }
+        return builder.build();
     }
 
     /** The client settings written into the JSON file. */
-    static Map<String, Object> clientSettings() {
+    Map<String, Object> clientSettings() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("producer", "defaults of SchedulerClient: acks=all, enable.idempotence=true, compression.type=lz4, "
                 + "linger.ms=5, max.block.ms=10000");
+        if (options.compression() != null) {
+            m.put("compression.type", options.compression());
+        }
         return m;
     }
 

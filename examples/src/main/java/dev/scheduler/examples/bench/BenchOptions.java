@@ -32,13 +32,14 @@ import java.util.regex.Pattern;
  * @param backlogTasks future tasks stored before the heap is measured
  * @param drainTasks tasks of the overdue backlog drained after a restart
  * @param warmupTasks tasks run through an engine before the scenarios, unreported, to warm up every JVM
+ * @param compression the clients' {@code compression.type}, or null for the client's default (lz4)
  * @param out directory of the JSON files
  * @param jfr whether a JFR recording of the benchmark JVM is written per scenario
  * @param help whether {@code --help} was given
  */
 record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cassandra, String datacenter,
                     int partitions, int tasks, int orderingIds, int inFlight, double rate, Duration duration,
-                    Duration ahead, Duration warmup, Double loadThroughput, int backlogTasks, int drainTasks, int warmupTasks, Path out,
+                    Duration ahead, Duration warmup, Double loadThroughput, int backlogTasks, int drainTasks, int warmupTasks, String compression, Path out,
                     boolean jfr, boolean help) {
 
     static final List<String> ALL_SCENARIOS = List.of("ingest", "throughput", "lateness", "lateness-load", "backlog");
@@ -80,6 +81,8 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
             "  --drain-tasks N            backlog: overdue tasks drained after a restart (default: 100000)",
             "  --warmup-tasks N           tasks run before the scenarios to warm up every JVM, not reported",
             "                             (default: 50000; 0 for none)",
+            "  --compression TYPE         the clients' compression.type: none, gzip, snappy, lz4, zstd",
+            "                             (default: the client's default, lz4)",
             "  --out DIR                  where the JSON files go (default: target/bench)",
             "  --jfr                      record each scenario with JFR into --out",
             "  --help                     print this and exit",
@@ -118,6 +121,7 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
         int backlogTasks = 1_000_000;
         int drainTasks = 100_000;
         int warmupTasks = 50_000;
+        String compression = null;
         Path out = Path.of("target", "bench");
         boolean jfr = false;
         boolean help = false;
@@ -161,6 +165,7 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
                 case "--backlog-tasks" -> backlogTasks = (int) whole(flag, value, 1, 100_000_000);
                 case "--drain-tasks" -> drainTasks = (int) whole(flag, value, 1, 10_000_000);
                 case "--warmup-tasks" -> warmupTasks = (int) whole(flag, value, 0, 10_000_000);
+                case "--compression" -> compression = compression(flag, value);
                 case "--out" -> out = Path.of(value);
                 default -> throw new UsageException("unknown flag " + flag);
             }
@@ -174,7 +179,7 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
         }
         return new BenchOptions(List.copyOf(scenarios), kafka, cassandra, datacenter == null ? "datacenter1" : datacenter,
                 partitions, tasks, orderingIds, inFlight, rate, duration, ahead, warmup, loadThroughput, backlogTasks,
-                drainTasks, warmupTasks, out, jfr, help);
+                drainTasks, warmupTasks, compression, out, jfr, help);
     }
 
     boolean forkKafka() {
@@ -202,6 +207,13 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
         ordered.addAll(EXTRA_SCENARIOS);
         ordered.retainAll(wanted);
         return new LinkedHashSet<>(ordered);
+    }
+
+    private static String compression(String flag, String value) throws UsageException {
+        if (!List.of("none", "gzip", "snappy", "lz4", "zstd").contains(value)) {
+            throw new UsageException(flag + " expects none, gzip, snappy, lz4 or zstd, was '" + value + "'");
+        }
+        return value;
     }
 
     private static String bootstrapServers(String flag, String value) throws UsageException {

@@ -32,7 +32,7 @@ final class IngestScenario {
         result.settings.put("tasks", tasks);
         result.settings.put("orderingIds", ctx.options().orderingIds());
         result.settings.put("maxInFlight", ctx.options().inFlight());
-        result.settings.put("client", BenchContext.clientSettings());
+        result.settings.put("client", ctx.clientSettings());
         result.settings.put("encodedRecordBytes",
                 TaskRecordCodec.encode(new ScheduleTask(task(base, 123_456))).length);
         try (SchedulerClient client = ctx.client(topic)) {

@@ -55,7 +55,7 @@ final class LatenessScenario {
         result.settings.put("orderingIds", o.orderingIds());
         result.settings.put("executor", "no-op TaskExecutor (records the start)");
         result.settings.put("engine", settings.toString());
-        result.settings.put("client", BenchContext.clientSettings());
+        result.settings.put("client", ctx.clientSettings());
 
         Executions runs = new Executions("t", (int) tasks);
         SchedulerEngine engine = ctx.startEngine(topic, keyspace, settings, c -> runs.recordStart(c.key()),

@@ -23,20 +23,28 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
- * Diagnosis, not one of the issue's scenarios (run it with {@code --scenario store}): what each Cassandra write
- * the engine makes per task costs Cassandra, alone. It runs {@code --tasks} tasks through each write in turn,
- * straight through the driver, and reads Cassandra's CPU time during the writes and until Cassandra is quiet again
+ * Diagnosis, not one of the issue's scenarios (run it with {@code --scenario store}): what each Cassandra call
+ * the engine makes per task costs Cassandra, alone. It runs {@code --tasks} tasks through each call in turn,
+ * straight through the driver, and reads Cassandra's CPU time during the calls and until Cassandra is quiet again
  * (memtable flushes and compactions they caused). The statements, batching and concurrency mirror
- * {@code CassandraTaskStore} as of this harness's commit: unlogged batches of at most 100 statements per Cassandra
- * partition (Kafka partition, one-minute bucket); the attempt-start write is a single-row write, fire and forget.
- * For comparison it also writes the attempt-start rows batched like the others (as attempt 2, new rows), which the
- * engine does not do.
+ * {@code CassandraTaskStore}: writes in unlogged batches of at most 100 statements per Cassandra partition (Kafka
+ * partition, one-minute bucket). The steps:
+ * <ol>
+ *   <li>persist: the task row, as the persister writes it;</li>
+ *   <li>attempt start, a single-row write: written for every attempt before commit 0bee091, since then only for
+ *       attempts running longer than 500 ms;</li>
+ *   <li>attempt start batched like the others (as attempt 2, new rows), for comparison: the engine never does
+ *       this;</li>
+ *   <li>outcome: the task row rewritten as finished and the attempt row, in one batch;</li>
+ *   <li>load: a range read of a partition's schedule from one key to 2 ms later (a row or two), the kind of read a
+ *       partition makes when its loaded window has moved by a few milliseconds.</li>
+ * </ol>
  */
 final class StoreCostScenario {
 
     private static final int MAX_BATCH = 100;
     private static final int TTL_SECONDS = (int) Duration.ofDays(14).toSeconds();
-    /** Batches in flight: one persist write per partition, as the engine's persisters. */
+    /** Batches (and loads) in flight: one per partition, as the engine's persisters and loaders. */
     private static final int BATCHES_IN_FLIGHT = 16;
     /** Single-row writes in flight, as many as the engine's runners start at once at most. */
     private static final int SINGLES_IN_FLIGHT = 256;
@@ -97,6 +105,13 @@ final class StoreCostScenario {
                                     r.time, r.orderingId, r.unique),
                             attempt.bind(TTL_SECONDS, now, now, "SUCCEEDED", null, null, r.partition, r.bucket,
                                     r.time, r.orderingId, r.unique, 1))));
+            PreparedStatement load = session.prepare("SELECT scheduled_time, ordering_id, uniqueness_key, task_data,"
+                    + " status, attempts, next_attempt_at, last_error FROM " + keyspace + ".tasks WHERE partition = ?"
+                    + " AND bucket = ? AND (scheduled_time, ordering_id, uniqueness_key) > (?, ?, ?)"
+                    + " AND (scheduled_time) < (?) LIMIT ?");
+            results.add(measure(session, "store: load (range read of 2 ms)", "load", tasks, 0, rows,
+                    r -> List.of(load.bind(r.partition, r.bucket, r.time, r.orderingId, r.unique,
+                            r.time.plusMillis(2), 2_000))));
         }
         return results;
     }
@@ -111,10 +126,12 @@ final class StoreCostScenario {
      */
     private ScenarioResult measure(CqlSession session, String label, String step, int tasks, int partitions,
                                    TaskRow[] rows, java.util.function.Function<TaskRow, List<BoundStatement>> bind) {
+        boolean read = step.equals("load");
+        int inFlight = partitions > 0 || read ? BATCHES_IN_FLIGHT : SINGLES_IN_FLIGHT;
         ScenarioResult result = new ScenarioResult("store-" + step, label);
         result.settings.put("tasks", tasks);
         result.settings.put("batched", partitions > 0);
-        result.settings.put("inFlight", partitions > 0 ? BATCHES_IN_FLIGHT : SINGLES_IN_FLIGHT);
+        result.settings.put("inFlight", inFlight);
         result.settings.put("consistency", "LOCAL_QUORUM");
         double waited = ctx.quiesce();
         result.figures.put("quietAfterSeconds", waited);
@@ -147,7 +164,6 @@ final class StoreCostScenario {
                 }
             }
         }
-        int inFlight = partitions > 0 ? BATCHES_IN_FLIGHT : SINGLES_IN_FLIGHT;
         CpuMeter.Snapshot before = ctx.cpu().snapshot();
         long failures = execute(session, statements, inFlight);
         CpuMeter.Snapshot after = ctx.cpu().snapshot();
@@ -158,10 +174,11 @@ final class StoreCostScenario {
         double seconds = (after.nanoTime() - before.nanoTime()) / 1e9;
         double cassandraMicros = (after.cassandra() - before.cassandra()) * 1e6 / tasks;
         double withAfterWork = (quiet.cassandra() - before.cassandra()) * 1e6 / tasks;
-        result.headline = String.format("%s rows/s; Cassandra %.0f µs per task (%.0f with the flushes and compactions"
-                + " after)", ScenarioResult.number(written / seconds), cassandraMicros, withAfterWork);
-        result.figures.put("rowsPerSecond", Math.round(written / seconds));
-        result.figures.put("rowsPerTask", written / (double) tasks);
+        result.headline = String.format("%s %s/s; Cassandra %.0f µs per task (%.0f with the flushes and compactions"
+                + " after)", ScenarioResult.number(written / seconds), read ? "reads" : "rows", cassandraMicros,
+                withAfterWork);
+        result.figures.put(read ? "readsPerSecond" : "rowsPerSecond", Math.round(written / seconds));
+        result.figures.put(read ? "readsPerTask" : "rowsPerTask", written / (double) tasks);
         result.figures.put("statementsSent", statements.size());
         result.figures.put("cassandraMicrosPerTask", Math.round(cassandraMicros));
         result.figures.put("cassandraMicrosPerTaskWithAfterWork", Math.round(withAfterWork));

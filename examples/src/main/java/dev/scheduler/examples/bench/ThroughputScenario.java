@@ -53,7 +53,7 @@ final class ThroughputScenario {
         result.settings.put("maxInFlight", ctx.options().inFlight());
         result.settings.put("executor", "no-op TaskExecutor (records the start)");
         result.settings.put("engine", settings.toString());
-        result.settings.put("client", BenchContext.clientSettings());
+        result.settings.put("client", ctx.clientSettings());
 
         Executions runs = new Executions("t", tasks);
         SchedulerEngine engine = ctx.startEngine(topic, keyspace, settings, c -> runs.recordStart(c.key()),
