@@ -395,7 +395,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         if (done.contains(key) || dispatched.contains(key)) {
             return; // a re-enqueue of a finished or started key never runs it again
         }
-        waiting.put(key, new StoredTask(task, TaskStatus.PENDING, 0, null, null));
+        // A re-enqueue (or a record read again after a rewind) updates the data but keeps what the store knows:
+        // the attempts made and the time of the next one.
+        waiting.compute(key, (k, known) -> known == null ? new StoredTask(task, TaskStatus.PENDING, 0, null, null)
+                : new StoredTask(task, known.status(), known.attempts(), known.nextAttemptAt(), known.lastError()));
     }
 
     private Behavior<Command> onStatusRead(StatusRead read) {

@@ -125,6 +125,26 @@ class PartitionSchedulerTest {
     }
 
     @Test
+    void a_task_read_again_from_kafka_keeps_its_attempts_and_waits_for_its_retry_time() {
+        Task t = task("a", 1, "t");
+        // Two attempts already failed (on a previous owner); the third is due 10 s after the start.
+        store.putRow(0, new StoredTask(t, TaskStatus.PENDING, 2, START.plusSeconds(10), "boom"));
+        store.putCheckpoint(0, START);
+        startScheduler(s -> s);
+        await().atMost(AWAIT).until(() -> handle.tasksInMemory() == 1);
+
+        ingest(List.of(t), List.of()); // the same record, consumed again after a rewind or a handoff
+        awaitDurable();
+        advance(Duration.ofSeconds(9));
+        barrier();
+        assertThat(listener.started()).isEmpty();
+
+        advance(Duration.ofSeconds(1));
+        assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
+        assertThat(listener.started()).extracting(Started::attempt).containsExactly(3);
+    }
+
+    @Test
     void a_cancelled_task_does_not_run() {
         startScheduler(s -> s);
         Task cancelled = task("a", 5, "x");
