@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -224,7 +225,7 @@ final class BenchContext {
         return used;
     }
 
-    static boolean awaitCondition(Duration timeout, java.util.function.BooleanSupplier condition) {
+    static boolean awaitCondition(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
             if (condition.getAsBoolean()) {

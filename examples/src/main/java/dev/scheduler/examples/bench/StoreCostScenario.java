@@ -15,11 +15,14 @@ import dev.scheduler.engine.Replication;
 import dev.scheduler.engine.internal.Schema;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -82,7 +85,7 @@ final class StoreCostScenario {
             PreparedStatement attempt = session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ?"
                     + " SET started_at = ?, finished_at = ?, result = ?, error_class = ?, error_message = ?" + key
                     + " AND attempt = ?");
-            Instant base = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES);
             Instant now = Instant.now();
             TaskRow[] rows = new TaskRow[tasks];
             for (int i = 0; i < tasks; i++) {
@@ -125,7 +128,7 @@ final class StoreCostScenario {
      * otherwise.
      */
     private ScenarioResult measure(CqlSession session, String label, String step, int tasks, int partitions,
-                                   TaskRow[] rows, java.util.function.Function<TaskRow, List<BoundStatement>> bind) {
+                                   TaskRow[] rows, Function<TaskRow, List<BoundStatement>> bind) {
         boolean read = step.equals("load");
         int inFlight = partitions > 0 || read ? BATCHES_IN_FLIGHT : SINGLES_IN_FLIGHT;
         ScenarioResult result = new ScenarioResult("store-" + step, label);
@@ -207,7 +210,7 @@ final class StoreCostScenario {
 
     private static long execute(CqlSession session, List<Statement<?>> statements, int inFlight) {
         Semaphore permits = new Semaphore(inFlight);
-        java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
+        LongAdder failures = new LongAdder();
         AtomicReference<Throwable> first = new AtomicReference<>();
         IntFunction<Statement<?>> at = statements::get;
         for (int i = 0; i < statements.size(); i++) {

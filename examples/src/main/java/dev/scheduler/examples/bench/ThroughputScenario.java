@@ -2,6 +2,7 @@ package dev.scheduler.examples.bench;
 
 import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.SchedulerEngine;
 import dev.scheduler.engine.TaskListener;
@@ -59,7 +60,7 @@ final class ThroughputScenario {
         SchedulerEngine engine = ctx.startEngine(topic, keyspace, settings, c -> runs.recordStart(c.key()),
                 new TaskListener() {
                     @Override
-                    public void attemptStarted(dev.scheduler.client.TaskKey key, int attempt, Duration lateness) {
+                    public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
                         runs.recordDispatch(key, lateness);
                     }
                 }, true);
