@@ -129,8 +129,10 @@ public final class CassandraTaskStore implements TaskStore {
         for (Task task : tasks) {
             TaskKey k = task.key();
             long bucket = bucketOf(k.scheduledTime().toEpochMilli());
-            byBucket.computeIfAbsent(bucket, b -> new ArrayList<>()).add(persist.bind(task.data(), partition, bucket,
-                    k.scheduledTime(), k.orderingId(), k.uniquenessKey()));
+            // The map is set with its type: inferring the codec from a Map value cost ~10% of the engine's CPU.
+            byBucket.computeIfAbsent(bucket, b -> new ArrayList<>()).add(persist.bind(null, partition, bucket,
+                    k.scheduledTime(), k.orderingId(), k.uniquenessKey()).setMap(0, task.data(), String.class,
+                    String.class));
         }
         return executeBatched(byBucket);
     }
@@ -214,9 +216,10 @@ public final class CassandraTaskStore implements TaskStore {
             List<BoundStatement> list = byBucket.computeIfAbsent(bucket, b -> new ArrayList<>());
             String error = o.errorClass() == null ? null : truncate(o.errorClass() + ": " + o.errorMessage());
             if (o.statusAfter().isTerminal()) {
-                list.add(finish.bind(retentionSeconds, o.task().data(), o.statusAfter().name(), o.attempt(), error,
+                list.add(finish.bind(retentionSeconds, null, o.statusAfter().name(), o.attempt(), error,
                         o.finishedAt(), o.startedAt(), o.finishedAt(), o.result(), partition, bucket,
-                        k.scheduledTime(), k.orderingId(), k.uniquenessKey()));
+                        k.scheduledTime(), k.orderingId(), k.uniquenessKey())
+                        .setMap(1, o.task().data(), String.class, String.class));
             } else {
                 list.add(retry.bind(o.attempt(), o.nextAttemptAt(), error, o.finishedAt(), partition, bucket,
                         k.scheduledTime(), k.orderingId(), k.uniquenessKey()));

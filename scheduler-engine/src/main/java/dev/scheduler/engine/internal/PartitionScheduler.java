@@ -136,6 +136,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private long doneSince;
     private boolean loading;
     private boolean evictedDuringLoad;
+    /** The window holds stored tasks not loaded yet (a load stopped at its page limit, or tasks were evicted). */
+    private boolean moreToLoad;
     private int loadFailures;
     private long loadUpTo;
     private long seq;
@@ -482,6 +484,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         if (evictedDuringLoad) {
             // The window shrank while this load ran: its rows may lie beyond the new bound. Read again later.
             evictedDuringLoad = false;
+            moreToLoad = true;
             List<Task> held = new ArrayList<>(heldDuringLoad);
             heldDuringLoad.clear();
             held.forEach(this::accept);
@@ -497,6 +500,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             }
         }
         loaded = l.result().loadedThrough();
+        moreToLoad = l.result().rows().size() >= l.limit();
         List<Task> held = new ArrayList<>(heldDuringLoad);
         heldDuringLoad.clear();
         held.forEach(this::accept);
@@ -538,7 +542,9 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         dispatchDue();
         scheduleFire();
         handle.tasksInMemory(inMemory());
-        if (stopReplyTo == null && inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
+        // Only when the last load stopped at its page limit or tasks were evicted: the tick moves the window on
+        // with time. (Loading after every change cost a range read per task.)
+        if (moreToLoad && stopReplyTo == null && inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
             startLoad();
         }
     }
@@ -553,6 +559,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             waiting.remove(evicted);
             loaded = LoadBound.before(evicted);
             done.tailSet(evicted, true).clear();
+            moreToLoad = true;
             evictedDuringLoad |= loading;
         }
     }
