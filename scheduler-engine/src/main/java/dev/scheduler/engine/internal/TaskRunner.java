@@ -216,6 +216,9 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             return;
         }
         lane.busy = true;
+        if (lane.current != null) {
+            return; // an attempt of this lane is running or being recorded: one at a time, whatever woke us
+        }
         if (drainReplyTo != null) {
             return;
         }
@@ -328,7 +331,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         while (running < maxRunning && !ready.isEmpty() && drainReplyTo == null) {
             String id = ready.poll();
             Lane lane = lanes.get(id);
-            if (lane != null && !lane.tasks.isEmpty()) {
+            if (lane != null && !lane.tasks.isEmpty() && lane.current == null) {
                 StoredTask head = lane.tasks.firstEntry().getValue();
                 Instant now = clock.instant();
                 if (head.dueAt().isAfter(now)) {
