@@ -79,7 +79,7 @@ public final class IncidentNotifier {
         NotifierOptions options;
         try {
             options = NotifierOptions.parse(args);
-        } catch (NotifierOptions.UsageException e) {
+        } catch (FlagValues.UsageException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println();
             System.err.println(NotifierOptions.USAGE);

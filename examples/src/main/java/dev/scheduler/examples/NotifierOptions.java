@@ -1,10 +1,8 @@
 package dev.scheduler.examples;
 
+import dev.scheduler.examples.FlagValues.UsageException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The command line of {@link IncidentNotifier}. {@link #parse} fails on the first bad argument with a
@@ -51,20 +49,8 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
             "",
             "Each run uses a new topic and keyspace, named after the run.");
 
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s:,\\[\\]]+):(\\d{1,5})");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,6})(s|m)?");
-    private static final Pattern DATACENTER = Pattern.compile("[A-Za-z0-9_.\\-]+");
     private static final double MAX_RATE = 2_000;
     private static final long MAX_DELAY_SECONDS = 3_600;
-
-    /** Thrown for a bad command line; the message names the argument at fault. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
 
     /**
      * Every option at its default: embedded servers, 30 s of 20 incidents per second, a 5 s delay, and a failover
@@ -114,10 +100,10 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
                 throw new UsageException(flag + " needs a value");
             }
             switch (flag) {
-                case "--kafka" -> kafka = bootstrapServers(flag, value);
-                case "--cassandra" -> cassandra = contactPoint(flag, value);
-                case "--datacenter" -> datacenter = datacenter(flag, value);
-                case "--duration" -> duration = duration(flag, value);
+                case "--kafka" -> kafka = FlagValues.bootstrapServers(flag, value);
+                case "--cassandra" -> cassandra = FlagValues.contactPoint(flag, value);
+                case "--datacenter" -> datacenter = FlagValues.datacenter(flag, value);
+                case "--duration" -> duration = FlagValues.seconds(flag, value, Duration.ofHours(24));
                 case "--rate" -> rate = rate(flag, value);
                 case "--delay-seconds" -> delay = Duration.ofSeconds(wholeNumber(flag, value, 1, MAX_DELAY_SECONDS));
                 default -> throw new AssertionError(flag);
@@ -143,51 +129,6 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
             case "--kafka", "--cassandra", "--datacenter", "--duration", "--rate", "--delay-seconds" -> true;
             default -> false;
         };
-    }
-
-    private static String bootstrapServers(String flag, String value) throws UsageException {
-        for (String server : value.split(",", -1)) {
-            hostAndPort(flag, server.trim());
-        }
-        return value;
-    }
-
-    private static InetSocketAddress contactPoint(String flag, String value) throws UsageException {
-        Matcher m = hostAndPort(flag, value);
-        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
-        return InetSocketAddress.createUnresolved(host, Integer.parseInt(m.group(2)));
-    }
-
-    private static Matcher hostAndPort(String flag, String value) throws UsageException {
-        Matcher m = HOST_PORT.matcher(value);
-        if (!m.matches()) {
-            throw new UsageException(flag + " expects HOST:PORT, for example 127.0.0.1:9092, was '" + value + "'");
-        }
-        int port = Integer.parseInt(m.group(2));
-        if (port < 1 || port > 65_535) {
-            throw new UsageException(flag + ": port must be between 1 and 65535, was " + port + " in '" + value + "'");
-        }
-        return m;
-    }
-
-    private static String datacenter(String flag, String value) throws UsageException {
-        if (!DATACENTER.matcher(value).matches()) {
-            throw new UsageException(flag + " expects a datacenter name such as dc1, was '" + value + "'");
-        }
-        return value;
-    }
-
-    private static Duration duration(String flag, String value) throws UsageException {
-        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new UsageException(flag + " expects seconds, such as 30, 30s or 2m, was '" + value + "'");
-        }
-        long amount = Long.parseLong(m.group(1));
-        Duration d = "m".equals(m.group(2)) ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
-        if (d.isZero() || d.compareTo(Duration.ofHours(24)) > 0) {
-            throw new UsageException(flag + " must be between 1 second and 24 hours, was '" + value + "'");
-        }
-        return d;
     }
 
     private static double rate(String flag, String value) throws UsageException {

@@ -3,7 +3,7 @@ package dev.scheduler.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scheduler.examples.NotifierOptions.UsageException;
+import dev.scheduler.examples.FlagValues.UsageException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

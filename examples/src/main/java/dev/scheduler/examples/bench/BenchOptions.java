@@ -1,5 +1,7 @@
 package dev.scheduler.examples.bench;
 
+import dev.scheduler.examples.FlagValues;
+import dev.scheduler.examples.FlagValues.UsageException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,8 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The command line of {@link Benchmark}. {@link #parse} fails on the first bad argument with a
@@ -90,18 +90,6 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
             "A quick smoke run: --tasks 20000 --duration 10 --backlog-tasks 50000 --drain-tasks 10000",
             "                   --warmup-tasks 10000");
 
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s:,\\[\\]]+):(\\d{1,5})");
-    private static final Pattern SECONDS = Pattern.compile("(\\d{1,6})(s|m)?");
-    private static final Pattern DATACENTER = Pattern.compile("[A-Za-z0-9_.\\-]+");
-
-    /** Thrown for a bad command line; the message names the argument at fault. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
 
     /** Parses {@code --flag value} and {@code --flag=value} arguments. */
     static BenchOptions parse(String... args) throws UsageException {
@@ -150,16 +138,16 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
             }
             switch (flag) {
                 case "--scenario" -> scenarios = scenarios(flag, value);
-                case "--kafka" -> kafka = bootstrapServers(flag, value);
-                case "--cassandra" -> cassandra = contactPoint(flag, value);
-                case "--datacenter" -> datacenter = datacenter(flag, value);
+                case "--kafka" -> kafka = FlagValues.bootstrapServers(flag, value);
+                case "--cassandra" -> cassandra = resolved(FlagValues.contactPoint(flag, value));
+                case "--datacenter" -> datacenter = FlagValues.datacenter(flag, value);
                 case "--partitions" -> partitions = (int) whole(flag, value, 1, 1_024);
                 case "--tasks" -> tasks = (int) whole(flag, value, 1, 10_000_000);
                 case "--ordering-ids" -> orderingIds = (int) whole(flag, value, 1, 10_000_000);
                 case "--in-flight" -> inFlight = (int) whole(flag, value, 1, 1_000_000);
                 case "--rate" -> rate = whole(flag, value, 1, 1_000_000);
-                case "--duration" -> duration = seconds(flag, value);
-                case "--ahead" -> ahead = seconds(flag, value);
+                case "--duration" -> duration = FlagValues.seconds(flag, value, Duration.ofHours(2));
+                case "--ahead" -> ahead = FlagValues.seconds(flag, value, Duration.ofHours(2));
                 case "--warmup" -> warmup = Duration.ofSeconds(whole(flag, value, 0, 3_600));
                 case "--load-throughput" -> loadThroughput = (double) whole(flag, value, 1, 10_000_000);
                 case "--backlog-tasks" -> backlogTasks = (int) whole(flag, value, 1, 100_000_000);
@@ -216,49 +204,8 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
         return value;
     }
 
-    private static String bootstrapServers(String flag, String value) throws UsageException {
-        for (String server : value.split(",", -1)) {
-            hostAndPort(flag, server.trim());
-        }
-        return value;
-    }
-
-    private static InetSocketAddress contactPoint(String flag, String value) throws UsageException {
-        Matcher m = hostAndPort(flag, value);
-        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
-        return new InetSocketAddress(host, Integer.parseInt(m.group(2)));
-    }
-
-    private static Matcher hostAndPort(String flag, String value) throws UsageException {
-        Matcher m = HOST_PORT.matcher(value);
-        if (!m.matches()) {
-            throw new UsageException(flag + " expects HOST:PORT, for example 127.0.0.1:9092, was '" + value + "'");
-        }
-        int port = Integer.parseInt(m.group(2));
-        if (port < 1 || port > 65_535) {
-            throw new UsageException(flag + ": port must be between 1 and 65535, was " + port);
-        }
-        return m;
-    }
-
-    private static String datacenter(String flag, String value) throws UsageException {
-        if (!DATACENTER.matcher(value).matches()) {
-            throw new UsageException(flag + " expects a datacenter name such as dc1, was '" + value + "'");
-        }
-        return value;
-    }
-
-    private static Duration seconds(String flag, String value) throws UsageException {
-        Matcher m = SECONDS.matcher(value.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new UsageException(flag + " expects seconds, such as 60, 60s or 1m, was '" + value + "'");
-        }
-        long amount = Long.parseLong(m.group(1));
-        Duration d = "m".equals(m.group(2)) ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
-        if (d.isZero() || d.compareTo(Duration.ofHours(2)) > 0) {
-            throw new UsageException(flag + " must be between 1 second and 2 hours, was '" + value + "'");
-        }
-        return d;
+    private static InetSocketAddress resolved(InetSocketAddress unresolved) {
+        return new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
     }
 
     private static long whole(String flag, String value, long min, long max) throws UsageException {

@@ -54,7 +54,7 @@ public final class Benchmark {
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
-        } catch (BenchOptions.UsageException e) {
+        } catch (dev.scheduler.examples.FlagValues.UsageException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println();
             System.err.println(BenchOptions.USAGE);
