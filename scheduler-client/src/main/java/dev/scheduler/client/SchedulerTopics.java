@@ -156,7 +156,8 @@ public final class SchedulerTopics {
       try {
         TopicDescription description = describe(admin, topic);
         long led = description.partitions().stream().filter(SchedulerTopics::hasLeader).count();
-        if (description.partitions().size() == partitions && led == partitions) {
+        if (description.partitions().size() == partitions && led == partitions && leadersServe(admin, topic,
+            partitions)) {
           return;
         }
         lastState = led + " of " + description.partitions().size() + " partitions have a leader";
@@ -174,6 +175,28 @@ public final class SchedulerTopics {
         Thread.currentThread().interrupt();
         throw new SchedulerException("interrupted while waiting for the leaders of topic " + Text.quote(topic), e);
       }
+    }
+  }
+
+  /**
+   * Whether every partition's leader answers for it: right after creation a leader can be named in the metadata
+   * and still refuse requests ("not leader"), which made an idempotent producer's first batches fail out of order.
+   */
+  private static boolean leadersServe(Admin admin, String topic, int partitions) {
+    java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+        new java.util.HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new org.apache.kafka.common.TopicPartition(topic, p),
+          org.apache.kafka.clients.admin.OffsetSpec.latest());
+    }
+    try {
+      admin.listOffsets(latest).all().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SchedulerException("interrupted while waiting for the leaders of topic " + Text.quote(topic), e);
     }
   }
 

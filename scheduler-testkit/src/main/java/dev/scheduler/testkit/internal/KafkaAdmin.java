@@ -2,6 +2,7 @@ package dev.scheduler.testkit.internal;
 
 import dev.scheduler.testkit.InfrastructureException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -10,7 +11,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
 /** The few admin operations the testkit needs from a broker: readiness and topic creation. */
@@ -72,10 +75,17 @@ public final class KafkaAdmin {
                             .get(5, TimeUnit.SECONDS).get(name);
                     if (description.partitions().size() == partitions
                             && description.partitions().stream().allMatch(KafkaAdmin::hasLeader)) {
+                        // A leader named in the metadata may still answer "not leader" for a moment: wait until
+                        // every leader serves its partition (ListOffsets goes to the leader).
+                        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                        for (int p = 0; p < partitions; p++) {
+                            latest.put(new TopicPartition(name, p), OffsetSpec.latest());
+                        }
+                        admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
                         return;
                     }
-                } catch (ExecutionException e) {
-                    // UnknownTopicOrPartition until the metadata reached the broker: try again
+                } catch (ExecutionException | TimeoutException e) {
+                    // UnknownTopicOrPartition or NotLeaderOrFollower until the metadata reached the broker: try again
                 }
                 checkDeadline(deadline, timeout, "leaders of every partition of topic " + name);
                 pause();
