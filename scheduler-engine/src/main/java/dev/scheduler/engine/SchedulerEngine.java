@@ -1,59 +1,25 @@
 package dev.scheduler.engine;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.cql.ResultSet;
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.client.SchedulerTopics;
 import dev.scheduler.client.TaskKey;
-import dev.scheduler.client.TaskPartitioner;
 import dev.scheduler.engine.admin.AdminServer;
 import dev.scheduler.engine.admin.AdminServerSettings;
 import dev.scheduler.engine.admin.AdminService;
-import dev.scheduler.engine.internal.ActivityStats;
-import dev.scheduler.engine.internal.CassandraTaskStore;
-import dev.scheduler.engine.internal.EngineAdmin;
-import dev.scheduler.engine.internal.EngineMetrics;
-import dev.scheduler.engine.internal.FanOutListener;
-import dev.scheduler.engine.internal.MicrometerEngineMetrics;
+import dev.scheduler.engine.internal.EngineRuntime;
+import dev.scheduler.engine.internal.admin.EngineAdmin;
 import dev.scheduler.engine.metrics.MicrometerMetrics;
-import dev.scheduler.engine.internal.EngineGuardian;
-import dev.scheduler.engine.internal.ExecutionGateway;
-import dev.scheduler.engine.internal.PartitionHandle;
-import dev.scheduler.engine.internal.PartitionScheduler;
-import dev.scheduler.engine.internal.TaskConsumer;
-import dev.scheduler.engine.internal.TaskListenerBridge;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs scheduled tasks: embed one in every instance of your service. Instances sharing a Kafka consumer group
@@ -77,32 +43,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerEngine implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(SchedulerEngine.class);
-    private static final String LAYOUT_ID = "layout";
-
     private final Builder b;
-    private final EngineSettings settings;
-    private final Clock clock;
-    private CqlSession session;
-    private boolean ownsSession;
-    private CassandraTaskStore store;
-    private ExecutorService pool;
-    private ActorSystem<EngineGuardian.SpawnPartition> system;
-    private TaskConsumer consumer;
-    private Thread pollThread;
-    private int partitionCount;
-    private EngineMetrics metrics = EngineMetrics.NONE;
-    private EngineAdmin admin;
-    private AdminServer adminServer;
+    private EngineRuntime runtime;
     private volatile State state = State.NEW;
-    private SchedulerClient commandClient;
 
     private enum State { NEW, RUNNING, CLOSED }
 
     private SchedulerEngine(Builder b) {
         this.b = b;
-        this.settings = b.settings;
-        this.clock = b.clock;
     }
 
     /** A builder; see each setter for its default. */
@@ -122,171 +70,16 @@ public final class SchedulerEngine implements AutoCloseable {
             throw new IllegalStateException("start() may be called once, on a new engine; this one is " + state);
         }
         try {
-            session = b.session != null ? b.session : openSession();
-            ownsSession = b.session == null;
-            partitionCount = topicPartitionCount();
-            prepareSchema();
-            store = new CassandraTaskStore(session, b.keyspace, settings, clock);
-            AtomicInteger threads = new AtomicInteger();
-            pool = new ThreadPoolExecutor(settings.executionThreads(), settings.executionThreads(), 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "scheduler-executor-" + threads.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            ExecutionGateway gateway = new ExecutionGateway(pool, b.executor, b.asyncExecutor,
-                    settings.executionTimeout());
-            // Only built when asked for: MicrometerEngineMetrics is the class that loads Micrometer.
-            metrics = b.metrics == null ? EngineMetrics.NONE
-                    : new MicrometerEngineMetrics(b.metrics, b.topic, settings.retryPolicy().maxAttempts());
-            ActivityStats activity = new ActivityStats();
-            TaskListenerBridge listener = new TaskListenerBridge(new FanOutListener(List.of(activity, metrics,
-                    b.listener)));
-            system = ActorSystem.create(EngineGuardian.create(handle -> PartitionScheduler.create(handle.partition(),
-                    settings, store, gateway, clock, handle, listener)), "scheduler", actorConfig());
-            consumer = new TaskConsumer(new KafkaConsumer<>(consumerProperties()), b.topic, system, settings.limits(),
-                    settings.maxUnpersistedRecordsPerPartition(), Duration.ofMillis(100), settings.commitInterval(),
-                    settings.shutdownTimeout());
-            consumer.instanceId(b.instanceId);
-            consumer.metrics(metrics);
-            pollThread = new Thread(consumer, "scheduler-poll-" + b.topic);
-            admin = new EngineAdmin(session, b.keyspace, settings, clock, new EngineAdmin.Identity(b.topic, b.groupId,
-                    b.instanceId, partitionCount), store, consumer, () -> state == State.RUNNING, pollThread::isAlive,
-                    activity, metrics, adminCommands());
-            if (b.adminServer != null) {
-                try {
-                    adminServer = AdminServer.start(admin, b.adminServer);
-                } catch (java.io.UncheckedIOException e) {
-                    throw new EngineStartException(e.getMessage(), e);
-                }
-            }
-            pollThread.start();
-            admin.startStaleScan();
-            state = State.RUNNING;
-            log.info("scheduler engine started: topic {} ({} partitions), group {}, keyspace {}", b.topic,
-                    partitionCount, b.groupId, b.keyspace);
-            return this;
+            runtime = EngineRuntime.start(new EngineRuntime.Config(b.bootstrapServers, b.topic, b.groupId,
+                    b.consumerProperties, b.session, b.contactPoints, b.localDatacenter, b.keyspace, b.executor,
+                    b.asyncExecutor, b.settings, b.clock, b.listener, b.instanceId, b.metrics, b.adminServer),
+                    new EngineAdmin.Commands(this::cancelTask, this::retryTask), this::isRunning);
         } catch (RuntimeException e) {
-            releaseResources();
             state = State.CLOSED;
-            if (e instanceof EngineStartException) {
-                throw e;
-            }
-            throw new EngineStartException("the scheduler engine could not start: " + e.getMessage(), e);
+            throw e;
         }
-    }
-
-    private CqlSession openSession() {
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(50))
-                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-                .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 4096)
-                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
-                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
-                .build();
-        try {
-            return CqlSession.builder().addContactPoints(b.contactPoints).withLocalDatacenter(b.localDatacenter)
-                    .withConfigLoader(config).build();
-        } catch (RuntimeException e) {
-            throw new EngineStartException("cannot connect to Cassandra at " + b.contactPoints + " (local datacenter "
-                    + b.localDatacenter + "): " + e.getMessage(), e);
-        }
-    }
-
-    private int topicPartitionCount() {
-        Map<String, Object> admin = new HashMap<>(b.consumerProperties);
-        admin.put("bootstrap.servers", b.bootstrapServers);
-        admin.keySet().removeIf(k -> k.startsWith("key.") || k.startsWith("value.") || k.equals("group.id")
-                || k.startsWith("auto.") || k.startsWith("enable.") || k.startsWith("max.poll")
-                || k.startsWith("partition.assignment") || k.startsWith("session.") || k.startsWith("heartbeat.")
-                || k.startsWith("fetch.") || k.startsWith("isolation.") || k.equals("group.protocol"));
-        try {
-            return SchedulerTopics.partitionCount(admin, b.topic);
-        } catch (RuntimeException e) {
-            throw new EngineStartException("cannot read topic '" + b.topic + "' from Kafka at " + b.bootstrapServers
-                    + " (does it exist? create it with SchedulerTopics.createTopic): " + e.getMessage(), e);
-        }
-    }
-
-    private void prepareSchema() {
-        Duration ddl = Duration.ofSeconds(30);
-        if (settings.createSchema()) {
-            execute(dev.scheduler.engine.internal.Schema.createKeyspace(b.keyspace, settings.replication()), ddl);
-            for (String table : dev.scheduler.engine.internal.Schema.createTables(b.keyspace)) {
-                execute(table, ddl);
-            }
-        }
-        long bucketMs = settings.bucketSize().toMillis();
-        ResultSet inserted;
-        try {
-            inserted = session.execute(SimpleStatement.newInstance("INSERT INTO " + b.keyspace + ".scheduler_meta "
-                            + "(id, topic, partition_count, bucket_ms, created_at) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
-                    LAYOUT_ID, b.topic, partitionCount, bucketMs, clock.instant()).setTimeout(ddl));
-        } catch (RuntimeException e) {
-            throw new EngineStartException("cannot use keyspace '" + b.keyspace + "' (with createSchema=false, create "
-                    + "it first with the CQL in docs/design.md): " + e.getMessage(), e);
-        }
-        if (!inserted.wasApplied()) {
-            Row row = inserted.one();
-            String topic = row.getString("topic");
-            int recordedPartitions = row.getInt("partition_count");
-            long recordedBucket = row.getLong("bucket_ms");
-            if (!b.topic.equals(topic)) {
-                throw new EngineStartException("keyspace '" + b.keyspace + "' holds the tasks of topic '" + topic
-                        + "', not '" + b.topic + "': use one keyspace per topic");
-            }
-            if (recordedPartitions != partitionCount) {
-                throw new EngineStartException("topic '" + b.topic + "' now has " + partitionCount + " partitions but "
-                        + "its tasks were stored for " + recordedPartitions + "; the partition count of a scheduler "
-                        + "topic can never change (tasks and their order are placed by it)");
-            }
-            if (recordedBucket != bucketMs) {
-                throw new EngineStartException("settings.bucketSize is " + settings.bucketSize() + " but keyspace '"
-                        + b.keyspace + "' was created with " + Duration.ofMillis(recordedBucket)
-                        + "; the bucket size can never change");
-            }
-        }
-    }
-
-    private void execute(String cql, Duration timeout) {
-        try {
-            session.execute(SimpleStatement.newInstance(cql).setTimeout(timeout));
-        } catch (RuntimeException e) {
-            throw new EngineStartException("creating the schema failed (" + cql + "): " + e.getMessage(), e);
-        }
-    }
-
-    private Properties consumerProperties() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-" + b.groupId);
-        p.putAll(b.consumerProperties);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, b.groupId);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
-    }
-
-    private static Config actorConfig() {
-        // A 1 ms timer tick: tasks fire within milliseconds of their time, not on a coarse poll.
-        return ConfigFactory.parseString(String.join("\n",
-                "pekko.scheduler.tick-duration = 1ms",
-                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
-                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-                "pekko.loglevel = INFO",
-                "pekko.stdout-loglevel = OFF",
-                "pekko.log-dead-letters = off",
-                "pekko.log-dead-letters-during-shutdown = off",
-                "pekko.jvm-shutdown-hooks = off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
-                .withFallback(ConfigFactory.load());
+        state = State.RUNNING;
+        return this;
     }
 
     /**
@@ -299,60 +92,17 @@ public final class SchedulerEngine implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
+        boolean started = state == State.RUNNING;
         state = State.CLOSED;
-        if (consumer != null) {
-            consumer.requestClose();
-            try {
-                pollThread.join(settings.shutdownTimeout().toMillis() + 30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        releaseResources();
-        log.info("scheduler engine stopped: topic {}, group {}", b.topic, b.groupId);
-    }
-
-    private void releaseResources() {
-        synchronized (this) {
-            if (commandClient != null) {
-                commandClient.close();
-            }
-        }
-        if (adminServer != null) {
-            adminServer.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        metrics.close();
-        if (system != null) {
-            system.terminate();
-            try {
-                system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                log.debug("actor system did not terminate in time", e);
-            }
-        }
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-        if (ownsSession && session != null) {
-            session.close();
+        if (started) {
+            runtime.close();
         }
     }
 
     /** Partitions this instance owns now, in order, with their state. */
     public List<PartitionState> partitions() {
-        if (consumer == null) {
-            return List.of();
-        }
-        List<PartitionState> states = new ArrayList<>();
-        for (PartitionHandle h : consumer.partitions().values()) {
-            states.add(new PartitionState(h.partition(), h.healthy(), h.tasksInMemory(), h.unpersisted(),
-                    h.durableOffset()));
-        }
-        states.sort(Comparator.comparingInt(PartitionState::partition));
-        return states;
+        EngineRuntime r = runtime;
+        return r == null || state != State.RUNNING ? List.of() : r.partitions();
     }
 
     /** This instance's id (see {@link Builder#instanceId}). */
@@ -367,19 +117,17 @@ public final class SchedulerEngine implements AutoCloseable {
      * @throws IllegalStateException before {@link #start()}
      */
     public AdminService admin() {
-        if (admin == null) {
+        EngineRuntime r = runtime;
+        if (r == null) {
             throw new IllegalStateException("the admin API exists once the engine is started: call start() first");
         }
-        return admin;
+        return r.admin();
     }
 
     /** The admin HTTP server, when {@link Builder#adminServer} asked for one and the engine is started. */
     public Optional<AdminServer> adminServer() {
-        return Optional.ofNullable(adminServer);
-    }
-
-    private EngineAdmin.Commands adminCommands() {
-        return new EngineAdmin.Commands(this::cancelTask, this::retryTask);
+        EngineRuntime r = runtime;
+        return r == null || state != State.RUNNING ? Optional.empty() : r.adminServer();
     }
 
     /**
@@ -399,28 +147,12 @@ public final class SchedulerEngine implements AutoCloseable {
         return commandClient().thenCompose(c -> c.retryTask(key));
     }
 
-    /** A client for operator commands, made on first use with the consumer's connection settings. */
-    private synchronized CompletableFuture<SchedulerClient> commandClient() {
-        if (state != State.RUNNING) {
+    private CompletableFuture<SchedulerClient> commandClient() {
+        EngineRuntime r = runtime;
+        if (r == null || state != State.RUNNING) {
             return CompletableFuture.failedFuture(new IllegalStateException("the engine is not running"));
         }
-        if (commandClient == null) {
-            try {
-                SchedulerClient.Builder builder = SchedulerClient.builder().bootstrapServers(b.bootstrapServers)
-                        .topic(b.topic).limits(settings.limits());
-                // Connection and security settings apply to the producer too; consumer-only ones do not.
-                b.consumerProperties.forEach((k, v) -> {
-                    if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")
-                            || k.equals("client.dns.lookup")) {
-                        builder.producerProperty(k, v);
-                    }
-                });
-                commandClient = builder.build();
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        return CompletableFuture.completedFuture(commandClient);
+        return r.commandClient();
     }
 
     /** True while started and not closed. */
@@ -430,7 +162,8 @@ public final class SchedulerEngine implements AutoCloseable {
 
     /** The topic's partition count (known once started). */
     public int partitionCount() {
-        return partitionCount;
+        EngineRuntime r = runtime;
+        return r == null ? 0 : r.partitionCount();
     }
 
     /**
@@ -442,7 +175,7 @@ public final class SchedulerEngine implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("the engine is not running"));
         }
         Objects.requireNonNull(key, "key");
-        return store.readInfo(TaskPartitioner.partitionFor(key.orderingId(), partitionCount), key);
+        return runtime.findTask(key);
     }
 
     /** Builds a {@link SchedulerEngine}. Required: bootstrap servers, topic, group id, Cassandra, keyspace, executor. */
@@ -481,10 +214,25 @@ public final class SchedulerEngine implements AutoCloseable {
          * assignment, session timeout 6 s, heartbeat 500 ms, max.poll.records 5000). Bootstrap servers, group
          * id and deserializers are the engine's own and cannot be overridden.
          */
-        public Builder consumerProperty(String key, Object value) { consumerProperties.put(key, value); return this; }
+        public Builder consumerProperty(String key, Object value) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("consumerProperty name must not be blank, was " + key);
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("consumerProperty '" + key + "' must not be null");
+            }
+            consumerProperties.put(key, value);
+            return this;
+        }
 
         /** Several consumer properties; see {@link #consumerProperty}. */
-        public Builder consumerProperties(Map<String, ?> properties) { consumerProperties.putAll(properties); return this; }
+        public Builder consumerProperties(Map<String, ?> properties) {
+            if (properties == null) {
+                throw new IllegalArgumentException("consumerProperties must not be null");
+            }
+            properties.forEach(this::consumerProperty);
+            return this;
+        }
 
         /** Use this session (the engine does not close it). Otherwise give contact points and a datacenter. */
         public Builder cqlSession(CqlSession s) { session = s; return this; }
@@ -576,7 +324,4 @@ public final class SchedulerEngine implements AutoCloseable {
         }
     }
 
-    static Instant now(Clock clock) {
-        return clock.instant();
-    }
 }

@@ -36,9 +36,10 @@ class EngineWithoutMicrometerTest {
             assertThatThrownBy(() -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false, loader))
                     .isInstanceOf(ClassNotFoundException.class);
             for (String name : List.of("dev.scheduler.engine.SchedulerEngine", "dev.scheduler.engine.SchedulerEngine$Builder",
-                    "dev.scheduler.engine.internal.EngineAdmin", "dev.scheduler.engine.internal.TaskConsumer",
-                    "dev.scheduler.engine.internal.PartitionHandle", "dev.scheduler.engine.internal.ActivityStats",
-                    "dev.scheduler.engine.internal.FanOutListener", "dev.scheduler.engine.admin.AdminServer",
+                    "dev.scheduler.engine.internal.admin.EngineAdmin", "dev.scheduler.engine.internal.kafka.TaskConsumer",
+                    "dev.scheduler.engine.internal.partition.PartitionHandle", "dev.scheduler.engine.internal.observe.ActivityStats",
+                    "dev.scheduler.engine.internal.observe.AttemptEventFanOut", "dev.scheduler.engine.internal.EngineRuntime",
+                    "dev.scheduler.engine.admin.AdminServer",
                     "dev.scheduler.engine.admin.AdminHttp")) {
                 Class<?> c = Class.forName(name, true, loader); // initialising links and verifies the class
                 assertThat(c.getDeclaredMethods()).as("methods of %s", name).isNotEmpty();
@@ -59,7 +60,7 @@ class EngineWithoutMicrometerTest {
             Object built = b.getMethod("build").invoke(builder);
             assertThat(built.getClass().getName()).isEqualTo("dev.scheduler.engine.SchedulerEngine");
             // The class that does use Micrometer is there, and fails only if something loads it.
-            assertThatThrownBy(() -> Class.forName("dev.scheduler.engine.internal.MicrometerEngineMetrics", true, loader))
+            assertThatThrownBy(() -> Class.forName("dev.scheduler.engine.internal.observe.MicrometerEngineMetrics", true, loader))
                     .isInstanceOf(NoClassDefFoundError.class);
         }
     }

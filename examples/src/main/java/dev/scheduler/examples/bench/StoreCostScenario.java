@@ -12,7 +12,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.scheduler.engine.Replication;
-import dev.scheduler.engine.internal.Schema;
+import dev.scheduler.engine.SchemaCql;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,10 +70,8 @@ final class StoreCostScenario {
         try (CqlSession session = CqlSession.builder().addContactPoint(ctx.infrastructure().contactPoint())
                 .withLocalDatacenter(ctx.infrastructure().datacenter()).withConfigLoader(config).build()) {
             Duration ddl = Duration.ofSeconds(30);
-            session.execute(SimpleStatement.newInstance(Schema.createKeyspace(keyspace, Replication.simple(1)))
-                    .setTimeout(ddl));
-            for (String table : Schema.createTables(keyspace)) {
-                session.execute(SimpleStatement.newInstance(table).setTimeout(ddl));
+            for (String statement : SchemaCql.statements(keyspace, Replication.simple(1))) {
+                session.execute(SimpleStatement.newInstance(statement).setTimeout(ddl));
             }
             String key = " WHERE partition = ? AND bucket = ? AND scheduled_time = ? AND ordering_id = ?"
                     + " AND uniqueness_key = ?";

@@ -1,0 +1,288 @@
+package dev.scheduler.engine.internal;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.scheduler.client.SchedulerClient;
+import dev.scheduler.client.SchedulerTopics;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.client.TaskPartitioner;
+import dev.scheduler.engine.AsyncTaskExecutor;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.EngineStartException;
+import dev.scheduler.engine.PartitionState;
+import dev.scheduler.engine.TaskExecutor;
+import dev.scheduler.engine.TaskInfo;
+import dev.scheduler.engine.TaskListener;
+import dev.scheduler.engine.admin.AdminServer;
+import dev.scheduler.engine.admin.AdminServerSettings;
+import dev.scheduler.engine.internal.admin.EngineAdmin;
+import dev.scheduler.engine.internal.kafka.KafkaProperties;
+import dev.scheduler.engine.internal.kafka.TaskConsumer;
+import dev.scheduler.engine.internal.observe.ActivityStats;
+import dev.scheduler.engine.internal.observe.AttemptEventFanOut;
+import dev.scheduler.engine.internal.observe.EngineMetrics;
+import dev.scheduler.engine.internal.observe.MicrometerEngineMetrics;
+import dev.scheduler.engine.internal.partition.EngineGuardian;
+import dev.scheduler.engine.internal.partition.ExecutionGateway;
+import dev.scheduler.engine.internal.partition.PartitionContext;
+import dev.scheduler.engine.internal.partition.PartitionHandle;
+import dev.scheduler.engine.internal.partition.PartitionScheduler;
+import dev.scheduler.engine.internal.store.CassandraSessions;
+import dev.scheduler.engine.internal.store.CassandraTaskStore;
+import dev.scheduler.engine.internal.store.SchemaSetup;
+import dev.scheduler.engine.metrics.MicrometerMetrics;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One started engine: the Cassandra session and store, the executor pool, the actor system with its partitions,
+ * the Kafka poll thread, the admin API and server, and the client for operator commands. {@code SchedulerEngine}
+ * owns one from {@code start()} to {@code close()}; this class does the wiring and the teardown, so that the
+ * public class keeps only the builder, the lifecycle and the documented methods.
+ */
+public final class EngineRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
+
+    /** What the application configured on {@code SchedulerEngine.Builder}, validated. */
+    public record Config(String bootstrapServers, String topic, String groupId, Map<String, Object> consumerProperties,
+                         CqlSession session, List<InetSocketAddress> contactPoints, String localDatacenter,
+                         String keyspace, TaskExecutor executor, AsyncTaskExecutor asyncExecutor,
+                         EngineSettings settings, Clock clock, TaskListener listener, String instanceId,
+                         MicrometerMetrics metrics, AdminServerSettings adminServer) {
+
+        public Config {
+            consumerProperties = Map.copyOf(consumerProperties);
+            contactPoints = List.copyOf(contactPoints);
+        }
+    }
+
+    private final Config config;
+    private CqlSession session;
+    private boolean ownsSession;
+    private CassandraTaskStore store;
+    private ExecutorService pool;
+    private ActorSystem<EngineGuardian.SpawnPartition> system;
+    private TaskConsumer consumer;
+    private Thread pollThread;
+    private int partitionCount;
+    private EngineMetrics metrics = EngineMetrics.NONE;
+    private EngineAdmin admin;
+    private AdminServer adminServer;
+    private SchedulerClient commandClient;
+
+    private EngineRuntime(Config config) {
+        this.config = config;
+    }
+
+    /**
+     * Connects, prepares the schema, and starts consuming. Blocking.
+     *
+     * @param running whether the owning engine is running, for the admin API's health
+     * @throws EngineStartException naming what is wrong; nothing is left running then
+     */
+    public static EngineRuntime start(Config config, EngineAdmin.Commands commands, BooleanSupplier running) {
+        EngineRuntime runtime = new EngineRuntime(config);
+        try {
+            runtime.startComponents(commands, running);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.release();
+            if (e instanceof EngineStartException) {
+                throw e;
+            }
+            throw new EngineStartException("the scheduler engine could not start: " + e.getMessage(), e);
+        }
+    }
+
+    private void startComponents(EngineAdmin.Commands commands, BooleanSupplier running) {
+        EngineSettings settings = config.settings();
+        ownsSession = config.session() == null;
+        session = ownsSession ? openSession() : config.session();
+        partitionCount = topicPartitionCount();
+        new SchemaSetup(session, config.keyspace(), settings, config.clock()).prepare(config.topic(), partitionCount);
+        store = new CassandraTaskStore(session, config.keyspace(), settings, config.clock());
+        pool = executorPool(settings.executionThreads());
+        ExecutionGateway gateway = new ExecutionGateway(pool, config.executor(), config.asyncExecutor(),
+                settings.executionTimeout());
+        // Only built when asked for: MicrometerEngineMetrics is the class that loads Micrometer.
+        metrics = config.metrics() == null ? EngineMetrics.NONE
+                : new MicrometerEngineMetrics(config.metrics(), config.topic());
+        ActivityStats activity = new ActivityStats();
+        AttemptEventFanOut events = new AttemptEventFanOut(List.of(activity, metrics), config.listener());
+        system = ActorSystem.create(EngineGuardian.create(handle -> PartitionScheduler.create(new PartitionContext(
+                settings, store, gateway, config.clock(), handle, events))), "scheduler", actorConfig());
+        consumer = new TaskConsumer(new KafkaConsumer<>(KafkaProperties.consumer(config.bootstrapServers(),
+                config.groupId(), config.consumerProperties())), config.topic(), system, settings.limits(),
+                settings.maxUnpersistedRecordsPerPartition(), Duration.ofMillis(100), settings.commitInterval(),
+                settings.shutdownTimeout());
+        consumer.instanceId(config.instanceId());
+        consumer.metrics(metrics);
+        pollThread = new Thread(consumer, "scheduler-poll-" + config.topic());
+        admin = new EngineAdmin(session, config.keyspace(), settings, config.clock(), new EngineAdmin.Identity(
+                config.topic(), config.groupId(), config.instanceId(), partitionCount), store, consumer, running,
+                pollThread::isAlive, activity, metrics, commands);
+        if (config.adminServer() != null) {
+            try {
+                adminServer = AdminServer.start(admin, config.adminServer());
+            } catch (UncheckedIOException e) {
+                throw new EngineStartException(e.getMessage(), e);
+            }
+        }
+        pollThread.start();
+        admin.startStaleScan();
+        log.info("scheduler engine started: topic {} ({} partitions), group {}, keyspace {}", config.topic(),
+                partitionCount, config.groupId(), config.keyspace());
+    }
+
+    private CqlSession openSession() {
+        try {
+            return CassandraSessions.open(config.contactPoints(), config.localDatacenter());
+        } catch (RuntimeException e) {
+            throw new EngineStartException("cannot connect to Cassandra at " + config.contactPoints()
+                    + " (local datacenter " + config.localDatacenter() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private int topicPartitionCount() {
+        try {
+            return SchedulerTopics.partitionCount(KafkaProperties.admin(config.bootstrapServers(),
+                    config.consumerProperties()), config.topic());
+        } catch (RuntimeException e) {
+            throw new EngineStartException("cannot read topic '" + config.topic() + "' from Kafka at "
+                    + config.bootstrapServers() + " (does it exist? create it with SchedulerTopics.createTopic): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static ExecutorService executorPool(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "scheduler-executor-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static com.typesafe.config.Config actorConfig() {
+        // A 1 ms timer tick: tasks fire within milliseconds of their time, not on a coarse poll.
+        return ConfigFactory.parseString(String.join("\n",
+                "pekko.scheduler.tick-duration = 1ms",
+                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                "pekko.loglevel = INFO",
+                "pekko.stdout-loglevel = OFF",
+                "pekko.log-dead-letters = off",
+                "pekko.log-dead-letters-during-shutdown = off",
+                "pekko.jvm-shutdown-hooks = off",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+                .withFallback(ConfigFactory.load());
+    }
+
+    /** Partitions this instance owns now, in order, with their state. */
+    public List<PartitionState> partitions() {
+        List<PartitionState> states = new ArrayList<>();
+        for (PartitionHandle h : consumer.partitions().values()) {
+            states.add(new PartitionState(h.partition(), h.healthy(), h.tasksInMemory(), h.unpersisted(),
+                    h.durableOffset()));
+        }
+        states.sort(Comparator.comparingInt(PartitionState::partition));
+        return states;
+    }
+
+    public EngineAdmin admin() {
+        return admin;
+    }
+
+    public Optional<AdminServer> adminServer() {
+        return Optional.ofNullable(adminServer);
+    }
+
+    public int partitionCount() {
+        return partitionCount;
+    }
+
+    /** A task's durable state and history, read from its partition's rows. */
+    public CompletionStage<Optional<TaskInfo>> findTask(TaskKey key) {
+        return store.readInfo(TaskPartitioner.partitionFor(key.orderingId(), partitionCount), key);
+    }
+
+    /** The client for operator commands, made on first use with the consumer's connection settings. */
+    public synchronized CompletableFuture<SchedulerClient> commandClient() {
+        if (commandClient == null) {
+            try {
+                commandClient = SchedulerClient.builder().bootstrapServers(config.bootstrapServers())
+                        .topic(config.topic()).limits(config.settings().limits())
+                        .producerProperties(KafkaProperties.producerConnection(config.consumerProperties()))
+                        .build();
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.completedFuture(commandClient);
+    }
+
+    /**
+     * Stops gracefully: the poll loop hands off every partition (running attempts finish, up to the shutdown
+     * timeout), commits and leaves the group; then threads, the actor system and an owned session are released.
+     */
+    public void close() {
+        consumer.requestClose();
+        try {
+            pollThread.join(config.settings().shutdownTimeout().toMillis() + 30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        release();
+        log.info("scheduler engine stopped: topic {}, group {}", config.topic(), config.groupId());
+    }
+
+    private void release() {
+        synchronized (this) {
+            if (commandClient != null) {
+                commandClient.close();
+            }
+        }
+        if (adminServer != null) {
+            adminServer.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        metrics.close();
+        if (system != null) {
+            system.terminate();
+            try {
+                system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("actor system did not terminate in time", e);
+            }
+        }
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        if (ownsSession && session != null) {
+            session.close();
+        }
+    }
+}

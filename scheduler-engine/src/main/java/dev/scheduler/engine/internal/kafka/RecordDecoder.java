@@ -1,0 +1,68 @@
+package dev.scheduler.engine.internal.kafka;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.client.TaskLimits;
+import dev.scheduler.client.wire.CancelTask;
+import dev.scheduler.client.wire.RetryTask;
+import dev.scheduler.client.wire.ScheduleTask;
+import dev.scheduler.client.wire.TaskRecord;
+import dev.scheduler.client.wire.TaskRecordCodec;
+import dev.scheduler.engine.internal.store.DeadLetter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes one poll's records of one partition and checks each against the {@link TaskLimits}. A record that
+ * cannot be read or breaks a limit becomes a {@link DeadLetter} with the reason, so that its partition moves on.
+ * Stateless and cheap: the poll thread makes one per engine.
+ */
+final class RecordDecoder {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordDecoder.class);
+
+    /** One partition's records of one poll, split by kind, in offset order within each kind. */
+    record Decoded(List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries, List<DeadLetter> deadLetters) {
+    }
+
+    private final TaskLimits limits;
+
+    RecordDecoder(TaskLimits limits) {
+        this.limits = limits;
+    }
+
+    Decoded decode(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        List<Task> tasks = new ArrayList<>(records.size());
+        List<TaskKey> cancels = new ArrayList<>();
+        List<TaskKey> retries = new ArrayList<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                if (r.value() == null) {
+                    throw new IllegalArgumentException("the record has no value");
+                }
+                TaskRecord decoded = TaskRecordCodec.decode(r.value());
+                if (decoded instanceof ScheduleTask s) {
+                    limits.validate(s.task());
+                    tasks.add(s.task());
+                } else if (decoded instanceof CancelTask c) {
+                    limits.validate(c.key());
+                    cancels.add(c.key());
+                } else if (decoded instanceof RetryTask retry) {
+                    limits.validate(retry.key());
+                    retries.add(retry.key());
+                }
+            } catch (RuntimeException e) {
+                String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                log.warn("partition {} offset {}: record set aside: {}", partition, r.offset(), e.getMessage());
+                deadLetters.add(new DeadLetter(partition, r.offset(), key, r.value(),
+                        e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
+        }
+        return new Decoded(tasks, cancels, retries, deadLetters);
+    }
+}

@@ -1,0 +1,354 @@
+package dev.scheduler.engine.internal.kafka;
+
+import dev.scheduler.engine.internal.failure.FailureStreak;
+
+import dev.scheduler.engine.internal.observe.EngineMetrics;
+import dev.scheduler.engine.internal.partition.EngineGuardian;
+import dev.scheduler.engine.internal.partition.PartitionHandle;
+import dev.scheduler.engine.internal.partition.PartitionScheduler;
+import dev.scheduler.client.TaskLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's one Kafka poll thread. It decodes each poll's records, hands them to their partition's actors,
+ * commits only offsets whose records are durable in Cassandra, pauses a partition whose records pile up
+ * unpersisted, and starts and stops partition actors as the consumer group assigns and revokes partitions
+ * (cooperatively: partitions that stay keep running).
+ */
+public final class TaskConsumer implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskConsumer.class);
+    private static final Duration POLL_RETRY_MIN = Duration.ofMillis(200);
+    private static final Duration POLL_RETRY_MAX = Duration.ofSeconds(10);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final ActorSystem<EngineGuardian.SpawnPartition> system;
+    private final RecordDecoder decoder;
+    private final int maxUnpersisted;
+    private final Duration pollTimeout;
+    private final Duration commitInterval;
+    private final Duration shutdownTimeout;
+
+    private final Map<Integer, PartitionHandle> handles = new ConcurrentHashMap<>();
+    private final Map<Integer, ActorRef<PartitionScheduler.Command>> actors = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> committed = new HashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private volatile boolean closing;
+    private volatile String instanceId = "local";
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
+    private long lastLagNanos;
+    private volatile Throwable lastError;
+    private long lastCommitNanos = System.nanoTime();
+
+    public TaskConsumer(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                        ActorSystem<EngineGuardian.SpawnPartition> system, TaskLimits limits, int maxUnpersisted,
+                        Duration pollTimeout, Duration commitInterval, Duration shutdownTimeout) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.system = system;
+        this.decoder = new RecordDecoder(limits);
+        this.maxUnpersisted = maxUnpersisted;
+        this.pollTimeout = pollTimeout;
+        this.commitInterval = commitInterval;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** This instance's id, recorded as the owner of the partitions it claims. Set before {@link #run()}. */
+    public void instanceId(String id) {
+        instanceId = id;
+    }
+
+    /** Where the poll loop reports records, rebalances, handoffs and lag. Set before {@link #run()}. */
+    public void metrics(EngineMetrics m) {
+        metrics = m;
+    }
+
+    /** Partitions this instance owns now, with their handles. */
+    public Map<Integer, PartitionHandle> partitions() {
+        return Map.copyOf(handles);
+    }
+
+    /** The last error of the poll loop, or null. */
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    /** Asks the loop to stop; it hands off every partition, commits and leaves the group. */
+    public void requestClose() {
+        closing = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(topic), new Rebalance());
+        FailureStreak failures = new FailureStreak(POLL_RETRY_MIN, POLL_RETRY_MAX);
+        try {
+            while (!closing) {
+                try {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+                    handOver(records);
+                    applyRewinds();
+                    applyBackpressure();
+                    commitIfDue();
+                    updateLag();
+                    failures.succeeded();
+                    lastError = null;
+                } catch (WakeupException e) {
+                    // closing
+                } catch (RuntimeException e) {
+                    lastError = e;
+                    Duration wait = failures.failed();
+                    if (failures.worthLogging()) {
+                        log.warn("Kafka poll loop failed ({} in a row), retrying in {} ms", failures.count(),
+                                wait.toMillis(), e);
+                    }
+                    sleepQuietly(wait.toMillis());
+                }
+            }
+        } finally {
+            shutDown();
+        }
+    }
+
+    private void handOver(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            ActorRef<PartitionScheduler.Command> actor = actors.get(tp.partition());
+            PartitionHandle handle = handles.get(tp.partition());
+            if (actor == null || handle == null) {
+                continue;
+            }
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            if (list.isEmpty()) {
+                continue;
+            }
+            RecordDecoder.Decoded d = decoder.decode(tp.partition(), list);
+            long nextOffset = list.get(list.size() - 1).offset() + 1;
+            handle.recordsHandedOver(list.size());
+            metrics.recordsHandedOver(tp.partition(), d.tasks().size(), d.cancels().size(), d.deadLetters().size());
+            actor.tell(new PartitionScheduler.Ingest(handle.generation(), d.tasks(), d.cancels(), d.retries(),
+                    d.deadLetters(), list.size(), nextOffset));
+        }
+    }
+
+    private void applyRewinds() {
+        for (PartitionHandle h : handles.values()) {
+            if (h.takeRewindRequest()) {
+                TopicPartition tp = new TopicPartition(topic, h.partition());
+                log.debug("partition {}: re-reading from offset {}", h.partition(), h.durableOffset());
+                consumer.seek(tp, h.durableOffset());
+            }
+        }
+    }
+
+    private void applyBackpressure() {
+        for (PartitionHandle h : handles.values()) {
+            TopicPartition tp = new TopicPartition(topic, h.partition());
+            int pending = h.unpersisted();
+            if (pending >= maxUnpersisted && paused.add(tp)) {
+                consumer.pause(List.of(tp));
+            } else if (pending < maxUnpersisted / 2 && paused.remove(tp)) {
+                consumer.resume(List.of(tp));
+            }
+        }
+    }
+
+    private void commitIfDue() {
+        if (System.nanoTime() - lastCommitNanos < commitInterval.toNanos()) {
+            return;
+        }
+        lastCommitNanos = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> offsets = durableOffsets(handles.keySet());
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (o, e) -> {
+                if (e != null) {
+                    log.debug("committing offsets failed; the next commit carries them: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> durableOffsets(Collection<Integer> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (int p : partitions) {
+            PartitionHandle h = handles.get(p);
+            if (h == null) {
+                continue;
+            }
+            long offset = h.durableOffset();
+            Long last = committed.get(p);
+            if (last == null || offset > last) {
+                offsets.put(new TopicPartition(topic, p), new OffsetAndMetadata(offset));
+                committed.put(p, offset);
+            }
+        }
+        return offsets;
+    }
+
+    private void commitSync(Collection<Integer> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = durableOffsets(partitions);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.warn("committing offsets of partitions {} failed; their records will be read again by the next "
+                    + "owner (no task is lost, some may be stored twice)", partitions, e);
+        }
+    }
+
+    /** Hands partitions off: running attempts finish (up to the shutdown timeout), then the actors stop. */
+    private void stopPartitions(Collection<Integer> partitions, boolean commit) {
+        List<CompletableFuture<PartitionScheduler.Stopped>> stops = new ArrayList<>();
+        for (int p : partitions) {
+            ActorRef<PartitionScheduler.Command> actor = actors.remove(p);
+            if (actor != null) {
+                stops.add(AskPattern.<PartitionScheduler.Command, PartitionScheduler.Stopped>ask(actor,
+                        PartitionScheduler.Stop::new, shutdownTimeout.plusSeconds(5), system.scheduler())
+                        .toCompletableFuture());
+            }
+        }
+        for (CompletableFuture<PartitionScheduler.Stopped> stop : stops) {
+            try {
+                PartitionScheduler.Stopped stopped = stop.get(shutdownTimeout.toMillis() + 6_000, TimeUnit.MILLISECONDS);
+                if (stopped.abandonedAttempts() > 0) {
+                    log.warn("partition {}: {} attempts did not finish in time and will run again on the next owner",
+                            stopped.partition(), stopped.abandonedAttempts());
+                }
+            } catch (Exception e) {
+                log.warn("a partition did not stop in time: {}", e.toString());
+            }
+        }
+        if (commit) {
+            commitSync(partitions);
+        }
+        for (int p : partitions) {
+            handles.remove(p);
+            metrics.partitionStopped(p);
+            committed.remove(p);
+            paused.remove(new TopicPartition(topic, p));
+        }
+    }
+
+    private void startPartitions(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            int p = tp.partition();
+            if (actors.containsKey(p)) {
+                continue;
+            }
+            long position = consumer.position(tp);
+            log.debug("partition {}: assigned at offset {}", p, position);
+            PartitionHandle handle = new PartitionHandle(p, position, instanceId);
+            handle.metrics(metrics);
+            handles.put(p, handle);
+            metrics.partitionStarted(handle);
+            try {
+                ActorRef<PartitionScheduler.Command> ref = AskPattern
+                        .<EngineGuardian.SpawnPartition, ActorRef<PartitionScheduler.Command>>ask(system,
+                                replyTo -> new EngineGuardian.SpawnPartition(p, handle, replyTo),
+                                Duration.ofSeconds(10), system.scheduler())
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                actors.put(p, ref);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the actors of partition " + p, e);
+            }
+        }
+    }
+
+    private void shutDown() {
+        try {
+            stopPartitions(new ArrayList<>(actors.keySet()), true);
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                log.warn("closing the Kafka consumer failed", e);
+            }
+        }
+    }
+
+    /**
+     * Once a second, records each owned partition's log end offset as the consumer last saw it, for the lag:
+     * {@code currentLag} answers from the fetcher's cache (no request), and is known only once the position is.
+     */
+    private void updateLag() {
+        if (System.nanoTime() - lastLagNanos < 1_000_000_000L) {
+            return;
+        }
+        lastLagNanos = System.nanoTime();
+        for (PartitionHandle h : handles.values()) {
+            TopicPartition tp = new TopicPartition(topic, h.partition());
+            try {
+                java.util.OptionalLong lag = consumer.currentLag(tp);
+                if (lag.isPresent()) {
+                    h.endOffset(consumer.position(tp) + lag.getAsLong());
+                }
+            } catch (RuntimeException e) {
+                log.debug("partition {}: no lag known yet: {}", h.partition(), e.toString());
+            }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("partitions revoked: {}", partitions);
+                metrics.rebalance("revoked", partitions.size());
+                long started = System.nanoTime();
+                stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), true);
+                metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("partitions assigned: {}", partitions);
+                metrics.rebalance("assigned", partitions.size());
+                startPartitions(partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            log.warn("partitions lost (another instance may own them now): {}", partitions);
+            metrics.rebalance("lost", partitions.size());
+            long started = System.nanoTime();
+            stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), false);
+            metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.internal.observe.AttemptEvents;
+import dev.scheduler.engine.internal.store.TaskStore;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What every actor of one partition shares: the settings, the store, the way to run executors, the clock
+ * tasks are timed by, the handle shared with the poll thread, and where attempt events go.
+ */
+public record PartitionContext(EngineSettings settings, TaskStore store, ExecutionGateway gateway, Clock clock,
+                               PartitionHandle handle, AttemptEvents events) {
+
+    public PartitionContext {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(handle, "handle");
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** The Kafka partition. */
+    public int partition() {
+        return handle.partition();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.engine.internal.observe.PartitionGauges;
+
+import dev.scheduler.engine.internal.observe.EngineMetrics;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the Kafka poll thread and a partition's actors share: how far the partition's records are durable,
+ * how many are still in flight, and a request to re-read from the last durable offset after the partition's
+ * actors restarted and lost what they held. Thread-safe.
+ */
+public final class PartitionHandle implements PartitionGauges {
+
+    private final int partition;
+    private final AtomicLong durableOffset;
+    private final AtomicInteger unpersisted = new AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
+    private final AtomicBoolean rewindRequested = new AtomicBoolean();
+    private volatile int droppedGeneration = -1;
+    private volatile int tasksInMemory;
+    private volatile boolean healthy = true;
+    private volatile long ownerEpoch = -1;
+    private volatile long leaseValidUntilNanos = System.nanoTime(); // no lease until ownership is claimed
+    private volatile boolean fenced;
+    private volatile long endOffset = -1;
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
+
+    private final String owner;
+
+    /** @param owner this instance's id, recorded as the partition's owner */
+    public PartitionHandle(int partition, long startOffset, String owner) {
+        this.owner = owner;
+        this.partition = partition;
+        this.durableOffset = new AtomicLong(startOffset);
+    }
+
+    @Override
+    public int partition() {
+        return partition;
+    }
+
+    /** This instance's id. */
+    public String owner() {
+        return owner;
+    }
+
+    /** The next offset to consume after everything durable: the offset to commit. */
+    public long durableOffset() {
+        return durableOffset.get();
+    }
+
+    /** Records handed to the actors and not yet durable. */
+    public int unpersisted() {
+        return unpersisted.get();
+    }
+
+    /** Bumped when the poll thread rewinds; ingests of an older generation are ignored by the actors. */
+    public int generation() {
+        return generation.get();
+    }
+
+    public void recordsHandedOver(int count) {
+        unpersisted.addAndGet(count);
+    }
+
+    /** Called by the actors, in offset order, when records up to {@code nextOffset} are durable. */
+    public void markDurable(int generationOfBatch, long nextOffset, int recordCount) {
+        if (generationOfBatch != generation.get() || generationOfBatch == droppedGeneration) {
+            return;
+        }
+        durableOffset.accumulateAndGet(nextOffset, Math::max);
+        unpersisted.addAndGet(-recordCount);
+        metrics.recordsPersisted(partition, recordCount);
+    }
+
+    /** Where durable records are counted for metrics; set by the poll thread before the actors start. */
+    public void metrics(EngineMetrics m) {
+        metrics = m;
+    }
+
+    /** Poll thread: the partition's log end offset as last seen by the consumer. */
+    public void endOffset(long offset) {
+        endOffset = offset;
+    }
+
+    /** Records on the topic that are not durable yet (log end minus durable offset), or -1 when not known yet. */
+    @Override
+    public long consumerLag() {
+        long end = endOffset;
+        return end < 0 ? -1 : Math.max(0, end - durableOffset.get());
+    }
+
+    /**
+     * Called by the actors when they drop records of {@code generationOfBatch} (not started yet): from then on,
+     * no batch of that generation may advance the durable offset, or a later batch would skip the dropped
+     * records. The rewind that follows starts a new generation from the last durable offset.
+     */
+    public void dropped(int generationOfBatch) {
+        droppedGeneration = generationOfBatch;
+    }
+
+    /** Called by a restarted partition actor: records it had not persisted must be read again. */
+    public void requestRewind() {
+        rewindRequested.set(true);
+    }
+
+    /** Poll thread: true once per rewind request; the caller seeks to {@link #durableOffset()}. */
+    public boolean takeRewindRequest() {
+        if (rewindRequested.getAndSet(false)) {
+            generation.incrementAndGet();
+            unpersisted.set(0);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public int tasksInMemory() {
+        return tasksInMemory;
+    }
+
+    public void tasksInMemory(int count) {
+        tasksInMemory = count;
+    }
+
+    /**
+     * True while this instance may start tasks of the partition and record their outcomes: ownership was
+     * confirmed in Cassandra less than one lease ago (by monotonic time, which keeps running while a process is
+     * paused) and no other instance has claimed it since.
+     */
+    public boolean leaseValid() {
+        return !fenced && System.nanoTime() - leaseValidUntilNanos < 0;
+    }
+
+    /** The owner epoch this instance claimed, or -1 before the claim. */
+    public long ownerEpoch() {
+        return ownerEpoch;
+    }
+
+    /** True once another instance claimed the partition: nothing more is started or written here. */
+    public boolean fenced() {
+        return fenced;
+    }
+
+    public void claimed(long epoch) {
+        ownerEpoch = epoch;
+    }
+
+    /** Ownership was confirmed by a read issued at {@code issuedAtNanos}: the lease runs from then. */
+    public void leaseConfirmed(long issuedAtNanos, long leaseNanos) {
+        long until = issuedAtNanos + leaseNanos;
+        if (until - leaseValidUntilNanos > 0) {
+            leaseValidUntilNanos = until;
+        }
+    }
+
+    public void fence() {
+        fenced = true;
+    }
+
+    public boolean healthy() {
+        return healthy;
+    }
+
+    public void healthy(boolean value) {
+        healthy = value;
+    }
+}

@@ -1,0 +1,646 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.engine.internal.failure.FailureStreak;
+import dev.scheduler.engine.internal.store.Claim;
+import dev.scheduler.engine.internal.store.OwnerRow;
+import dev.scheduler.engine.internal.store.DeadLetter;
+import dev.scheduler.engine.internal.store.LoadBound;
+import dev.scheduler.engine.internal.store.LoadResult;
+import dev.scheduler.engine.internal.store.StoredTask;
+import dev.scheduler.engine.internal.store.TaskStore;
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The root of one Kafka partition's actors. It keeps the in-memory schedule of the tasks due within the
+ * look-ahead window and fires each at its time with a timer, loads the next window from Cassandra before it is
+ * needed, and hands due tasks to its {@link TaskRunner}. Records from Kafka reach it through its
+ * {@link TaskPersister} only once durable.
+ *
+ * <p>Invariant: every stored incomplete task whose key is covered by {@code loaded} is in memory (waiting here,
+ * or dispatched to the runner); nothing before the durable checkpoint is incomplete. Memory is bounded by
+ * {@link EngineSettings#maxTasksInMemoryPerPartition()}: beyond it the latest waiting tasks are dropped from
+ * memory and {@code loaded} moves back to them, so the loader reads them again later.
+ */
+public final class PartitionScheduler extends AbstractBehavior<PartitionScheduler.Command> {
+
+    public interface Command {
+    }
+
+    /** Records of one poll for this partition, decoded, in offset order. */
+    public record Ingest(int generation, List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries,
+                         List<DeadLetter> deadLetters, int recordCount, long nextOffset) implements Command {
+    }
+
+    /** Graceful stop: start nothing more, let running attempts finish (up to the shutdown timeout), then stop. */
+    public record Stop(ActorRef<Stopped> replyTo) implements Command {
+    }
+
+    /** Reply to {@link Stop}. */
+    public record Stopped(int partition, int abandonedAttempts) {
+    }
+
+    private record Started(Optional<Instant> checkpoint) implements Command {
+    }
+
+    private record StartFailed(Throwable error) implements Command {
+    }
+
+    private record WrappedPersisted(TaskPersister.Persisted persisted) implements Command {
+    }
+
+    private record WrappedFinished(TaskRunner.Finished finished) implements Command {
+    }
+
+    private record WrappedDrained(TaskRunner.Drained drained) implements Command {
+    }
+
+    private record Loaded(LoadResult result, int limit) implements Command {
+    }
+
+    private record LoadFailed(Throwable error) implements Command {
+    }
+
+    private record StatusRead(Task task, Optional<StoredTask> stored) implements Command {
+    }
+
+    private record StatusNotRead(Task task, Throwable error) implements Command {
+    }
+
+    private record RetryRead(Task task) implements Command {
+    }
+
+    private record Claimed(Claim claim) implements Command {
+    }
+
+    private record ClaimFailed(Throwable error) implements Command {
+    }
+
+    private record OwnerRead(long issuedAtNanos, Optional<OwnerRow> owner) implements Command {
+    }
+
+    private record OwnerNotRead(Throwable error) implements Command {
+    }
+
+    private enum Released implements Command { INSTANCE }
+
+    private enum RetryClaim implements Command { INSTANCE }
+
+    private enum TakeoverWaitOver implements Command { INSTANCE }
+
+    private enum LeaseTick implements Command { INSTANCE }
+
+    private enum Tick implements Command { INSTANCE }
+
+    private enum Fire implements Command { INSTANCE }
+
+    private enum RetryStart implements Command { INSTANCE }
+
+    /** How long finished keys are remembered in memory to drop re-enqueues without a read. */
+    private static final Duration DONE_MEMORY = Duration.ofMinutes(2);
+
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final PartitionContext partitionContext;
+    private final int partition;
+    private final EngineSettings settings;
+    private final TaskStore store;
+    private final Clock clock;
+    private final PartitionHandle handle;
+
+    private ActorRef<TaskPersister.Command> persister;
+    private ActorRef<TaskRunner.Command> runner;
+    private final TreeMap<TaskKey, StoredTask> waiting = new TreeMap<>();
+    private final TreeSet<TaskKey> dispatched = new TreeSet<>();
+    private final TreeSet<TaskKey> done = new TreeSet<>();
+    private final Map<TaskKey, Task> reading = new HashMap<>();
+    private final List<Task> heldDuringLoad = new ArrayList<>();
+    private LoadBound loaded;
+    private long doneSince;
+    private boolean loading;
+    private boolean evictedDuringLoad;
+    /** The window holds stored tasks not loaded yet (a load stopped at its page limit, or tasks were evicted). */
+    private boolean moreToLoad;
+    private final FailureStreak loadFailures;
+    private long loadUpTo;
+    private long seq;
+    private long seenSeq = -1;
+    private final FailureStreak startFailures;
+    private long claimIssuedNanos;
+    private ActorRef<Stopped> stopReplyTo;
+    private int abandoned;
+
+    public static Behavior<Command> create(PartitionContext partition) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PartitionScheduler(ctx, timers, partition)));
+    }
+
+    private PartitionScheduler(ActorContext<Command> context, TimerScheduler<Command> timers,
+                               PartitionContext partition) {
+        super(context);
+        this.context = context;
+        this.timers = timers;
+        this.partitionContext = partition;
+        this.partition = partition.partition();
+        this.settings = partition.settings();
+        this.store = partition.store();
+        this.clock = partition.clock();
+        this.handle = partition.handle();
+        this.loadFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
+        this.startFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
+        claim();
+    }
+
+    /**
+     * Fencing: claim the partition in Cassandra (a compare-and-set on its owner epoch) before doing anything.
+     * Tasks start and outcomes are written only while the claim is confirmed within one lease; when another
+     * instance claims the partition, this one is fenced and stops.
+     */
+    private void claim() {
+        long issued = System.nanoTime();
+        claimIssuedNanos = issued;
+        context.pipeToSelf(store.claim(partition, handle.owner()),
+                (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
+    }
+
+    private void readCheckpoint() {
+        context.pipeToSelf(store.readCheckpoint(partition), (c, e) -> e == null ? new Started(c) : new StartFailed(e));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Claimed.class, this::onClaimed)
+                .onMessage(ClaimFailed.class, f -> onStartFailed(new StartFailed(f.error())))
+                .onMessageEquals(RetryClaim.INSTANCE, () -> { claim(); return this; })
+                .onMessageEquals(TakeoverWaitOver.INSTANCE, () -> { readCheckpoint(); return this; })
+                .onMessageEquals(LeaseTick.INSTANCE, this::onLeaseTick)
+                .onMessage(OwnerRead.class, this::onOwnerRead)
+                .onMessage(OwnerNotRead.class, r -> this)
+                .onMessageEquals(Released.INSTANCE, this::onReleased)
+                .onMessage(Started.class, this::onStarted)
+                .onMessage(StartFailed.class, this::onStartFailed)
+                .onMessageEquals(RetryStart.INSTANCE, () -> {
+                    if (handle.ownerEpoch() < 0) {
+                        claim();
+                    } else {
+                        readCheckpoint();
+                    }
+                    return this;
+                })
+                .onMessage(Ingest.class, this::onIngest)
+                .onMessage(WrappedPersisted.class, w -> onPersisted(w.persisted()))
+                .onMessage(WrappedFinished.class, w -> onFinished(w.finished()))
+                .onMessage(WrappedDrained.class, w -> onDrained(w.drained()))
+                .onMessage(Loaded.class, this::onLoaded)
+                .onMessage(LoadFailed.class, this::onLoadFailed)
+                .onMessage(StatusRead.class, this::onStatusRead)
+                .onMessage(StatusNotRead.class, this::onStatusNotRead)
+                .onMessage(RetryRead.class, this::onRetryRead)
+                .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessageEquals(Fire.INSTANCE, this::onFire)
+                .onMessage(Stop.class, this::onStop)
+                .build();
+    }
+
+    private Behavior<Command> onClaimed(Claimed claimed) {
+        long leaseNanos = settings.ownerLease().toNanos();
+        handle.claimed(claimed.claim().mine().epoch());
+        handle.leaseConfirmed(claimIssuedNanos, leaseNanos);
+        timers.startTimerWithFixedDelay(LeaseTick.INSTANCE, settings.ownerLease().dividedBy(3));
+        OwnerRow previous = claimed.claim().previous();
+        if (previous.owner() != null && !previous.released() && !previous.owner().equals(handle.owner())) {
+            // The previous owner did not hand over (crashed, paused, cut off): wait until its lease has surely
+            // run out before starting anything, so that it cannot start or record a task we also run.
+            context.getLog().info("partition {}: taken over from {} (epoch {}) without a handover; starting in {}",
+                    partition, previous.owner(), previous.epoch(), settings.ownerLease());
+            timers.startSingleTimer(TakeoverWaitOver.INSTANCE, settings.ownerLease());
+        } else {
+            readCheckpoint();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onLeaseTick() {
+        long issued = System.nanoTime();
+        context.pipeToSelf(store.readOwner(partition),
+                (o, e) -> e == null ? new OwnerRead(issued, o) : new OwnerNotRead(e));
+        return this;
+    }
+
+    private Behavior<Command> onOwnerRead(OwnerRead read) {
+        // No row: a store without fencing (unit tests) or a truncated table; treat as confirmed.
+        if (read.owner().isEmpty() || read.owner().get().epoch() == handle.ownerEpoch()) {
+            handle.leaseConfirmed(read.issuedAtNanos(), settings.ownerLease().toNanos());
+            return this;
+        }
+        OwnerRow now = read.owner().get();
+        context.getLog().warn("partition {}: {} claimed it (epoch {} > ours {}); this instance starts and records "
+                + "nothing more for it", partition, now.owner(), now.epoch(), handle.ownerEpoch());
+        handle.fence();
+        handle.healthy(false);
+        timers.cancelAll();
+        if (persister != null) {
+            context.stop(persister);
+        }
+        if (runner != null) {
+            context.stop(runner);
+        }
+        if (stopReplyTo != null) {
+            stopReplyTo.tell(new Stopped(partition, 0)); // a handoff was under way: nothing more to wait for
+            return Behaviors.stopped();
+        }
+        return fenced();
+    }
+
+    /** After losing ownership: wait for the consumer to let go of the partition. */
+    private Behavior<Command> fenced() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Stop.class, stop -> {
+                    stop.replyTo().tell(new Stopped(partition, 0));
+                    return Behaviors.stopped();
+                })
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+    }
+
+    private Behavior<Command> onStarted(Started started) {
+        Instant now = clock.instant();
+        // With no checkpoint, nothing was ever stored for this partition (a checkpoint is written before the
+        // first task), so loading may start now.
+        Instant from = started.checkpoint().orElse(now);
+        loaded = LoadBound.before(from.toEpochMilli());
+        doneSince = from.toEpochMilli();
+        persister = context.spawn(TaskPersister.create(partitionContext,
+                context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new),
+                started.checkpoint().orElse(null)), "persister");
+        runner = context.spawn(TaskRunner.create(partitionContext,
+                context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new)), "runner");
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.loadInterval());
+        handle.healthy(true);
+        // A new incarnation (first start, or restart after a failure) holds nothing from Kafka: what was handed
+        // over before now and is not durable must be read again from the last durable offset.
+        handle.requestRewind();
+        context.getLog().debug("partition {}: loading from {}", partition, from);
+        startLoad();
+        return this;
+    }
+
+    private Behavior<Command> onStartFailed(StartFailed failed) {
+        handle.healthy(false);
+        Duration wait = startFailures.failed();
+        if (startFailures.worthLogging()) {
+            context.getLog().warn("partition {}: claiming it or reading its checkpoint failed ({} in a row), "
+                    + "retrying in {} ms: {}", partition, startFailures.count(), wait.toMillis(),
+                    failed.error().toString());
+        }
+        timers.startSingleTimer(RetryStart.INSTANCE, wait);
+        return this;
+    }
+
+    private Behavior<Command> onIngest(Ingest ingest) {
+        if (ingest.generation() != handle.generation()) {
+            return this; // sent before a rewind: Kafka delivers it again
+        }
+        if (stopReplyTo != null) {
+            handle.dropped(ingest.generation()); // handing off: the next owner reads it from the committed offset
+            return this;
+        }
+        if (persister == null) {
+            // Not started yet: Kafka delivers these again after the rewind this incarnation asks for once it has
+            // started. Until then no later batch of this generation may count as durable, or it would skip them.
+            handle.dropped(ingest.generation());
+            return this;
+        }
+        persister.tell(new TaskPersister.Persist(seq++, ingest.generation(), ingest.tasks(), ingest.cancels(),
+                ingest.retries(), ingest.deadLetters(), ingest.recordCount(), ingest.nextOffset()));
+        return this;
+    }
+
+    private Behavior<Command> onPersisted(TaskPersister.Persisted persisted) {
+        seenSeq = persisted.lastSeq();
+        if (context.getLog().isDebugEnabled()) {
+            context.getLog().debug("partition {}: {} tasks stored (batches {}), loaded {}, doneSince {}, loading {}",
+                    partition, persisted.tasks().size(), persisted.batches().stream()
+                            .map(b -> b.generation() + ":" + b.nextOffset()).toList(), loaded, doneSince, loading);
+        }
+        for (TaskPersister.Persist batch : persisted.batches()) {
+            handle.markDurable(batch.generation(), batch.nextOffset(), batch.recordCount());
+        }
+        for (TaskKey key : persisted.cancelled()) {
+            if (waiting.remove(key) != null || dispatched.remove(key)) {
+                runner.tell(new TaskRunner.Cancel(key));
+            }
+            rememberDone(key);
+        }
+        for (Task task : persisted.tasks()) {
+            if (!persisted.cancelled().contains(task.key())) {
+                accept(task);
+            }
+        }
+        for (StoredTask retried : persisted.retried()) {
+            // An operator asked to run a FAILED task again: it runs now, whatever the window.
+            TaskKey key = retried.task().key();
+            done.remove(key);
+            if (!dispatched.contains(key)) {
+                waiting.put(key, new StoredTask(retried.task(), TaskStatus.PENDING, retried.attempts(), null, null));
+            }
+        }
+        afterChange();
+        return this;
+    }
+
+    /** A durable task from Kafka: keep it in memory if it falls in the loaded window. */
+    private void accept(Task task) {
+        TaskKey key = task.key();
+        if (loading && !loaded.covers(key) && key.scheduledTime().toEpochMilli() < loadUpTo) {
+            if (inMemory() >= settings.maxTasksInMemoryPerPartition()) {
+                // No room to hold it: drop this load's result instead; the next load reads the task (it is durable).
+                evictedDuringLoad = true;
+                return;
+            }
+            heldDuringLoad.add(task); // the load in flight may or may not have seen it
+            return;
+        }
+        if (!loaded.covers(key)) {
+            return; // beyond the window: the loader reads it when its time approaches
+        }
+        if (key.scheduledTime().toEpochMilli() < doneSince) {
+            // Older than what we remember of finished keys: ask the store whether it already ran.
+            if (!waiting.containsKey(key) && !dispatched.contains(key) && reading.putIfAbsent(key, task) == null) {
+                context.pipeToSelf(store.read(partition, key),
+                        (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
+            }
+            return;
+        }
+        if (done.contains(key) || dispatched.contains(key)) {
+            return; // a re-enqueue of a finished or started key never runs it again
+        }
+        // A re-enqueue (or a record read again after a rewind) updates the data but keeps what the store knows:
+        // the attempts made and the time of the next one.
+        waiting.compute(key, (k, known) -> known == null ? new StoredTask(task, TaskStatus.PENDING, 0, null, null)
+                : new StoredTask(task, known.status(), known.attempts(), known.nextAttemptAt(), known.lastError()));
+    }
+
+    private Behavior<Command> onStatusRead(StatusRead read) {
+        reading.remove(read.task().key());
+        StoredTask stored = read.stored().orElse(new StoredTask(read.task(), TaskStatus.PENDING, 0, null, null));
+        TaskKey key = read.task().key();
+        if (!stored.status().isTerminal() && !waiting.containsKey(key) && !dispatched.contains(key)
+                && loaded.covers(key)) {
+            waiting.put(key, stored);
+            afterChange();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStatusNotRead(StatusNotRead failed) {
+        context.getLog().warn("partition {}: reading the status of {} failed, retrying: {}", partition,
+                failed.task().key(), failed.error().toString());
+        // The key stays in `reading` meanwhile, so that the checkpoint cannot move past it.
+        timers.startSingleTimer("read-" + failed.task().key(), new RetryRead(failed.task()),
+                settings.storeRetryMinBackoff());
+        return this;
+    }
+
+    private Behavior<Command> onRetryRead(RetryRead retry) {
+        Task task = retry.task();
+        context.pipeToSelf(store.read(partition, task.key()),
+                (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
+        return this;
+    }
+
+    private Behavior<Command> onFinished(TaskRunner.Finished finished) {
+        dispatched.remove(finished.key());
+        rememberDone(finished.key());
+        afterChange();
+        return this;
+    }
+
+    private void rememberDone(TaskKey key) {
+        if (key.scheduledTime().toEpochMilli() >= doneSince && loaded.covers(key)) {
+            done.add(key);
+        }
+    }
+
+    private Behavior<Command> onTick() {
+        Instant now = clock.instant();
+        // Forget finished keys older than DONE_MEMORY; a re-enqueue of one of them is checked with a read.
+        long forgetBefore = now.minus(DONE_MEMORY).toEpochMilli();
+        while (!done.isEmpty() && done.first().scheduledTime().toEpochMilli() < forgetBefore) {
+            done.pollFirst();
+            doneSince = Math.max(doneSince, forgetBefore);
+        }
+        if (done.isEmpty()) {
+            doneSince = Math.max(doneSince, Math.min(forgetBefore, loaded.timeMillis()));
+        }
+        startLoad();
+        advanceCheckpoint();
+        return this;
+    }
+
+    private void startLoad() {
+        if (loading || stopReplyTo != null) {
+            return;
+        }
+        long now = clock.millis();
+        long upTo = now + settings.lookAhead().toMillis();
+        int room = settings.maxTasksInMemoryPerPartition() - inMemory();
+        if (loaded.timeMillis() >= upTo || room <= 0) {
+            return;
+        }
+        int limit = Math.min(settings.loadBatchSize(), room);
+        loading = true;
+        loadUpTo = upTo;
+        context.pipeToSelf(store.load(partition, loaded, upTo, limit),
+                (r, e) -> e == null ? new Loaded(r, limit) : new LoadFailed(e));
+    }
+
+    private Behavior<Command> onLoaded(Loaded l) {
+        loading = false;
+        loadFailures.succeeded();
+        handle.healthy(true);
+        if (evictedDuringLoad) {
+            // The window shrank while this load ran: its rows may lie beyond the new bound. Read again later.
+            evictedDuringLoad = false;
+            moreToLoad = true;
+            List<Task> held = new ArrayList<>(heldDuringLoad);
+            heldDuringLoad.clear();
+            held.forEach(this::accept);
+            afterChange();
+            return this;
+        }
+        for (StoredTask row : l.result().rows()) {
+            TaskKey key = row.task().key();
+            if (row.status().isTerminal()) {
+                rememberDoneAfterLoad(key);
+            } else if (!dispatched.contains(key) && !done.contains(key)) {
+                waiting.putIfAbsent(key, row);
+            }
+        }
+        loaded = l.result().loadedThrough();
+        moreToLoad = l.result().rows().size() >= l.limit();
+        List<Task> held = new ArrayList<>(heldDuringLoad);
+        heldDuringLoad.clear();
+        held.forEach(this::accept);
+        afterChange();
+        if (l.result().rows().size() >= l.limit()) {
+            startLoad(); // a full page: there may be more in the window
+        }
+        return this;
+    }
+
+    private void rememberDoneAfterLoad(TaskKey key) {
+        if (key.scheduledTime().toEpochMilli() >= doneSince) {
+            done.add(key);
+        }
+    }
+
+    private Behavior<Command> onLoadFailed(LoadFailed failed) {
+        loading = false;
+        evictedDuringLoad = false;
+        handle.healthy(false);
+        loadFailures.failed(); // the next tick retries: the wait is the load interval
+        if (loadFailures.worthLogging()) {
+            context.getLog().warn("partition {}: loading tasks failed ({} in a row), retrying on the next tick: {}",
+                    partition, loadFailures.count(), failed.error().toString());
+        }
+        // Tasks held for this load are durable; they are loaded by the next attempt.
+        heldDuringLoad.clear();
+        return this;
+    }
+
+    private Behavior<Command> onFire() {
+        dispatchDue();
+        scheduleFire();
+        return this;
+    }
+
+    private void afterChange() {
+        enforceMemoryBound();
+        dispatchDue();
+        scheduleFire();
+        handle.tasksInMemory(inMemory());
+        // Only when the last load stopped at its page limit or tasks were evicted: the tick moves the window on
+        // with time. (Loading after every change cost a range read per task.)
+        if (moreToLoad && stopReplyTo == null && inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
+            startLoad();
+        }
+    }
+
+    private int inMemory() {
+        return waiting.size() + dispatched.size() + heldDuringLoad.size() + reading.size();
+    }
+
+    private void enforceMemoryBound() {
+        while (inMemory() > settings.maxTasksInMemoryPerPartition() && !waiting.isEmpty()) {
+            TaskKey evicted = waiting.lastKey();
+            waiting.remove(evicted);
+            loaded = LoadBound.before(evicted);
+            done.tailSet(evicted, true).clear();
+            moreToLoad = true;
+            evictedDuringLoad |= loading;
+        }
+    }
+
+    private void dispatchDue() {
+        if (stopReplyTo != null || runner == null) {
+            return;
+        }
+        long now = clock.millis();
+        while (!waiting.isEmpty() && waiting.firstKey().scheduledTime().toEpochMilli() <= now) {
+            Map.Entry<TaskKey, StoredTask> e = waiting.pollFirstEntry();
+            dispatched.add(e.getKey());
+            runner.tell(new TaskRunner.Run(e.getValue()));
+        }
+    }
+
+    private void scheduleFire() {
+        if (waiting.isEmpty() || stopReplyTo != null) {
+            timers.cancel(Fire.INSTANCE);
+            return;
+        }
+        long delay = waiting.firstKey().scheduledTime().toEpochMilli() - clock.millis();
+        timers.startSingleTimer(Fire.INSTANCE, Duration.ofMillis(Math.max(0, delay)));
+    }
+
+    /** Tells the persister how far the checkpoint may move: before every incomplete task we know of. */
+    private void advanceCheckpoint() {
+        if (persister == null) {
+            return;
+        }
+        long min = loaded.timeMillis();
+        if (!waiting.isEmpty()) {
+            min = Math.min(min, waiting.firstKey().scheduledTime().toEpochMilli());
+        }
+        if (!dispatched.isEmpty()) {
+            min = Math.min(min, dispatched.first().scheduledTime().toEpochMilli());
+        }
+        for (Task t : heldDuringLoad) {
+            min = Math.min(min, t.key().scheduledTime().toEpochMilli());
+        }
+        for (TaskKey k : reading.keySet()) {
+            min = Math.min(min, k.scheduledTime().toEpochMilli());
+        }
+        persister.tell(new TaskPersister.AdvanceCheckpoint(Instant.ofEpochMilli(min), seenSeq));
+    }
+
+    private Behavior<Command> onStop(Stop stop) {
+        if (stopReplyTo != null) {
+            stop.replyTo().tell(new Stopped(partition, 0)); // already stopping
+            return this;
+        }
+        stopReplyTo = stop.replyTo();
+        // The lease keeps being renewed while running attempts finish: their outcomes need it.
+        timers.cancel(Tick.INSTANCE);
+        timers.cancel(Fire.INSTANCE);
+        timers.cancel(RetryStart.INSTANCE);
+        timers.cancel(RetryClaim.INSTANCE);
+        timers.cancel(TakeoverWaitOver.INSTANCE);
+        handle.healthy(false);
+        if (runner == null) {
+            if (handle.ownerEpoch() >= 0) {
+                context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Released.INSTANCE);
+                return this;
+            }
+            stop.replyTo().tell(new Stopped(partition, 0));
+            return Behaviors.stopped();
+        }
+        runner.tell(new TaskRunner.Drain(context.messageAdapter(TaskRunner.Drained.class, WrappedDrained::new)));
+        return this;
+    }
+
+    private Behavior<Command> onDrained(TaskRunner.Drained drained) {
+        advanceCheckpoint();
+        abandoned = drained.abandoned();
+        // Hand over: mark the partition released so that the next owner need not wait out our lease.
+        context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Released.INSTANCE);
+        return this;
+    }
+
+    private Behavior<Command> onReleased() {
+        handle.fence();
+        if (stopReplyTo != null) {
+            stopReplyTo.tell(new Stopped(partition, abandoned));
+        }
+        return Behaviors.stopped();
+    }
+}

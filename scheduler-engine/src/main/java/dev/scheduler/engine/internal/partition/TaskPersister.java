@@ -1,0 +1,270 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.engine.internal.failure.FailureStreak;
+import dev.scheduler.engine.internal.store.DeadLetter;
+import dev.scheduler.engine.internal.store.StoredTask;
+import dev.scheduler.engine.internal.store.TaskStore;
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Makes one partition's Kafka records durable: tasks, cancels and dead letters, in batched asynchronous
+ * writes, one write in flight (batches that queue meanwhile are merged into the next), retried with backoff
+ * until they succeed. It is also the only writer of the partition's checkpoint, so that lowering it (for a
+ * task older than the checkpoint, before that task is written) and advancing it never race.
+ */
+final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
+
+    interface Command {
+    }
+
+    /** Records of one Kafka poll, in offset order. {@code seq} increases by one per batch. */
+    record Persist(long seq, int generation, List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries,
+                   List<DeadLetter> deadLetters, int recordCount, long nextOffset) implements Command {
+    }
+
+    /** The parent has handled every {@link Persisted} up to {@code seenSeq}; no incomplete task is before {@code to}. */
+    record AdvanceCheckpoint(Instant to, long seenSeq) implements Command {
+    }
+
+    /** Reply to the parent, in seq order. */
+    record Persisted(long lastSeq, List<Task> tasks, Set<TaskKey> cancelled, List<StoredTask> retried,
+                     List<Persist> batches) {
+    }
+
+    private record WriteDone(Instant checkpointWritten) implements Command {
+    }
+
+    private record WriteFailed(Throwable error) implements Command {
+    }
+
+    private enum RetryNow implements Command { INSTANCE }
+
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final int partition;
+    private final TaskStore store;
+    private final ActorRef<Persisted> parent;
+    private final int maxTasksPerWrite;
+    private final PartitionHandle handle;
+
+    private final Deque<Persist> queue = new ArrayDeque<>();
+    /** Earliest task time of every batch the parent may not have taken into memory yet, by seq. */
+    private final TreeMap<Long, Instant> unseenMinTimes = new TreeMap<>();
+    private List<Persist> inFlight;
+    private Instant durableCheckpoint;
+    private Instant wantedCheckpoint;
+    private long seenSeq = -1;
+    private final FailureStreak failures;
+
+    /**
+     * @param checkpoint the partition's durable checkpoint as read at start, or null when it has none
+     */
+    static Behavior<Command> create(PartitionContext partition, ActorRef<Persisted> parent, Instant checkpoint) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TaskPersister(ctx, timers, partition, parent,
+                checkpoint)));
+    }
+
+    private TaskPersister(ActorContext<Command> context, TimerScheduler<Command> timers, PartitionContext partition,
+                          ActorRef<Persisted> parent, Instant checkpoint) {
+        super(context);
+        this.context = context;
+        this.timers = timers;
+        this.partition = partition.partition();
+        this.store = partition.store();
+        this.handle = partition.handle();
+        this.parent = parent;
+        this.durableCheckpoint = checkpoint;
+        // Writes of up to a load's worth of tasks: one write then carries what one load may bring back.
+        this.maxTasksPerWrite = Math.max(1_000, partition.settings().loadBatchSize());
+        this.failures = new FailureStreak(partition.settings().storeRetryMinBackoff(),
+                partition.settings().storeRetryMaxBackoff());
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Persist.class, this::onPersist)
+                .onMessage(AdvanceCheckpoint.class, this::onAdvance)
+                .onMessage(BatchesWritten.class, this::onBatchesWritten)
+                .onMessage(WriteDone.class, this::onWriteDone)
+                .onMessage(WriteFailed.class, this::onWriteFailed)
+                .onMessageEquals(RetryNow.INSTANCE, this::onRetry)
+                .build();
+    }
+
+    private Behavior<Command> onPersist(Persist p) {
+        queue.add(p);
+        Instant min = minTime(p.tasks(), p.retries());
+        if (min != null) {
+            unseenMinTimes.put(p.seq(), min);
+        }
+        startNextWrite();
+        return this;
+    }
+
+    private Behavior<Command> onAdvance(AdvanceCheckpoint a) {
+        seenSeq = Math.max(seenSeq, a.seenSeq());
+        unseenMinTimes.headMap(seenSeq, true).clear();
+        // Requests come in order from the one parent: the latest is the truth, even when it moves backwards
+        // (a task arrived before the previous request's time).
+        wantedCheckpoint = a.to();
+        startNextWrite();
+        return this;
+    }
+
+    private void startNextWrite() {
+        if (inFlight != null || timers.isTimerActive(RetryNow.INSTANCE)) {
+            return;
+        }
+        if (!queue.isEmpty()) {
+            List<Persist> batches = new ArrayList<>();
+            int tasks = 0;
+            while (!queue.isEmpty() && (batches.isEmpty() || tasks + queue.peek().tasks().size() <= maxTasksPerWrite)) {
+                Persist p = queue.poll();
+                tasks += p.tasks().size();
+                batches.add(p);
+            }
+            inFlight = batches;
+            writeBatches(batches);
+            return;
+        }
+        Instant target = advanceTarget();
+        if (target != null && handle.leaseValid()) {
+            inFlight = List.of();
+            context.pipeToSelf(store.writeCheckpoint(partition, target),
+                    (v, e) -> e == null ? new WriteDone(target) : new WriteFailed(e));
+        }
+    }
+
+    /** The checkpoint we may move to now, or null when it would not move forward. */
+    private Instant advanceTarget() {
+        if (wantedCheckpoint == null) {
+            return null;
+        }
+        Instant target = wantedCheckpoint;
+        for (Instant unseen : unseenMinTimes.values()) {
+            if (unseen.isBefore(target)) {
+                target = unseen;
+            }
+        }
+        return durableCheckpoint == null || target.isAfter(durableCheckpoint) ? target : null;
+    }
+
+    private void writeBatches(List<Persist> batches) {
+        List<Task> tasks = new ArrayList<>();
+        List<TaskKey> cancels = new ArrayList<>();
+        List<TaskKey> retries = new ArrayList<>();
+        List<DeadLetter> letters = new ArrayList<>();
+        for (Persist p : batches) {
+            tasks.addAll(p.tasks());
+            cancels.addAll(p.cancels());
+            retries.addAll(p.retries());
+            letters.addAll(p.deadLetters());
+        }
+        Instant min = minTime(tasks, retries);
+        // Lower the checkpoint before writing a task older than it: otherwise a crash right after the write
+        // would leave a stored task that no load ever reaches.
+        CompletionStage<Instant> lowered = min != null && (durableCheckpoint == null || min.isBefore(durableCheckpoint))
+                ? store.writeCheckpoint(partition, min).thenApply(v -> min)
+                : CompletableFuture.completedFuture(null);
+        CompletionStage<BatchesWritten> written = lowered.thenCompose(checkpoint -> {
+            CompletableFuture<Void> rows = tasks.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : store.persist(partition, tasks).toCompletableFuture();
+            CompletableFuture<Void> aside = letters.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : store.deadLetter(letters).toCompletableFuture();
+            // Cancels after the tasks of the same batch: a schedule then a cancel of one key ends cancelled.
+            return rows.thenCombine(aside, (x, y) -> (Void) null)
+                    .thenCompose(v -> cancels.isEmpty() ? CompletableFuture.completedFuture(Set.<TaskKey>of())
+                            : store.cancel(partition, cancels))
+                    .thenCompose(cancelled -> (retries.isEmpty()
+                            ? CompletableFuture.completedFuture(List.<StoredTask>of())
+                            : store.resetFailed(partition, retries))
+                            .thenApply(reset -> new BatchesWritten(tasks, cancelled, reset, checkpoint)));
+        });
+        context.pipeToSelf(written, (w, e) -> e == null ? w : new WriteFailed(e));
+    }
+
+    private record BatchesWritten(List<Task> tasks, Set<TaskKey> cancelled, List<StoredTask> retried,
+                                  Instant checkpointWritten) implements Command {
+    }
+
+    private Behavior<Command> onBatchesWritten(BatchesWritten w) {
+        List<Persist> batches = inFlight;
+        inFlight = null;
+        failures.succeeded();
+        if (w.checkpointWritten() != null) {
+            durableCheckpoint = w.checkpointWritten();
+        }
+        long lastSeq = batches.get(batches.size() - 1).seq();
+        parent.tell(new Persisted(lastSeq, w.tasks(), w.cancelled(), w.retried(), batches));
+        startNextWrite();
+        return this;
+    }
+
+    private Behavior<Command> onWriteDone(WriteDone d) {
+        inFlight = null;
+        failures.succeeded();
+        if (d.checkpointWritten() != null
+                && (durableCheckpoint == null || d.checkpointWritten().isAfter(durableCheckpoint))) {
+            durableCheckpoint = d.checkpointWritten();
+        }
+        startNextWrite();
+        return this;
+    }
+
+    private Behavior<Command> onWriteFailed(WriteFailed f) {
+        List<Persist> batches = inFlight;
+        inFlight = null;
+        Duration wait = failures.failed();
+        if (failures.worthLogging()) {
+            context.getLog().warn("partition {}: a Cassandra write failed ({} in a row), retrying in {} ms: {}",
+                    partition, failures.count(), wait.toMillis(), f.error().toString());
+        }
+        if (batches != null) {
+            for (int i = batches.size() - 1; i >= 0; i--) {
+                queue.addFirst(batches.get(i));
+            }
+        }
+        timers.startSingleTimer(RetryNow.INSTANCE, wait);
+        return this;
+    }
+
+    private Behavior<Command> onRetry() {
+        startNextWrite();
+        return this;
+    }
+
+    private static Instant minTime(List<Task> tasks, List<TaskKey> keys) {
+        Instant min = null;
+        for (Task t : tasks) {
+            Instant time = t.key().scheduledTime();
+            if (min == null || time.isBefore(min)) {
+                min = time;
+            }
+        }
+        for (TaskKey k : keys) {
+            if (min == null || k.scheduledTime().isBefore(min)) {
+                min = k.scheduledTime();
+            }
+        }
+        return min;
+    }
+}

@@ -1,0 +1,426 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.engine.internal.failure.FailureStreak;
+import dev.scheduler.engine.internal.observe.AttemptEvents;
+import dev.scheduler.engine.internal.store.AttemptResult;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.internal.store.AttemptOutcome;
+import dev.scheduler.engine.internal.store.StoredTask;
+import dev.scheduler.engine.internal.store.TaskStore;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.NonRetryableException;
+import dev.scheduler.engine.RetryPolicy;
+import dev.scheduler.engine.TaskContext;
+import dev.scheduler.engine.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Runs one partition's due tasks: one at a time per ordering id, in key order, different ordering ids in
+ * parallel up to a limit. A task's next one of the same ordering id starts only after its outcome is durable
+ * (success, final failure, or a pending retry, which keeps the ordering id blocked until the retry is done).
+ * Outcomes are written in batches, one write in flight, retried with backoff until they succeed.
+ */
+final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
+
+    interface Command {
+    }
+
+    /** A task whose scheduled time has come. */
+    record Run(StoredTask task) implements Command {
+    }
+
+    /** Drop a queued task that has not started. A running one finishes and its outcome is recorded. */
+    record Cancel(TaskKey key) implements Command {
+    }
+
+    /** Start no new attempt; reply once running attempts ended and their outcomes are durable. */
+    record Drain(ActorRef<Drained> replyTo) implements Command {
+    }
+
+    /** Reply to {@link Drain}. */
+    record Drained(int abandoned) {
+    }
+
+    /** To the parent: the task reached a terminal status, durably. */
+    record Finished(TaskKey key, TaskStatus status) {
+    }
+
+    private record AttemptEnded(String orderingId, int attempt, Instant startedAt, Throwable error) implements Command {
+    }
+
+    private record RetryDue(String orderingId) implements Command {
+    }
+
+    private record RecordStart(TaskKey key) implements Command {
+    }
+
+    /** How long an attempt runs before its start is written on its own. */
+    static final Duration START_RECORD_DELAY = Duration.ofMillis(500);
+
+    private record OutcomesWritten(List<AttemptOutcome> outcomes) implements Command {
+    }
+
+    private record OutcomesNotWritten(List<AttemptOutcome> outcomes, Throwable error) implements Command {
+    }
+
+    private enum FlushRetry implements Command { INSTANCE }
+
+    /** Re-check after the ownership lease was not valid. */
+    private enum LeaseRecheck implements Command { INSTANCE }
+
+    private static final Duration LEASE_RECHECK = Duration.ofMillis(100);
+
+    private enum DrainDeadline implements Command { INSTANCE }
+
+    /** The tasks of one ordering id, in key order; the head is the only one that may run. */
+    private static final class Lane {
+        final TreeMap<TaskKey, StoredTask> tasks = new TreeMap<>();
+        boolean busy; // running, or its outcome not yet durable, or waiting for a slot or a retry time
+        TaskKey current; // the task started and not yet recorded
+        int currentAttempt;
+        Instant currentStartedAt;
+    }
+
+    private static final org.slf4j.Logger START_LOG = org.slf4j.LoggerFactory.getLogger(TaskRunner.class);
+
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final int partition;
+    private final TaskStore store;
+    private final ExecutionGateway gateway;
+    private final RetryPolicy retryPolicy;
+    private final Clock clock;
+    private final ActorRef<Finished> parent;
+    private final int maxRunning;
+    private final Duration shutdownTimeout;
+    private final AttemptEvents events;
+    private final PartitionHandle handle;
+
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private final java.util.Set<TaskKey> cancelledWhileRunning = new java.util.HashSet<>();
+    private final Deque<String> ready = new ArrayDeque<>();
+    private final List<AttemptOutcome> unwritten = new ArrayList<>();
+    /** Outcome writes in flight; a few at once so that one slow write does not hold every lane back. */
+    private int writesInFlight;
+    private static final int MAX_WRITES_IN_FLIGHT = 4;
+    private int running;
+    private final FailureStreak writeFailures;
+    private ActorRef<Drained> drainReplyTo;
+
+    static Behavior<Command> create(PartitionContext partition, ActorRef<Finished> parent) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TaskRunner(ctx, timers, partition, parent)));
+    }
+
+    private TaskRunner(ActorContext<Command> context, TimerScheduler<Command> timers, PartitionContext partition,
+                       ActorRef<Finished> parent) {
+        super(context);
+        EngineSettings settings = partition.settings();
+        this.context = context;
+        this.timers = timers;
+        this.partition = partition.partition();
+        this.store = partition.store();
+        this.gateway = partition.gateway();
+        this.retryPolicy = settings.retryPolicy();
+        this.clock = partition.clock();
+        this.parent = parent;
+        this.maxRunning = settings.maxRunningPerPartition();
+        this.shutdownTimeout = settings.shutdownTimeout();
+        this.events = partition.events();
+        this.handle = partition.handle();
+        this.writeFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Run.class, this::onRun)
+                .onMessage(Cancel.class, this::onCancel)
+                .onMessage(AttemptEnded.class, this::onAttemptEnded)
+                .onMessage(RetryDue.class, this::onRetryDue)
+                .onMessage(RecordStart.class, this::onRecordStart)
+                .onMessage(OutcomesWritten.class, this::onOutcomesWritten)
+                .onMessage(OutcomesNotWritten.class, this::onOutcomesNotWritten)
+                .onMessageEquals(FlushRetry.INSTANCE, () -> { flush(); return this; })
+                .onMessageEquals(LeaseRecheck.INSTANCE, () -> { startReady(); flush(); return this; })
+                .onMessage(Drain.class, this::onDrain)
+                .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
+                .build();
+    }
+
+    private Behavior<Command> onRun(Run run) {
+        TaskKey key = run.task().task().key();
+        Lane lane = lanes.computeIfAbsent(key.orderingId(), id -> new Lane());
+        lane.tasks.putIfAbsent(key, run.task());
+        if (!lane.busy) {
+            tryStart(key.orderingId(), lane);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onCancel(Cancel cancel) {
+        Lane lane = lanes.get(cancel.key().orderingId());
+        if (lane == null) {
+            return this;
+        }
+        boolean started = cancel.key().equals(lane.current);
+        if (started) {
+            cancelledWhileRunning.add(cancel.key()); // it finishes; it is not retried
+        }
+        if (!started && lane.tasks.remove(cancel.key()) != null) {
+            if (lane.tasks.isEmpty()) {
+                lanes.remove(cancel.key().orderingId());
+                timers.cancel(new RetryDue(cancel.key().orderingId()));
+                ready.remove(cancel.key().orderingId());
+            } else if (timers.isTimerActive(new RetryDue(cancel.key().orderingId()))) {
+                // the cancelled task was waiting for a retry: the next one may go now
+                timers.cancel(new RetryDue(cancel.key().orderingId()));
+                lane.busy = false;
+                tryStart(cancel.key().orderingId(), lane);
+            }
+        }
+        return this;
+    }
+
+    /** Starts the lane's head if it is due and a slot is free, waits for its retry time, or queues the lane. */
+    private void tryStart(String orderingId, Lane lane) {
+        if (lane.tasks.isEmpty()) {
+            lanes.remove(orderingId);
+            return;
+        }
+        lane.busy = true;
+        if (lane.current != null) {
+            return; // an attempt of this lane is running or being recorded: one at a time, whatever woke us
+        }
+        if (drainReplyTo != null) {
+            return;
+        }
+        StoredTask head = lane.tasks.firstEntry().getValue();
+        Instant now = clock.instant();
+        Instant due = head.dueAt();
+        if (due.isAfter(now)) {
+            timers.startSingleTimer(new RetryDue(orderingId), Duration.between(now, due));
+            return;
+        }
+        if (running >= maxRunning || !handle.leaseValid()) {
+            ready.add(orderingId);
+            awaitLease();
+            return;
+        }
+        start(orderingId, lane, head, now);
+    }
+
+    private void start(String orderingId, Lane lane, StoredTask head, Instant now) {
+        running++;
+        lane.current = head.task().key();
+        int attempt = head.attempts() + 1;
+        lane.currentAttempt = attempt;
+        lane.currentStartedAt = now;
+        events.attemptStarted(head.task().key(), attempt, Duration.between(head.dueAt(), now));
+        // Attempts still running after START_RECORD_DELAY are recorded as started (durably RUNNING); most
+        // attempts end sooner, and their outcome write records the start: no extra write for them.
+        timers.startSingleTimer(new RecordStart(head.task().key()), new RecordStart(head.task().key()),
+                START_RECORD_DELAY);
+        context.pipeToSelf(gateway.run(new TaskContext(head.task(), attempt, partition)),
+                (v, e) -> new AttemptEnded(orderingId, attempt, now, e));
+    }
+
+    private Behavior<Command> onRecordStart(RecordStart record) {
+        Lane lane = lanes.get(record.key().orderingId());
+        if (lane == null || !record.key().equals(lane.current) || !handle.leaseValid()) {
+            return this;
+        }
+        StoredTask task = lane.tasks.get(record.key());
+        if (task != null && lane.currentStartedAt != null) {
+            // Fire and forget: the outcome write records the start again, so a lost start record costs nothing.
+            store.recordStart(partition, task.task(), lane.currentAttempt, lane.currentStartedAt)
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            START_LOG.debug("recording the start of {} failed: {}", record.key(), e.toString());
+                        }
+                    });
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRetryDue(RetryDue due) {
+        Lane lane = lanes.get(due.orderingId());
+        if (lane != null) {
+            lane.busy = false;
+            tryStart(due.orderingId(), lane);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAttemptEnded(AttemptEnded ended) {
+        running--;
+        Lane lane = lanes.get(ended.orderingId());
+        timers.cancel(new RecordStart(lane.current));
+        StoredTask head = lane.tasks.get(lane.current);
+        Instant now = clock.instant();
+        Throwable error = unwrap(ended.error());
+        AttemptResult result;
+        TaskStatus after;
+        Instant next = null;
+        if (error == null) {
+            result = AttemptResult.SUCCEEDED;
+            after = TaskStatus.SUCCEEDED;
+        } else {
+            result = error instanceof TimeoutException ? AttemptResult.TIMED_OUT : AttemptResult.FAILED;
+            if (!(error instanceof NonRetryableException) && retryPolicy.allowsAnotherAttempt(ended.attempt())) {
+                after = TaskStatus.PENDING;
+                next = now.plus(retryPolicy.backoffAfter(ended.attempt()));
+            } else {
+                after = TaskStatus.FAILED;
+            }
+        }
+        if (cancelledWhileRunning.remove(head.task().key()) && after == TaskStatus.PENDING) {
+            after = TaskStatus.CANCELLED; // cancelled while this attempt ran: no retry
+            next = null;
+        }
+        events.attemptFinished(head.task().key(), ended.attempt(), result, after,
+                Duration.between(ended.startedAt(), now));
+        String errorClass = error == null ? null : error.getClass().getName();
+        String message = error == null ? null
+                : error instanceof TimeoutException ? "attempt ran longer than the execution timeout" : error.getMessage();
+        unwritten.add(new AttemptOutcome(head.task(), ended.attempt(), ended.startedAt(), now, after, next, result,
+                errorClass, message));
+        flush();
+        startReady();
+        return this;
+    }
+
+    /** Without a valid lease nothing starts and nothing is recorded: another instance may own the partition. */
+    private void awaitLease() {
+        if (!handle.leaseValid() && !timers.isTimerActive(LeaseRecheck.INSTANCE)) {
+            timers.startSingleTimer(LeaseRecheck.INSTANCE, LEASE_RECHECK);
+        }
+    }
+
+    private void startReady() {
+        if (!handle.leaseValid()) {
+            awaitLease();
+            return;
+        }
+        while (running < maxRunning && !ready.isEmpty() && drainReplyTo == null) {
+            String id = ready.poll();
+            Lane lane = lanes.get(id);
+            if (lane != null && !lane.tasks.isEmpty() && lane.current == null) {
+                StoredTask head = lane.tasks.firstEntry().getValue();
+                Instant now = clock.instant();
+                if (head.dueAt().isAfter(now)) {
+                    timers.startSingleTimer(new RetryDue(id), Duration.between(now, head.dueAt()));
+                } else {
+                    start(id, lane, head, now);
+                }
+            }
+        }
+    }
+
+    private void flush() {
+        if (writesInFlight >= MAX_WRITES_IN_FLIGHT || unwritten.isEmpty()
+                || timers.isTimerActive(FlushRetry.INSTANCE)) {
+            return;
+        }
+        if (!handle.leaseValid()) {
+            awaitLease();
+            return;
+        }
+        List<AttemptOutcome> batch = new ArrayList<>(unwritten);
+        unwritten.clear();
+        writesInFlight++;
+        context.pipeToSelf(store.recordOutcomes(partition, batch),
+                (v, e) -> e == null ? new OutcomesWritten(batch) : new OutcomesNotWritten(batch, e));
+    }
+
+    private Behavior<Command> onOutcomesWritten(OutcomesWritten written) {
+        writesInFlight--;
+        writeFailures.succeeded();
+        for (AttemptOutcome o : written.outcomes()) {
+            TaskKey key = o.task().key();
+            Lane lane = lanes.get(key.orderingId());
+            if (lane == null) {
+                continue;
+            }
+            StoredTask head = lane.tasks.get(key);
+            lane.current = null;
+            if (o.statusAfter().isTerminal()) {
+                lane.tasks.remove(key);
+                parent.tell(new Finished(key, o.statusAfter()));
+                lane.busy = false;
+                tryStart(key.orderingId(), lane);
+            } else if (head != null) {
+                lane.tasks.put(key, new StoredTask(head.task(), TaskStatus.PENDING, o.attempt(), o.nextAttemptAt(),
+                        o.errorClass()));
+                lane.busy = false;
+                tryStart(key.orderingId(), lane);
+            }
+        }
+        flush();
+        maybeDrained();
+        return this;
+    }
+
+    private Behavior<Command> onOutcomesNotWritten(OutcomesNotWritten failed) {
+        unwritten.addAll(0, failed.outcomes());
+        writesInFlight--;
+        Duration wait = writeFailures.failed();
+        if (writeFailures.worthLogging()) {
+            context.getLog().warn("partition {}: recording {} outcomes failed ({} in a row), retrying in {} ms: {}",
+                    partition, unwritten.size(), writeFailures.count(), wait.toMillis(), failed.error().toString());
+        }
+        timers.startSingleTimer(FlushRetry.INSTANCE, wait);
+        return this;
+    }
+
+    private Behavior<Command> onDrain(Drain drain) {
+        drainReplyTo = drain.replyTo();
+        ready.clear();
+        timers.startSingleTimer(DrainDeadline.INSTANCE, shutdownTimeout);
+        maybeDrained();
+        return this;
+    }
+
+    private void maybeDrained() {
+        if (drainReplyTo != null && running == 0 && writesInFlight == 0 && unwritten.isEmpty()) {
+            drainReplyTo.tell(new Drained(0));
+            drainReplyTo = null;
+            timers.cancel(DrainDeadline.INSTANCE);
+        }
+    }
+
+    private Behavior<Command> onDrainDeadline() {
+        if (drainReplyTo != null) {
+            context.getLog().warn("partition {}: {} attempts still running after {}; their tasks will run again "
+                    + "on the next owner", partition, running, shutdownTimeout);
+            drainReplyTo.tell(new Drained(running + unwritten.size() + writesInFlight));
+            drainReplyTo = null;
+        }
+        return this;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

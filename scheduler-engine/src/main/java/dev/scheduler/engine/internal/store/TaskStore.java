@@ -1,0 +1,78 @@
+package dev.scheduler.engine.internal.store;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Durable task state of one keyspace. Every method is asynchronous and never blocks the caller; a failed
+ * call completes its stage exceptionally and may be retried as is (every write is idempotent).
+ */
+public interface TaskStore {
+
+    /** Stores tasks (key and data only: never changes the status of a key already stored). */
+    CompletionStage<Void> persist(int partition, List<Task> tasks);
+
+    /**
+     * Marks keys cancelled unless they already finished; returns the keys whose cancel took effect
+     * (including keys not stored yet, which then can never run while the cancel is retained).
+     */
+    CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys);
+
+    /**
+     * Resets FAILED tasks to pending (a compare-and-set on the status) so they run once more; returns the rows
+     * that were reset. Other keys are left alone.
+     */
+    default CompletionStage<List<StoredTask>> resetFailed(int partition, List<TaskKey> keys) {
+        return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    }
+
+    /** Reads stored rows of a partition from {@code from} up to (excluding) {@code upToMillis}, at most {@code limit}. */
+    CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit);
+
+    /**
+     * Records that an attempt started (its history row without an end), so that a running attempt is visible
+     * durably. Best effort: the outcome write records the start again.
+     */
+    default CompletionStage<Void> recordStart(int partition, Task task, int attempt, Instant startedAt) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** Records attempt outcomes: status, attempts, next attempt and the attempt history rows. */
+    CompletionStage<Void> recordOutcomes(int partition, List<AttemptOutcome> outcomes);
+
+    /** Reads one task, or empty if not stored. */
+    CompletionStage<Optional<StoredTask>> read(int partition, TaskKey key);
+
+    /** The partition's checkpoint: no incomplete task is stored before it. Empty when never written. */
+    CompletionStage<Optional<Instant>> readCheckpoint(int partition);
+
+    /** Writes the partition's checkpoint. */
+    CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint);
+
+    /**
+     * Claims the partition for {@code owner} with a compare-and-set on the epoch; returns the new row and the
+     * row it replaced ({@link OwnerRow#NONE} when there was none).
+     */
+    default CompletionStage<Claim> claim(int partition, String owner) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                new Claim(new OwnerRow(1, owner, null, false), OwnerRow.NONE));
+    }
+
+    /** Reads the partition's owner row (serially consistent). */
+    default CompletionStage<Optional<OwnerRow>> readOwner(int partition) {
+        return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    /** Marks the partition released by the owner of {@code epoch}, so that the next owner need not wait. */
+    default CompletionStage<Void> release(int partition, long epoch) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** Sets records aside. */
+    CompletionStage<Void> deadLetter(List<DeadLetter> letters);
+}

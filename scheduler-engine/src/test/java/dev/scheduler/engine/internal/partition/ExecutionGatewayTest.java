@@ -1,0 +1,85 @@
+package dev.scheduler.engine.internal.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.TaskContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway times attempts with {@link CompletableFuture#orTimeout}, on real time: these tests use short real
+ * timeouts and wait on conditions, never on sleeps.
+ */
+class ExecutionGatewayTest {
+
+    private static final TaskContext CONTEXT = new TaskContext(
+            Task.of(TaskKey.of("a", Instant.parse("2030-01-01T00:00:00Z"), "u"), Map.of()), 1, 0);
+
+    private final ExecutorService singleThread = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stopPool() {
+        singleThread.shutdownNow();
+    }
+
+    @Test
+    void an_attempt_running_longer_than_the_timeout_fails_with_a_timeout_and_its_thread_is_interrupted() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        ExecutionGateway gateway = new ExecutionGateway(singleThread, context -> {
+            try {
+                new CountDownLatch(1).await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+        }, null, Duration.ofMillis(100));
+
+        CompletableFuture<Void> attempt = gateway.run(CONTEXT).toCompletableFuture();
+
+        assertThat(attempt).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+                .havingCause().isInstanceOf(TimeoutException.class);
+        assertThat(await(interrupted)).as("the attempt's thread is interrupted").isTrue();
+    }
+
+    @Test
+    void an_attempt_waiting_for_a_free_pool_thread_is_not_timed_out_before_it_starts() throws Exception {
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        ExecutionGateway slow = new ExecutionGateway(singleThread, context -> await(releaseFirst), null,
+                Duration.ofSeconds(30));
+        AtomicBoolean secondRan = new AtomicBoolean();
+        ExecutionGateway quick = new ExecutionGateway(singleThread, context -> secondRan.set(true), null,
+                Duration.ofMillis(200));
+
+        CompletableFuture<Void> first = slow.run(CONTEXT).toCompletableFuture();
+        CompletableFuture<Void> second = quick.run(CONTEXT).toCompletableFuture();
+        // Keep the pool's only thread busy for longer than the second attempt's timeout, or until that attempt
+        // ends (which it must not do before it ran).
+        try {
+            second.handle((v, e) -> null).get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException stillWaiting) {
+            // as it should: it has not started yet
+        }
+        releaseFirst.countDown();
+
+        assertThat(first).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(second).as("an attempt that never started must not fail with a timeout")
+                .succeedsWithin(Duration.ofSeconds(10));
+        assertThat(secondRan).isTrue();
+    }
+
+    private static boolean await(CountDownLatch latch) throws InterruptedException {
+        return latch.await(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,251 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.engine.internal.store.AttemptOutcome;
+import dev.scheduler.engine.internal.store.CassandraTaskStore;
+import dev.scheduler.engine.internal.store.DeadLetter;
+import dev.scheduler.engine.internal.store.LoadBound;
+import dev.scheduler.engine.internal.store.LoadResult;
+import dev.scheduler.engine.internal.store.StoredTask;
+import dev.scheduler.engine.internal.store.TaskStore;
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * An in-memory {@link TaskStore} with Cassandra's semantics as {@link CassandraTaskStore} uses them. It records
+ * every call in order, can be told to fail the next N calls of an operation, and can hold an operation's calls
+ * unanswered until the test releases them. Thread-safe; answers are given on the caller's thread (or, for held
+ * calls, on the thread that releases them).
+ */
+final class FakeTaskStore implements TaskStore {
+
+    enum Op { PERSIST, CANCEL, LOAD, RECORD_OUTCOMES, READ, READ_CHECKPOINT, WRITE_CHECKPOINT, DEAD_LETTER }
+
+    /** One call: the operation, its main argument, and whether it was made to fail. */
+    record Call(Op op, Object argument, boolean failed) {
+    }
+
+    private final Map<Integer, TreeMap<TaskKey, StoredTask>> rows = new HashMap<>();
+    private final Map<Integer, Instant> checkpoints = new HashMap<>();
+    private final List<AttemptOutcome> outcomes = new ArrayList<>();
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final List<Call> calls = new ArrayList<>();
+    private final Map<Op, Integer> failuresToInject = new EnumMap<>(Op.class);
+    private final Set<Op> held = new HashSet<>();
+    private final List<Runnable> heldAnswers = new ArrayList<>();
+    private final List<String> checkpointViolations = new ArrayList<>();
+    private volatile Runnable beforeEachCall = () -> { };
+
+    // ---- test controls ----
+
+    synchronized void failNext(Op op, int times) {
+        failuresToInject.put(op, times);
+    }
+
+    /** Leaves calls of {@code op} unanswered until {@link #release}. */
+    synchronized void hold(Op op) {
+        held.add(op);
+    }
+
+    /** Answers every held call (doing its work now) and stops holding. */
+    void release(Op op) {
+        List<Runnable> answers;
+        synchronized (this) {
+            held.remove(op);
+            answers = new ArrayList<>(heldAnswers);
+            heldAnswers.clear();
+        }
+        answers.forEach(Runnable::run);
+    }
+
+    synchronized void putRow(int partition, StoredTask row) {
+        rows(partition).put(row.task().key(), row);
+    }
+
+    synchronized void putCheckpoint(int partition, Instant checkpoint) {
+        checkpoints.put(partition, checkpoint);
+    }
+
+    /** Runs on the caller's thread at the start of every call: lets a test sample state the actors publish. */
+    void beforeEachCall(Runnable hook) {
+        beforeEachCall = hook;
+    }
+
+    // ---- inspection ----
+
+    /**
+     * Every checkpoint write that passed a stored incomplete task: such a task would never be loaded again
+     * after a restart. The partition's invariant is that this stays empty.
+     */
+    synchronized List<String> checkpointViolations() {
+        return List.copyOf(checkpointViolations);
+    }
+
+    synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    synchronized List<Call> calls(Op op) {
+        return calls.stream().filter(c -> c.op() == op).toList();
+    }
+
+    synchronized Optional<StoredTask> row(int partition, TaskKey key) {
+        return Optional.ofNullable(rows(partition).get(key));
+    }
+
+    synchronized List<StoredTask> rows(int partition, TaskStatus status) {
+        return rows(partition).values().stream().filter(r -> r.status() == status).toList();
+    }
+
+    synchronized Optional<Instant> checkpoint(int partition) {
+        return Optional.ofNullable(checkpoints.get(partition));
+    }
+
+    synchronized List<AttemptOutcome> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
+    synchronized List<AttemptOutcome> outcomesOf(TaskKey key) {
+        return outcomes.stream().filter(o -> o.task().key().equals(key)).toList();
+    }
+
+    // ---- TaskStore ----
+
+    @Override
+    public CompletionStage<Void> persist(int partition, List<Task> tasks) {
+        return call(Op.PERSIST, List.copyOf(tasks), () -> {
+            TreeMap<TaskKey, StoredTask> table = rows(partition);
+            for (Task t : tasks) {
+                StoredTask old = table.get(t.key());
+                table.put(t.key(), old == null ? new StoredTask(t, TaskStatus.PENDING, 0, null, null)
+                        : new StoredTask(t, old.status(), old.attempts(), old.nextAttemptAt(), old.lastError()));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys) {
+        return call(Op.CANCEL, List.copyOf(keys), () -> {
+            TreeMap<TaskKey, StoredTask> table = rows(partition);
+            Set<TaskKey> applied = new HashSet<>();
+            for (TaskKey k : keys) {
+                StoredTask old = table.get(k);
+                if (old == null || old.status() == TaskStatus.PENDING) { // IF status = null
+                    Task task = old == null ? Task.of(k, Map.of()) : old.task();
+                    int attempts = old == null ? 0 : old.attempts();
+                    table.put(k, new StoredTask(task, TaskStatus.CANCELLED, attempts, null, null));
+                    applied.add(k);
+                }
+            }
+            return Set.copyOf(applied);
+        });
+    }
+
+    @Override
+    public CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit) {
+        return call(Op.LOAD, from, () -> {
+            List<StoredTask> found = new ArrayList<>();
+            for (StoredTask row : rows(partition).values()) {
+                TaskKey k = row.task().key();
+                if (from.covers(k)) {
+                    continue;
+                }
+                if (k.scheduledTime().toEpochMilli() >= upToMillis || found.size() >= limit) {
+                    break;
+                }
+                found.add(row);
+            }
+            LoadBound through = found.size() >= limit ? LoadBound.through(found.get(found.size() - 1).task().key())
+                    : from.timeMillis() > upToMillis ? from : LoadBound.before(upToMillis);
+            return new LoadResult(List.copyOf(found), through);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> recordOutcomes(int partition, List<AttemptOutcome> batch) {
+        return call(Op.RECORD_OUTCOMES, List.copyOf(batch), () -> {
+            TreeMap<TaskKey, StoredTask> table = rows(partition);
+            for (AttemptOutcome o : batch) {
+                String error = o.errorClass() == null ? null : o.errorClass() + ": " + o.errorMessage();
+                Instant next = o.statusAfter().isTerminal() ? null : o.nextAttemptAt();
+                table.put(o.task().key(), new StoredTask(o.task(), o.statusAfter(), o.attempt(), next, error));
+                outcomes.add(o);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredTask>> read(int partition, TaskKey key) {
+        return call(Op.READ, key, () -> Optional.ofNullable(rows(partition).get(key)));
+    }
+
+    @Override
+    public CompletionStage<Optional<Instant>> readCheckpoint(int partition) {
+        return call(Op.READ_CHECKPOINT, partition, () -> Optional.ofNullable(checkpoints.get(partition)));
+    }
+
+    @Override
+    public CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint) {
+        return call(Op.WRITE_CHECKPOINT, checkpoint, () -> {
+            for (StoredTask row : rows(partition).values()) {
+                if (!row.status().isTerminal() && row.task().key().scheduledTime().isBefore(checkpoint)) {
+                    checkpointViolations.add("checkpoint " + checkpoint + " written past " + row);
+                }
+            }
+            checkpoints.put(partition, checkpoint);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> deadLetter(List<DeadLetter> letters) {
+        return call(Op.DEAD_LETTER, List.copyOf(letters), () -> {
+            deadLetters.addAll(letters);
+            return null;
+        });
+    }
+
+    private <T> CompletionStage<T> call(Op op, Object argument, Supplier<T> work) {
+        beforeEachCall.run();
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        synchronized (this) {
+            int failures = failuresToInject.getOrDefault(op, 0);
+            calls.add(new Call(op, argument, failures > 0));
+            if (failures > 0) {
+                failuresToInject.put(op, failures - 1);
+                return CompletableFuture.failedFuture(new IllegalStateException("injected failure of " + op));
+            }
+            if (held.contains(op)) {
+                heldAnswers.add(() -> {
+                    T result;
+                    synchronized (this) {
+                        result = work.get();
+                    }
+                    answer.complete(result);
+                });
+                return answer;
+            }
+            answer.complete(work.get());
+        }
+        return answer;
+    }
+
+    private TreeMap<TaskKey, StoredTask> rows(int partition) {
+        return rows.computeIfAbsent(partition, p -> new TreeMap<>());
+    }
+}

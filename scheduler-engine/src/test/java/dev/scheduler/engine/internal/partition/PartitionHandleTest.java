@@ -1,0 +1,38 @@
+package dev.scheduler.engine.internal.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PartitionHandleTest {
+
+    @Test
+    void a_batch_after_dropped_records_of_its_generation_never_moves_the_durable_offset_past_them() {
+        PartitionHandle handle = new PartitionHandle(3, 18, "local");
+        int generation = handle.generation();
+        handle.recordsHandedOver(45);
+        handle.dropped(generation); // offsets 18..62 were dropped by an actor that was not started yet
+        handle.recordsHandedOver(1);
+        handle.markDurable(generation, 64, 1); // offset 63, stored later in the same generation
+        assertThat(handle.durableOffset()).isEqualTo(18);
+
+        handle.requestRewind();
+        assertThat(handle.takeRewindRequest()).isTrue();
+        assertThat(handle.generation()).isEqualTo(generation + 1);
+        assertThat(handle.unpersisted()).isZero();
+        handle.recordsHandedOver(46);
+        handle.markDurable(handle.generation(), 64, 46); // 18..63 again, after the rewind
+        assertThat(handle.durableOffset()).isEqualTo(64);
+        assertThat(handle.unpersisted()).isZero();
+    }
+
+    @Test
+    void batches_of_an_earlier_generation_do_not_count_after_a_rewind() {
+        PartitionHandle handle = new PartitionHandle(0, 100, "local");
+        int old = handle.generation();
+        handle.requestRewind();
+        handle.takeRewindRequest();
+        handle.markDurable(old, 150, 50);
+        assertThat(handle.durableOffset()).isEqualTo(100);
+    }
+}

@@ -1,0 +1,325 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.engine.internal.store.StoredTask;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.RetryPolicy;
+import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
+import dev.scheduler.engine.internal.partition.RecordingListener.Started;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PartitionSchedulerTest {
+
+    private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
+    private static final ManualTime manualTime = ManualTime.get(testKit.system());
+    private static final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+    private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Duration AWAIT = Duration.ofSeconds(10);
+
+    private final MutableClock clock = new MutableClock(START);
+    private final FakeTaskStore store = new FakeTaskStore();
+    private final ScriptedExecutor executor = new ScriptedExecutor();
+    private final RecordingListener listener = new RecordingListener();
+    private final ProcessedMessages processed = new ProcessedMessages();
+    private PartitionHandle handle = new PartitionHandle(0, 0, "local");
+    private ActorRef<PartitionScheduler.Command> scheduler;
+    private int generation;
+    private long offset;
+
+    @AfterEach
+    void stopScheduler() {
+        executor.releaseAll();
+        if (scheduler != null) {
+            testKit.stop(scheduler);
+        }
+    }
+
+    @AfterAll
+    static void shutDown() {
+        testKit.shutdownTestKit();
+        pool.shutdownNow();
+    }
+
+    @Test
+    void a_task_due_within_the_look_ahead_window_runs_at_its_time_and_not_before() {
+        startScheduler(s -> s);
+        Task t = task("a", 5, "t");
+
+        ingest(List.of(t), List.of());
+        awaitDurable();
+        assertThat(handle.tasksInMemory()).isEqualTo(1);
+
+        advance(Duration.ofMillis(4_999));
+        barrier();
+        assertThat(listener.started()).isEmpty();
+
+        advance(Duration.ofMillis(1));
+        assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
+        assertThat(listener.started()).containsExactly(new Started(t.key(), 1, Duration.ZERO));
+        awaitStatus(t, TaskStatus.SUCCEEDED);
+        await().atMost(AWAIT).until(() -> handle.tasksInMemory() == 0);
+        assertThat(store.checkpointViolations()).isEmpty();
+    }
+
+    @Test
+    void a_task_beyond_the_look_ahead_window_waits_in_the_store_and_is_loaded_in_time_to_run() {
+        startScheduler(s -> s.lookAhead(Duration.ofSeconds(10)));
+        Task t = task("a", 25, "t");
+
+        ingest(List.of(t), List.of());
+        awaitDurable();
+        assertThat(store.row(0, t.key())).isPresent();
+        assertThat(handle.tasksInMemory()).as("beyond the window: left to the store").isZero();
+
+        advance(Duration.ofSeconds(20));
+        await().atMost(AWAIT).until(() -> handle.tasksInMemory() == 1);
+        barrier();
+        assertThat(listener.started()).isEmpty();
+
+        advance(Duration.ofSeconds(5));
+        assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
+        assertThat(listener.started()).containsExactly(new Started(t.key(), 1, Duration.ZERO));
+        awaitStatus(t, TaskStatus.SUCCEEDED);
+        assertThat(store.checkpointViolations()).isEmpty();
+    }
+
+    @Test
+    void a_task_ingested_twice_runs_once_and_not_again_when_it_is_ingested_after_it_finished() {
+        startScheduler(s -> s);
+        Task t = task("a", 1, "t");
+        Task later = task("b", 1, "later"); // same time, after t in key order: dispatched after it
+
+        ingest(List.of(t), List.of());
+        ingest(List.of(t), List.of());
+        awaitDurable();
+        advance(Duration.ofSeconds(1));
+        assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
+        awaitStatus(t, TaskStatus.SUCCEEDED);
+        processed.awaitProcessed("WrappedFinished");
+
+        ingest(List.of(t, later), List.of());
+        assertThat(executor.awaitEntered().key()).isEqualTo(later.key());
+        assertThat(listener.startedKeys()).containsExactly(t.key(), later.key());
+        assertThat(store.checkpointViolations()).isEmpty();
+    }
+
+    @Test
+    void a_task_read_again_from_kafka_keeps_its_attempts_and_waits_for_its_retry_time() {
+        Task t = task("a", 1, "t");
+        // Two attempts already failed (on a previous owner); the third is due 10 s after the start.
+        store.putRow(0, new StoredTask(t, TaskStatus.PENDING, 2, START.plusSeconds(10), "boom"));
+        store.putCheckpoint(0, START);
+        startScheduler(s -> s);
+        await().atMost(AWAIT).until(() -> handle.tasksInMemory() == 1);
+
+        ingest(List.of(t), List.of()); // the same record, consumed again after a rewind or a handoff
+        awaitDurable();
+        advance(Duration.ofSeconds(9));
+        barrier();
+        assertThat(listener.started()).isEmpty();
+
+        advance(Duration.ofSeconds(1));
+        assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
+        assertThat(listener.started()).extracting(Started::attempt).containsExactly(3);
+    }
+
+    @Test
+    void a_cancelled_task_does_not_run() {
+        startScheduler(s -> s);
+        Task cancelled = task("a", 5, "x");
+        Task kept = task("b", 5, "x"); // after the cancelled one in key order: dispatched after it
+
+        ingest(List.of(cancelled, kept), List.of());
+        ingest(List.of(), List.of(cancelled.key()));
+        awaitDurable();
+        assertThat(handle.tasksInMemory()).isEqualTo(1);
+
+        advance(Duration.ofSeconds(5));
+        assertThat(executor.awaitEntered().key()).isEqualTo(kept.key());
+        assertThat(listener.startedKeys()).containsExactly(kept.key());
+        assertThat(store.row(0, cancelled.key()).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(store.checkpointViolations()).isEmpty();
+    }
+
+    @Test
+    void a_task_ingested_after_the_checkpoint_advanced_still_runs_after_a_restart() {
+        startScheduler(s -> s);
+        advance(Duration.ofSeconds(1)); // a tick with nothing in memory: the checkpoint moves to the window's end
+        processed.awaitProcessed("Tick");
+        Task t = task("a", 30, "t");
+        ingest(List.of(t), List.of()); // lowers the checkpoint to t's time before storing t
+        awaitDurable();
+        advance(Duration.ofSeconds(1)); // a tick while t waits in memory
+        processed.awaitProcessed("Tick");
+        // the persister handles what the scheduler sends in order: once this is durable, so is that tick's request
+        ingest(List.of(task("b", 3_600, "later")), List.of());
+        awaitDurable();
+        assertThat(store.checkpointViolations()).isEmpty();
+
+        testKit.stop(scheduler); // a crash: nothing is handed over
+        handle = new PartitionHandle(0, handle.durableOffset(), "local");
+        startScheduler(s -> s);
+        advance(Duration.ofSeconds(28));
+
+        assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
+    }
+
+    @Test
+    void with_more_tasks_than_the_memory_bound_every_task_runs_once_and_the_bound_holds() {
+        startScheduler(s -> s.maxTasksInMemoryPerPartition(10).loadBatchSize(4));
+        AtomicInteger mostInMemory = sampleTasksInMemory();
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            tasks.add(task("o" + i, i + 1, "u"));
+        }
+        List<Task> shuffled = new ArrayList<>(tasks);
+        Collections.shuffle(shuffled, new Random(42));
+
+        for (int i = 0; i < 50; i += 10) {
+            ingest(shuffled.subList(i, i + 10), List.of());
+        }
+        awaitDurable();
+        assertThat(handle.tasksInMemory()).isEqualTo(10);
+
+        for (int step = 1; step <= 5; step++) {
+            advance(Duration.ofSeconds(10));
+            int due = step * 10;
+            await().atMost(AWAIT).untilAsserted(() ->
+                    assertThat(store.rows(0, TaskStatus.SUCCEEDED)).hasSize(due));
+            mostInMemory.accumulateAndGet(handle.tasksInMemory(), Math::max);
+        }
+
+        assertThat(executor.attemptedKeys()).containsExactlyInAnyOrderElementsOf(tasks.stream().map(Task::key).toList());
+        assertThat(listener.started()).as("none starts before its time").allSatisfy(s ->
+                assertThat(s.lateness().isNegative()).isFalse());
+        assertThat(mostInMemory.get()).isLessThanOrEqualTo(10);
+        assertThat(store.checkpointViolations()).isEmpty();
+    }
+
+    @Test
+    void the_memory_bound_holds_for_tasks_that_arrive_while_a_load_is_in_flight() {
+        store.hold(Op.LOAD); // the first load is answered only when the test says so
+        startScheduler(s -> s.maxTasksInMemoryPerPartition(10).loadBatchSize(4));
+        AtomicInteger mostInMemory = sampleTasksInMemory();
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            tasks.add(task("o" + i, i + 1, "u"));
+        }
+
+        ingest(tasks, List.of());
+        awaitDurable();
+        mostInMemory.accumulateAndGet(handle.tasksInMemory(), Math::max);
+        store.release(Op.LOAD);
+
+        advance(Duration.ofSeconds(50));
+        await().atMost(AWAIT).untilAsserted(() -> assertThat(store.rows(0, TaskStatus.SUCCEEDED)).hasSize(50));
+        assertThat(executor.attemptedKeys()).hasSize(50);
+        assertThat(mostInMemory.get()).as("most tasks held in memory at once").isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void the_checkpoint_never_passes_a_stored_task_whose_status_could_not_be_read() {
+        store.putCheckpoint(0, START.minus(Duration.ofMinutes(10)));
+        startScheduler(s -> s.storeRetryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        advance(Duration.ofSeconds(1)); // one tick: keys older than two minutes are now checked with a read
+        processed.awaitProcessed("Tick");
+        Task old = task("a", -300, "old");
+        store.failNext(Op.READ, 1);
+
+        ingest(List.of(old), List.of());
+        processed.awaitProcessed("StatusNotRead");
+        advance(Duration.ofSeconds(1)); // a tick moves the checkpoint while the read waits for its retry
+        processed.awaitProcessed("Tick");
+        advance(Duration.ofSeconds(5)); // the read is retried and the task runs
+
+        awaitStatus(old, TaskStatus.SUCCEEDED);
+        assertThat(store.checkpointViolations()).isEmpty();
+    }
+
+    // ---- helpers ----
+
+    private void startScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
+        EngineSettings settings = tuning.apply(EngineSettings.builder()
+                .lookAhead(Duration.ofSeconds(60))
+                .loadInterval(Duration.ofSeconds(1))
+                .loadBatchSize(100)
+                .maxRunningPerPartition(4)
+                .executionTimeout(Duration.ofSeconds(30))
+                .retryPolicy(new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 2.0, 0.0))
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .storeRetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))).build();
+        ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
+        scheduler = testKit.spawn(processed.recording(PartitionScheduler.create(TestPartitions.context(settings,
+                store, gateway, clock, handle, listener))));
+        processed.awaitProcessed("Started");
+        // what the poll thread does when a partition's actors (re)start: rewind, and ingest with the new generation
+        assertThat(handle.takeRewindRequest()).isTrue();
+        generation = handle.generation();
+    }
+
+    private void ingest(List<Task> tasks, List<TaskKey> cancels) {
+        int records = tasks.size() + cancels.size();
+        offset += records;
+        handle.recordsHandedOver(records);
+        scheduler.tell(new PartitionScheduler.Ingest(generation, tasks, cancels, List.of(), List.of(), records, offset));
+    }
+
+    /** Waits until everything ingested is durable and the scheduler has taken it into its schedule. */
+    private void awaitDurable() {
+        await().atMost(AWAIT).until(() -> handle.durableOffset() == offset);
+        barrier();
+    }
+
+    /** Sends an ingest of an older generation, which changes nothing, and waits until the scheduler handled it. */
+    private List<String> barrier() {
+        scheduler.tell(new PartitionScheduler.Ingest(generation - 1, List.of(), List.of(), List.of(), List.of(), 0, 0));
+        return processed.awaitProcessed("Ingest");
+    }
+
+    /** Moves the actors' clock and Pekko's timers forward together. */
+    private void advance(Duration amount) {
+        clock.advance(amount);
+        manualTime.timePasses(amount);
+    }
+
+    private void awaitStatus(Task task, TaskStatus status) {
+        await().atMost(AWAIT).untilAsserted(() ->
+                assertThat(store.row(0, task.key())).map(StoredTask::status).contains(status));
+    }
+
+    /** The most tasks the partition reported in memory, sampled whenever the actors call the store or run a task. */
+    private AtomicInteger sampleTasksInMemory() {
+        AtomicInteger most = new AtomicInteger();
+        Runnable sample = () -> most.accumulateAndGet(handle.tasksInMemory(), Math::max);
+        store.beforeEachCall(sample);
+        listener.onEvent(sample);
+        return most;
+    }
+
+    private static Task task(String orderingId, long secondsFromStart, String uniquenessKey) {
+        return Task.of(TaskKey.of(orderingId, START.plusSeconds(secondsFromStart), uniquenessKey),
+                Map.of("id", uniquenessKey));
+    }
+}

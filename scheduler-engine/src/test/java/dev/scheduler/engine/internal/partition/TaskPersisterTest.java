@@ -1,0 +1,217 @@
+package dev.scheduler.engine.internal.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.engine.internal.partition.FakeTaskStore.Call;
+import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TaskPersisterTest {
+
+    private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
+    private static final ManualTime manualTime = ManualTime.get(testKit.system());
+
+    private static final Instant CHECKPOINT = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+    private final FakeTaskStore store = new FakeTaskStore();
+    private final ProcessedMessages processed = new ProcessedMessages();
+    private final TestProbe<TaskPersister.Persisted> parent = testKit.createTestProbe();
+    private ActorRef<TaskPersister.Command> persister;
+
+    @AfterEach
+    void stopPersister() {
+        if (persister != null) {
+            testKit.stop(persister);
+        }
+    }
+
+    @AfterAll
+    static void shutDown() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void persisted_tasks_are_written_and_replied_to_the_parent_with_their_batch() {
+        startPersister(CHECKPOINT);
+        Task t1 = task("a", 10);
+        Task t2 = task("b", 20);
+        TaskPersister.Persist p = persist(0, List.of(t1, t2), List.of());
+
+        persister.tell(p);
+
+        assertThat(parent.receiveMessage()).isEqualTo(new TaskPersister.Persisted(0, List.of(t1, t2), Set.of(), List.of(),
+                List.of(p)));
+        assertThat(store.row(0, t1.key())).isPresent();
+        assertThat(store.row(0, t2.key())).isPresent();
+        assertThat(store.calls()).extracting(Call::op).as("no task before the checkpoint: it stays")
+                .containsExactly(Op.PERSIST);
+    }
+
+    @Test
+    void a_failed_write_is_retried_after_a_growing_backoff_and_no_batch_is_lost() {
+        startPersister(CHECKPOINT);
+        Task t1 = task("a", 10);
+        Task t2 = task("b", 20);
+        Task t3 = task("c", 30);
+        TaskPersister.Persist first = persist(0, List.of(t1, t2), List.of());
+        TaskPersister.Persist second = persist(1, List.of(t3), List.of());
+        store.failNext(Op.PERSIST, 2);
+
+        persister.tell(first);
+        processed.awaitProcessed("WriteFailed");
+        persister.tell(second);
+        advance(Duration.ofMillis(99));
+        assertThat(barrier()).doesNotContain("RetryNow");
+        parent.expectNoMessage(Duration.ZERO);
+
+        advance(Duration.ofMillis(1));
+        processed.awaitProcessed("WriteFailed");
+        advance(Duration.ofMillis(199));
+        assertThat(barrier()).doesNotContain("RetryNow");
+        advance(Duration.ofMillis(1));
+
+        TaskPersister.Persisted persisted = parent.receiveMessage();
+        assertThat(persisted.lastSeq()).isEqualTo(1);
+        assertThat(persisted.batches()).containsExactly(first, second);
+        assertThat(persisted.tasks()).containsExactly(t1, t2, t3);
+        assertThat(List.of(t1, t2, t3)).allSatisfy(t -> assertThat(store.row(0, t.key())).isPresent());
+        assertThat(store.calls(Op.PERSIST)).extracting(Call::failed).containsExactly(true, true, false);
+    }
+
+    @Test
+    void a_batch_older_than_the_checkpoint_lowers_the_checkpoint_before_its_tasks_are_written() {
+        startPersister(CHECKPOINT);
+        Task old = task("a", -3_600);
+        Task later = task("b", 60);
+
+        persister.tell(persist(0, List.of(later, old), List.of()));
+        parent.receiveMessage();
+
+        assertThat(store.calls()).extracting(Call::op, Call::argument).containsExactly(
+                tuple(Op.WRITE_CHECKPOINT, old.key().scheduledTime()),
+                tuple(Op.PERSIST, List.of(later, old)));
+        assertThat(store.checkpoint(0)).contains(old.key().scheduledTime());
+    }
+
+    @Test
+    void no_task_is_written_before_the_checkpoint_lowered_for_it_is_durable() {
+        startPersister(CHECKPOINT);
+        Task old = task("a", -60);
+        store.failNext(Op.WRITE_CHECKPOINT, 1);
+
+        persister.tell(persist(0, List.of(old), List.of()));
+        processed.awaitProcessed("WriteFailed");
+        assertThat(store.calls(Op.PERSIST)).isEmpty();
+
+        advance(MIN_BACKOFF);
+        parent.receiveMessage();
+        assertThat(store.calls()).extracting(Call::op, Call::failed).containsExactly(
+                tuple(Op.WRITE_CHECKPOINT, true),
+                tuple(Op.WRITE_CHECKPOINT, false),
+                tuple(Op.PERSIST, false));
+    }
+
+    @Test
+    void the_checkpoint_never_advances_past_a_batch_the_parent_has_not_yet_seen() {
+        startPersister(CHECKPOINT);
+        Task inFirst = task("a", 10);
+        Task inSecond = task("b", 30);
+
+        persister.tell(persist(0, List.of(inFirst), List.of()));
+        parent.receiveMessage();
+        persister.tell(new TaskPersister.AdvanceCheckpoint(CHECKPOINT.plusSeconds(60), -1));
+        processed.awaitProcessed("WriteDone");
+
+        persister.tell(persist(1, List.of(inSecond), List.of()));
+        persister.tell(new TaskPersister.AdvanceCheckpoint(CHECKPOINT.plusSeconds(120), 0));
+        parent.receiveMessage();
+        processed.awaitProcessed("WriteDone");
+
+        persister.tell(new TaskPersister.AdvanceCheckpoint(CHECKPOINT.plusSeconds(120), 1));
+        processed.awaitProcessed("WriteDone");
+
+        assertThat(store.calls(Op.WRITE_CHECKPOINT)).extracting(Call::argument).containsExactly(
+                inFirst.key().scheduledTime(), inSecond.key().scheduledTime(), CHECKPOINT.plusSeconds(120));
+    }
+
+    @Test
+    void the_checkpoint_advances_no_further_than_the_parent_last_asked() {
+        startPersister(CHECKPOINT);
+        persister.tell(new TaskPersister.AdvanceCheckpoint(CHECKPOINT.plusSeconds(60), -1)); // nothing held yet
+        processed.awaitProcessed("WriteDone");
+        Task soon = task("a", 10);
+        persister.tell(persist(0, List.of(soon), List.of())); // lowers the checkpoint to +10 s
+        parent.receiveMessage();
+
+        // the parent now holds the task due at +10 s, so that is as far as the checkpoint may go
+        persister.tell(new TaskPersister.AdvanceCheckpoint(CHECKPOINT.plusSeconds(10), 0));
+        processed.awaitProcessed("AdvanceCheckpoint");
+
+        assertThat(store.calls(Op.WRITE_CHECKPOINT)).extracting(Call::argument)
+                .containsExactly(CHECKPOINT.plusSeconds(60), soon.key().scheduledTime());
+        assertThat(store.checkpoint(0)).contains(soon.key().scheduledTime());
+    }
+
+    @Test
+    void a_cancel_is_written_after_the_tasks_of_its_batch_and_reported_when_it_took_effect() {
+        startPersister(CHECKPOINT);
+        Task t = task("a", 10);
+        TaskKey unknown = task("z", 20).key();
+
+        persister.tell(persist(0, List.of(t), List.of(t.key(), unknown)));
+
+        TaskPersister.Persisted persisted = parent.receiveMessage();
+        assertThat(persisted.cancelled()).containsExactlyInAnyOrder(t.key(), unknown);
+        assertThat(store.calls()).extracting(Call::op).containsExactly(Op.PERSIST, Op.CANCEL);
+        assertThat(store.row(0, t.key()).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    // ---- helpers ----
+
+    private void startPersister(Instant checkpoint) {
+        persister = testKit.spawn(processed.recording(
+                TaskPersister.create(TestPartitions.withoutExecutor(EngineSettings.builder().loadBatchSize(1_000)
+                        .storeRetryBackoff(MIN_BACKOFF, MAX_BACKOFF).build(), store, TestPartitions.leasedHandle(0)),
+                        parent.ref(), checkpoint)));
+    }
+
+    private static void advance(Duration amount) {
+        manualTime.timePasses(amount);
+    }
+
+    /**
+     * Sends a message that changes nothing (a checkpoint below the durable one, nothing newly seen) and waits
+     * until the persister handled it, and so everything sent to it before.
+     */
+    private List<String> barrier() {
+        persister.tell(new TaskPersister.AdvanceCheckpoint(Instant.EPOCH, -1));
+        return processed.awaitProcessed("AdvanceCheckpoint");
+    }
+
+    private static Task task(String orderingId, long secondsFromCheckpoint) {
+        return Task.of(TaskKey.of(orderingId, CHECKPOINT.plusSeconds(secondsFromCheckpoint), "u"), Map.of());
+    }
+
+    private static TaskPersister.Persist persist(long seq, List<Task> tasks, List<TaskKey> cancels) {
+        return new TaskPersister.Persist(seq, 0, tasks, cancels, List.of(), List.of(), tasks.size() + cancels.size(),
+                seq + 1);
+    }
+}
