@@ -8,17 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class EngineSettingsTest {
 
+    /** That the defaults are the documented ones is checked against the docs by {@link SettingsDocumentationTest}. */
     @Test
-    void defaults_are_the_documented_values() {
+    void a_builder_from_the_defaults_builds_the_defaults() {
         EngineSettings s = EngineSettings.defaults();
-        assertThat(s.lookAhead()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(s.loadInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.loadBatchSize()).isEqualTo(2_000);
-        assertThat(s.maxTasksInMemoryPerPartition()).isEqualTo(50_000);
-        assertThat(s.maxRunningPerPartition()).isEqualTo(64);
-        assertThat(s.storeRetryMinBackoff()).isEqualTo(Duration.ofMillis(100));
-        assertThat(s.storeRetryMaxBackoff()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(s.retryPolicy()).isEqualTo(RetryPolicy.defaults());
         assertThat(s.toBuilder().build()).isEqualTo(s);
     }
 
