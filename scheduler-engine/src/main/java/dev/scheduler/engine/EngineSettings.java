@@ -1,7 +1,9 @@
 package dev.scheduler.engine;
 
 import dev.scheduler.client.TaskLimits;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -96,14 +98,30 @@ public record EngineSettings(
                     + ") must not be less than storeRetryMinBackoff (" + storeRetryMinBackoff + ")");
         }
         Objects.requireNonNull(replication, "replication");
-        Objects.requireNonNull(readConsistency, "readConsistency");
-        Objects.requireNonNull(writeConsistency, "writeConsistency");
-        Objects.requireNonNull(serialConsistency, "serialConsistency");
+        consistency("readConsistency", readConsistency, false);
+        consistency("writeConsistency", writeConsistency, false);
+        consistency("serialConsistency", serialConsistency, true);
         positive("ownerLease", ownerLease);
         if (ownerLease.toMillis() < 300) {
             throw new IllegalArgumentException("ownerLease must be at least 300 ms, was " + ownerLease);
         }
         Objects.requireNonNull(limits, "limits");
+    }
+
+    /** A driver consistency level by name; a serial one (SERIAL, LOCAL_SERIAL) exactly where {@code serial}. */
+    private static void consistency(String name, String value, boolean serial) {
+        Objects.requireNonNull(value, name);
+        DefaultConsistencyLevel level;
+        try {
+            level = DefaultConsistencyLevel.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " '" + value + "' is not a Cassandra consistency level; use one of "
+                    + Arrays.toString(DefaultConsistencyLevel.values()), e);
+        }
+        if (level.isSerial() != serial) {
+            throw new IllegalArgumentException(name + " '" + value + "' must be " + (serial
+                    ? "a serial level (SERIAL or LOCAL_SERIAL)" : "a level that is not serial (for example LOCAL_QUORUM)"));
+        }
     }
 
     private static void positive(String name, Duration value) {

@@ -44,4 +44,22 @@ class EngineSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("storeRetryMaxBackoff").hasMessageContaining("storeRetryMinBackoff");
     }
+
+    @Test
+    void a_consistency_level_that_is_not_one_is_refused_when_the_settings_are_built() {
+        assertThatThrownBy(() -> EngineSettings.builder().consistency("QUORUMM", "LOCAL_QUORUM", "LOCAL_SERIAL").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("readConsistency 'QUORUMM' is not a Cassandra consistency level; use one of [")
+                .hasMessageContaining("LOCAL_QUORUM");
+        assertThatThrownBy(() -> EngineSettings.builder().consistency("LOCAL_QUORUM", "LOCAL_SERIAL", "LOCAL_SERIAL")
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("writeConsistency 'LOCAL_SERIAL' must be a level that is not serial (for example "
+                        + "LOCAL_QUORUM)");
+        assertThatThrownBy(() -> EngineSettings.builder().consistency("ONE", "ONE", "QUORUM").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("serialConsistency 'QUORUM' must be a serial level (SERIAL or LOCAL_SERIAL)");
+        assertThat(EngineSettings.builder().consistency("ONE", "ALL", "SERIAL").build().serialConsistency())
+                .isEqualTo("SERIAL");
+    }
 }
