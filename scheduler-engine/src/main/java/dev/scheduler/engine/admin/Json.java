@@ -7,8 +7,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.scheduler.client.TaskKey;
-import dev.scheduler.engine.AttemptInfo;
-import dev.scheduler.engine.TaskInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +15,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The admin API's JSON, written and read with jackson-core's streaming API (no data binding, no reflection). */
+/**
+ * The admin API's JSON, written and read with jackson-core's streaming API (no data binding, no reflection): the
+ * error document, the field writers the answers share (their documents are {@link JsonViews}) and the POST bodies.
+ */
 final class Json {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -71,34 +72,6 @@ final class Json {
         g.writeStringField("orderingId", k.orderingId());
         g.writeStringField("scheduledTime", k.scheduledTime().toString());
         g.writeStringField("uniquenessKey", k.uniquenessKey());
-        g.writeEndObject();
-    }
-
-    static void task(JsonGenerator g, TaskInfo t) throws IOException {
-        g.writeStartObject();
-        key(g, "key", t.task().key());
-        g.writeNumberField("partition", t.partition());
-        g.writeStringField("status", t.status().name());
-        g.writeNumberField("attempts", t.attempts());
-        time(g, "nextAttemptAt", t.nextAttemptAt());
-        g.writeStringField("lastError", t.lastError());
-        g.writeObjectFieldStart("data");
-        for (Map.Entry<String, String> e : t.task().data().entrySet()) {
-            g.writeStringField(e.getKey(), e.getValue());
-        }
-        g.writeEndObject();
-        g.writeArrayFieldStart("history");
-        for (AttemptInfo a : t.history()) {
-            g.writeStartObject();
-            g.writeNumberField("attempt", a.attempt());
-            time(g, "startedAt", a.startedAt());
-            time(g, "finishedAt", a.finishedAt());
-            g.writeStringField("result", a.result());
-            g.writeStringField("errorClass", a.errorClass());
-            g.writeStringField("errorMessage", a.errorMessage());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
         g.writeEndObject();
     }
 
