@@ -326,7 +326,7 @@ public final class TaskConsumer implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("partitions revoked: {}", partitions);
-                metrics.rebalance("revoked", partitions.size());
+                metrics.rebalance(EngineMetrics.Rebalance.REVOKED, partitions.size());
                 long started = System.nanoTime();
                 stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), true);
                 metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));
@@ -337,7 +337,7 @@ public final class TaskConsumer implements Runnable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("partitions assigned: {}", partitions);
-                metrics.rebalance("assigned", partitions.size());
+                metrics.rebalance(EngineMetrics.Rebalance.ASSIGNED, partitions.size());
                 startPartitions(partitions);
             }
         }
@@ -345,7 +345,7 @@ public final class TaskConsumer implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("partitions lost (another instance may own them now): {}", partitions);
-            metrics.rebalance("lost", partitions.size());
+            metrics.rebalance(EngineMetrics.Rebalance.LOST, partitions.size());
             long started = System.nanoTime();
             stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), false);
             metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));

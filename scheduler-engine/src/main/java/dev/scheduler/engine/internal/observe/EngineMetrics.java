@@ -22,8 +22,20 @@ public interface EngineMetrics extends AttemptEvents {
     default void recordsPersisted(int partition, int records) {
     }
 
-    /** The consumer group assigned ({@code "assigned"}), revoked ({@code "revoked"}) or lost ({@code "lost"}) partitions. */
-    default void rebalance(String kind, int partitions) {
+    /** What a rebalance did to this instance's partitions; the {@code kind} tag is the lower-case name. */
+    enum Rebalance {
+        ASSIGNED,
+        REVOKED,
+        LOST;
+
+        /** The tag value: {@code assigned}, {@code revoked} or {@code lost}. */
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The consumer group assigned, revoked or lost partitions. */
+    default void rebalance(Rebalance kind, int partitions) {
     }
 
     /** Revoked or lost partitions were stopped (running attempts drained, offsets committed) in {@code took}. */

@@ -60,7 +60,7 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     private final Counter cancels;
     private final Counter deadLettered;
     private final Map<AttemptResult, Counter> executed = new java.util.EnumMap<>(AttemptResult.class);
-    private final Map<String, Counter> rebalances = new ConcurrentHashMap<>();
+    private final Map<Rebalance, Counter> rebalances = new ConcurrentHashMap<>();
     private final Timer lateness;
     private final Timer execution;
     private final Timer handoff;
@@ -137,9 +137,9 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     }
 
     @Override
-    public void rebalance(String kind, int partitions) {
+    public void rebalance(Rebalance kind, int partitions) {
         rebalances.computeIfAbsent(kind, k -> counter(REBALANCES, "Partitions assigned, revoked or lost",
-                Tags.of("kind", k))).increment(partitions);
+                Tags.of("kind", k.tag()))).increment(partitions);
     }
 
     @Override
