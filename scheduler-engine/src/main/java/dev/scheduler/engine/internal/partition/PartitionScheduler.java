@@ -4,24 +4,17 @@ import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.store.Claim;
 import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.DeadLetter;
-import dev.scheduler.engine.internal.store.LoadBound;
 import dev.scheduler.engine.internal.store.LoadResult;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
-import dev.scheduler.engine.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -34,12 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The root of one Kafka partition's actors. It keeps the in-memory schedule of the tasks due within the
  * look-ahead window and fires each at its time with a timer, loads the next window from Cassandra before it is
  * needed, and hands due tasks to its {@link TaskRunner}. Records from Kafka reach it through its
- * {@link TaskPersister} only once durable.
- *
- * <p>Invariant: every stored incomplete task whose key is covered by {@code loaded} is in memory (waiting here,
- * or dispatched to the runner); nothing before the durable checkpoint is incomplete. Memory is bounded by
- * {@link EngineSettings#maxTasksInMemoryPerPartition()}: beyond it the latest waiting tasks are dropped from
- * memory and {@code loaded} moves back to them, so the loader reads them again later.
+ * {@link TaskPersister} only once durable. The schedule itself, and the invariant that makes loading lossless,
+ * are in {@link InMemorySchedule}; this actor makes the store calls, sends the messages and sets the timers.
  */
 public final class PartitionScheduler extends AbstractBehavior<PartitionScheduler.Command> {
 
@@ -115,9 +104,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private enum RetryStart implements Command { INSTANCE }
 
-    /** How long finished keys are remembered in memory to drop re-enqueues without a read. */
-    private static final Duration DONE_MEMORY = Duration.ofMinutes(2);
-
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final PartitionContext partitionContext;
@@ -129,19 +115,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private ActorRef<TaskPersister.Command> persister;
     private ActorRef<TaskRunner.Command> runner;
-    private final TreeMap<TaskKey, StoredTask> waiting = new TreeMap<>();
-    private final TreeSet<TaskKey> dispatched = new TreeSet<>();
-    private final TreeSet<TaskKey> done = new TreeSet<>();
-    private final Map<TaskKey, Task> reading = new HashMap<>();
-    private final List<Task> heldDuringLoad = new ArrayList<>();
-    private LoadBound loaded;
-    private long doneSince;
-    private boolean loading;
-    private boolean evictedDuringLoad;
-    /** The window holds stored tasks not loaded yet (a load stopped at its page limit, or tasks were evicted). */
-    private boolean moreToLoad;
+    private InMemorySchedule schedule;
     private final FailureStreak loadFailures;
-    private long loadUpTo;
     private long seq;
     private long seenSeq = -1;
     private final FailureStreak startFailures;
@@ -287,8 +262,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         // With no checkpoint, nothing was ever stored for this partition (a checkpoint is written before the
         // first task), so loading may start now.
         Instant from = started.checkpoint().orElse(now);
-        loaded = LoadBound.before(from.toEpochMilli());
-        doneSince = from.toEpochMilli();
+        schedule = new InMemorySchedule(from.toEpochMilli(), settings.maxTasksInMemoryPerPartition(),
+                settings.lookAhead(), settings.loadBatchSize());
         persister = context.spawn(TaskPersister.create(partitionContext,
                 context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new),
                 started.checkpoint().orElse(null)), "persister");
@@ -340,73 +315,35 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         if (context.getLog().isDebugEnabled()) {
             context.getLog().debug("partition {}: {} tasks stored (batches {}), loaded {}, doneSince {}, loading {}",
                     partition, persisted.tasks().size(), persisted.batches().stream()
-                            .map(b -> b.generation() + ":" + b.nextOffset()).toList(), loaded, doneSince, loading);
+                            .map(b -> b.generation() + ":" + b.nextOffset()).toList(),
+                    schedule.loaded(), schedule.doneSince(), schedule.loading());
         }
         for (TaskPersister.Persist batch : persisted.batches()) {
             handle.markDurable(batch.generation(), batch.nextOffset(), batch.recordCount());
         }
         for (TaskKey key : persisted.cancelled()) {
-            if (waiting.remove(key) != null || dispatched.remove(key)) {
+            if (schedule.cancel(key)) {
                 runner.tell(new TaskRunner.Cancel(key));
             }
-            rememberDone(key);
         }
         for (Task task : persisted.tasks()) {
-            if (!persisted.cancelled().contains(task.key())) {
-                accept(task);
+            if (!persisted.cancelled().contains(task.key())
+                    && schedule.accept(task) == InMemorySchedule.Acceptance.READ_STATUS) {
+                readStatus(task);
             }
         }
-        for (StoredTask retried : persisted.retried()) {
-            // An operator asked to run a FAILED task again: it runs now, whatever the window.
-            TaskKey key = retried.task().key();
-            done.remove(key);
-            if (!dispatched.contains(key)) {
-                waiting.put(key, new StoredTask(retried.task(), TaskStatus.PENDING, retried.attempts(), null, null));
-            }
-        }
+        persisted.retried().forEach(schedule::retry);
         afterChange();
         return this;
     }
 
-    /** A durable task from Kafka: keep it in memory if it falls in the loaded window. */
-    private void accept(Task task) {
-        TaskKey key = task.key();
-        if (loading && !loaded.covers(key) && key.scheduledTime().toEpochMilli() < loadUpTo) {
-            if (inMemory() >= settings.maxTasksInMemoryPerPartition()) {
-                // No room to hold it: drop this load's result instead; the next load reads the task (it is durable).
-                evictedDuringLoad = true;
-                return;
-            }
-            heldDuringLoad.add(task); // the load in flight may or may not have seen it
-            return;
-        }
-        if (!loaded.covers(key)) {
-            return; // beyond the window: the loader reads it when its time approaches
-        }
-        if (key.scheduledTime().toEpochMilli() < doneSince) {
-            // Older than what we remember of finished keys: ask the store whether it already ran.
-            if (!waiting.containsKey(key) && !dispatched.contains(key) && reading.putIfAbsent(key, task) == null) {
-                context.pipeToSelf(store.read(partition, key),
-                        (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
-            }
-            return;
-        }
-        if (done.contains(key) || dispatched.contains(key)) {
-            return; // a re-enqueue of a finished or started key never runs it again
-        }
-        // A re-enqueue (or a record read again after a rewind) updates the data but keeps what the store knows:
-        // the attempts made and the time of the next one.
-        waiting.compute(key, (k, known) -> known == null ? new StoredTask(task, TaskStatus.PENDING, 0, null, null)
-                : new StoredTask(task, known.status(), known.attempts(), known.nextAttemptAt(), known.lastError()));
+    private void readStatus(Task task) {
+        context.pipeToSelf(store.read(partition, task.key()),
+                (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
     }
 
     private Behavior<Command> onStatusRead(StatusRead read) {
-        reading.remove(read.task().key());
-        StoredTask stored = read.stored().orElse(new StoredTask(read.task(), TaskStatus.PENDING, 0, null, null));
-        TaskKey key = read.task().key();
-        if (!stored.status().isTerminal() && !waiting.containsKey(key) && !dispatched.contains(key)
-                && loaded.covers(key)) {
-            waiting.put(key, stored);
+        if (schedule.statusRead(read.task(), read.stored())) {
             afterChange();
         }
         return this;
@@ -422,109 +359,52 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private Behavior<Command> onRetryRead(RetryRead retry) {
-        Task task = retry.task();
-        context.pipeToSelf(store.read(partition, task.key()),
-                (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
+        readStatus(retry.task());
         return this;
     }
 
     private Behavior<Command> onFinished(TaskRunner.Finished finished) {
-        dispatched.remove(finished.key());
-        rememberDone(finished.key());
+        schedule.finished(finished.key());
         afterChange();
         return this;
     }
 
-    private void rememberDone(TaskKey key) {
-        if (key.scheduledTime().toEpochMilli() >= doneSince && loaded.covers(key)) {
-            done.add(key);
-        }
-    }
-
     private Behavior<Command> onTick() {
-        Instant now = clock.instant();
-        // Forget finished keys older than DONE_MEMORY; a re-enqueue of one of them is checked with a read.
-        long forgetBefore = now.minus(DONE_MEMORY).toEpochMilli();
-        while (!done.isEmpty() && done.first().scheduledTime().toEpochMilli() < forgetBefore) {
-            done.pollFirst();
-            doneSince = Math.max(doneSince, forgetBefore);
-        }
-        if (done.isEmpty()) {
-            doneSince = Math.max(doneSince, Math.min(forgetBefore, loaded.timeMillis()));
-        }
+        schedule.forgetOldDone(clock.instant());
         startLoad();
         advanceCheckpoint();
         return this;
     }
 
     private void startLoad() {
-        if (loading || stopReplyTo != null) {
+        if (schedule.loading() || stopReplyTo != null) {
             return;
         }
-        long now = clock.millis();
-        long upTo = now + settings.lookAhead().toMillis();
-        int room = settings.maxTasksInMemoryPerPartition() - inMemory();
-        if (loaded.timeMillis() >= upTo || room <= 0) {
-            return;
-        }
-        int limit = Math.min(settings.loadBatchSize(), room);
-        loading = true;
-        loadUpTo = upTo;
-        context.pipeToSelf(store.load(partition, loaded, upTo, limit),
-                (r, e) -> e == null ? new Loaded(r, limit) : new LoadFailed(e));
+        schedule.startLoad(clock.millis()).ifPresent(load -> context.pipeToSelf(
+                store.load(partition, load.from(), load.upTo(), load.limit()),
+                (r, e) -> e == null ? new Loaded(r, load.limit()) : new LoadFailed(e)));
     }
 
     private Behavior<Command> onLoaded(Loaded l) {
-        loading = false;
         loadFailures.succeeded();
         handle.healthy(true);
-        if (evictedDuringLoad) {
-            // The window shrank while this load ran: its rows may lie beyond the new bound. Read again later.
-            evictedDuringLoad = false;
-            moreToLoad = true;
-            List<Task> held = new ArrayList<>(heldDuringLoad);
-            heldDuringLoad.clear();
-            held.forEach(this::accept);
-            afterChange();
-            return this;
-        }
-        for (StoredTask row : l.result().rows()) {
-            TaskKey key = row.task().key();
-            if (row.status().isTerminal()) {
-                rememberDoneAfterLoad(key);
-            } else if (!dispatched.contains(key) && !done.contains(key)) {
-                waiting.putIfAbsent(key, row);
-            }
-        }
-        loaded = l.result().loadedThrough();
-        moreToLoad = l.result().rows().size() >= l.limit();
-        List<Task> held = new ArrayList<>(heldDuringLoad);
-        heldDuringLoad.clear();
-        held.forEach(this::accept);
+        InMemorySchedule.Merged merged = schedule.loadSucceeded(l.result(), l.limit());
+        merged.statusReads().forEach(this::readStatus);
         afterChange();
-        if (l.result().rows().size() >= l.limit()) {
+        if (merged.fullPage()) {
             startLoad(); // a full page: there may be more in the window
         }
         return this;
     }
 
-    private void rememberDoneAfterLoad(TaskKey key) {
-        if (key.scheduledTime().toEpochMilli() >= doneSince) {
-            done.add(key);
-        }
-    }
-
     private Behavior<Command> onLoadFailed(LoadFailed failed) {
-        loading = false;
-        evictedDuringLoad = false;
+        schedule.loadFailed();
         handle.healthy(false);
         loadFailures.failed(); // the next tick retries: the wait is the load interval
         if (loadFailures.worthLogging()) {
             context.getLog().warn("partition {}: loading tasks failed ({} in a row), retrying on the next tick: {}",
                     partition, loadFailures.count(), failed.error().toString());
         }
-        // Tasks held for this load are durable; they are loaded by the next attempt.
-        heldDuringLoad.clear();
         return this;
     }
 
@@ -535,29 +415,15 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private void afterChange() {
-        enforceMemoryBound();
+        schedule.enforceMemoryBound();
         dispatchDue();
         scheduleFire();
-        handle.tasksInMemory(inMemory());
+        handle.tasksInMemory(schedule.inMemory());
         // Only when the last load stopped at its page limit or tasks were evicted: the tick moves the window on
         // with time. (Loading after every change cost a range read per task.)
-        if (moreToLoad && stopReplyTo == null && inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
+        if (schedule.moreToLoad() && stopReplyTo == null
+                && schedule.inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
             startLoad();
-        }
-    }
-
-    private int inMemory() {
-        return waiting.size() + dispatched.size() + heldDuringLoad.size() + reading.size();
-    }
-
-    private void enforceMemoryBound() {
-        while (inMemory() > settings.maxTasksInMemoryPerPartition() && !waiting.isEmpty()) {
-            TaskKey evicted = waiting.lastKey();
-            waiting.remove(evicted);
-            loaded = LoadBound.before(evicted);
-            done.tailSet(evicted, true).clear();
-            moreToLoad = true;
-            evictedDuringLoad |= loading;
         }
     }
 
@@ -565,20 +431,18 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         if (stopReplyTo != null || runner == null) {
             return;
         }
-        long now = clock.millis();
-        while (!waiting.isEmpty() && waiting.firstKey().scheduledTime().toEpochMilli() <= now) {
-            Map.Entry<TaskKey, StoredTask> e = waiting.pollFirstEntry();
-            dispatched.add(e.getKey());
-            runner.tell(new TaskRunner.Run(e.getValue()));
+        for (StoredTask due : schedule.takeDue(clock.millis())) {
+            runner.tell(new TaskRunner.Run(due));
         }
     }
 
     private void scheduleFire() {
-        if (waiting.isEmpty() || stopReplyTo != null) {
+        Optional<TaskKey> first = schedule.firstWaiting();
+        if (first.isEmpty() || stopReplyTo != null) {
             timers.cancel(Fire.INSTANCE);
             return;
         }
-        long delay = waiting.firstKey().scheduledTime().toEpochMilli() - clock.millis();
+        long delay = first.get().scheduledTime().toEpochMilli() - clock.millis();
         timers.startSingleTimer(Fire.INSTANCE, Duration.ofMillis(Math.max(0, delay)));
     }
 
@@ -587,20 +451,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         if (persister == null) {
             return;
         }
-        long min = loaded.timeMillis();
-        if (!waiting.isEmpty()) {
-            min = Math.min(min, waiting.firstKey().scheduledTime().toEpochMilli());
-        }
-        if (!dispatched.isEmpty()) {
-            min = Math.min(min, dispatched.first().scheduledTime().toEpochMilli());
-        }
-        for (Task t : heldDuringLoad) {
-            min = Math.min(min, t.key().scheduledTime().toEpochMilli());
-        }
-        for (TaskKey k : reading.keySet()) {
-            min = Math.min(min, k.scheduledTime().toEpochMilli());
-        }
-        persister.tell(new TaskPersister.AdvanceCheckpoint(Instant.ofEpochMilli(min), seenSeq));
+        persister.tell(new TaskPersister.AdvanceCheckpoint(schedule.checkpointBound(), seenSeq));
     }
 
     private Behavior<Command> onStop(Stop stop) {

@@ -1,0 +1,304 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.engine.internal.store.LoadBound;
+import dev.scheduler.engine.internal.store.LoadResult;
+import dev.scheduler.engine.internal.store.StoredTask;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One partition's in-memory schedule: the tasks due within the look-ahead window, those dispatched to the
+ * runner, recently finished keys, and how far loading from the store has come. Bookkeeping only, without I/O:
+ * its {@link PartitionScheduler} makes the store calls, sends the messages and sets the timers. Not thread-safe;
+ * only that actor uses it.
+ *
+ * <p>Invariant: every stored incomplete task whose key is covered by {@code loaded} is in memory (waiting, or
+ * dispatched to the runner); nothing before the durable checkpoint is incomplete. Memory is bounded by
+ * {@link EngineSettings#maxTasksInMemoryPerPartition()}: beyond it the latest waiting tasks are dropped from
+ * memory and {@code loaded} moves back to them, so the loader reads them again later.
+ */
+final class InMemorySchedule {
+
+    /** What {@link #accept} leaves to the caller. */
+    enum Acceptance {
+        /** Nothing: the task is in memory, held for the load in flight, or left to the store. */
+        SETTLED,
+        /**
+         * The key is older than the finished keys remembered: read its stored status and pass it to
+         * {@link #statusRead}. Until then the key counts in memory and holds the checkpoint back.
+         */
+        READ_STATUS
+    }
+
+    /** A read of the store's tasks from {@code from} up to (not including) {@code upTo}, at most {@code limit}. */
+    record Load(LoadBound from, long upTo, int limit) {
+    }
+
+    /** What a successful load leaves to the caller. */
+    record Merged(boolean fullPage, List<Task> statusReads) {
+    }
+
+    /** How long finished keys are remembered in memory to drop re-enqueues without a read. */
+    static final Duration DONE_MEMORY = Duration.ofMinutes(2);
+
+    private final int maxInMemory;
+    private final long lookAheadMillis;
+    private final int loadBatchSize;
+    private final TreeMap<TaskKey, StoredTask> waiting = new TreeMap<>();
+    private final TreeSet<TaskKey> dispatched = new TreeSet<>();
+    private final TreeSet<TaskKey> done = new TreeSet<>();
+    private final Map<TaskKey, Task> reading = new HashMap<>();
+    private final List<Task> heldDuringLoad = new ArrayList<>();
+    private LoadBound loaded;
+    private long doneSince;
+    private boolean loading;
+    private long loadUpTo;
+    private boolean evictedDuringLoad;
+    /** The window holds stored tasks not loaded yet (a load stopped at its page limit, or tasks were evicted). */
+    private boolean moreToLoad;
+
+    /**
+     * @param fromMillis where loading starts, the durable checkpoint: nothing before it is incomplete
+     * @param maxInMemory {@link EngineSettings#maxTasksInMemoryPerPartition()}
+     * @param lookAhead {@link EngineSettings#lookAhead()}
+     * @param loadBatchSize {@link EngineSettings#loadBatchSize()}
+     */
+    InMemorySchedule(long fromMillis, int maxInMemory, Duration lookAhead, int loadBatchSize) {
+        this.maxInMemory = maxInMemory;
+        this.lookAheadMillis = lookAhead.toMillis();
+        this.loadBatchSize = loadBatchSize;
+        this.loaded = LoadBound.before(fromMillis);
+        this.doneSince = fromMillis;
+    }
+
+    /** A durable task from Kafka: keep it in memory if it falls in the loaded window. */
+    Acceptance accept(Task task) {
+        TaskKey key = task.key();
+        if (loading && !loaded.covers(key) && key.scheduledTime().toEpochMilli() < loadUpTo) {
+            if (inMemory() >= maxInMemory) {
+                // No room to hold it: drop this load's result instead; the next load reads the task (it is durable).
+                evictedDuringLoad = true;
+                return Acceptance.SETTLED;
+            }
+            heldDuringLoad.add(task); // the load in flight may or may not have seen it
+            return Acceptance.SETTLED;
+        }
+        if (!loaded.covers(key)) {
+            return Acceptance.SETTLED; // beyond the window: the loader reads it when its time approaches
+        }
+        if (key.scheduledTime().toEpochMilli() < doneSince) {
+            // Older than what we remember of finished keys: ask the store whether it already ran.
+            if (!waiting.containsKey(key) && !dispatched.contains(key) && reading.putIfAbsent(key, task) == null) {
+                return Acceptance.READ_STATUS;
+            }
+            return Acceptance.SETTLED;
+        }
+        if (done.contains(key) || dispatched.contains(key)) {
+            return Acceptance.SETTLED; // a re-enqueue of a finished or started key never runs it again
+        }
+        // A re-enqueue (or a record read again after a rewind) updates the data but keeps what the store knows:
+        // the attempts made and the time of the next one.
+        waiting.compute(key, (k, known) -> known == null ? new StoredTask(task, TaskStatus.PENDING, 0, null, null)
+                : new StoredTask(task, known.status(), known.attempts(), known.nextAttemptAt(), known.lastError()));
+        return Acceptance.SETTLED;
+    }
+
+    /** The answer to {@link Acceptance#READ_STATUS}; true when the task now waits in memory. */
+    boolean statusRead(Task task, Optional<StoredTask> read) {
+        reading.remove(task.key());
+        StoredTask stored = read.orElse(new StoredTask(task, TaskStatus.PENDING, 0, null, null));
+        TaskKey key = task.key();
+        if (!stored.status().isTerminal() && !waiting.containsKey(key) && !dispatched.contains(key)
+                && loaded.covers(key)) {
+            waiting.put(key, stored);
+            return true;
+        }
+        return false;
+    }
+
+    /** A durable cancel; true when the task was waiting or dispatched, so the runner must drop it too. */
+    boolean cancel(TaskKey key) {
+        boolean held = waiting.remove(key) != null || dispatched.remove(key);
+        rememberDone(key);
+        return held;
+    }
+
+    /** An operator asked to run a FAILED task again: it runs now, whatever the window. */
+    void retry(StoredTask retried) {
+        TaskKey key = retried.task().key();
+        done.remove(key);
+        if (!dispatched.contains(key)) {
+            waiting.put(key, new StoredTask(retried.task(), TaskStatus.PENDING, retried.attempts(), null, null));
+        }
+    }
+
+    /** The runner reports the task terminal, durably. */
+    void finished(TaskKey key) {
+        dispatched.remove(key);
+        rememberDone(key);
+    }
+
+    private void rememberDone(TaskKey key) {
+        if (key.scheduledTime().toEpochMilli() >= doneSince && loaded.covers(key)) {
+            done.add(key);
+        }
+    }
+
+    /** Forgets finished keys older than {@link #DONE_MEMORY}; a re-enqueue of one of them is checked with a read. */
+    void forgetOldDone(Instant now) {
+        long forgetBefore = now.minus(DONE_MEMORY).toEpochMilli();
+        while (!done.isEmpty() && done.first().scheduledTime().toEpochMilli() < forgetBefore) {
+            done.pollFirst();
+            doneSince = Math.max(doneSince, forgetBefore);
+        }
+        if (done.isEmpty()) {
+            doneSince = Math.max(doneSince, Math.min(forgetBefore, loaded.timeMillis()));
+        }
+    }
+
+    /**
+     * The next load of the window, now in flight; empty when the window is loaded through the look-ahead or
+     * memory is full. The caller makes one load at a time.
+     */
+    Optional<Load> startLoad(long nowMillis) {
+        long upTo = nowMillis + lookAheadMillis;
+        int room = maxInMemory - inMemory();
+        if (loaded.timeMillis() >= upTo || room <= 0) {
+            return Optional.empty();
+        }
+        int limit = Math.min(loadBatchSize, room);
+        loading = true;
+        loadUpTo = upTo;
+        return Optional.of(new Load(loaded, upTo, limit));
+    }
+
+    /**
+     * The load in flight returned: merges its rows into memory, unless the window shrank meanwhile, and accepts
+     * the tasks held during it again. {@code fullPage} says its rows were merged and filled the page, so more
+     * may follow; {@code statusReads} are held tasks to read, as for {@link Acceptance#READ_STATUS}.
+     */
+    Merged loadSucceeded(LoadResult result, int limit) {
+        loading = false;
+        if (evictedDuringLoad) {
+            // The window shrank while this load ran: its rows may lie beyond the new bound. Read again later.
+            evictedDuringLoad = false;
+            moreToLoad = true;
+            return new Merged(false, acceptHeld());
+        }
+        for (StoredTask row : result.rows()) {
+            TaskKey key = row.task().key();
+            if (row.status().isTerminal()) {
+                rememberDoneAfterLoad(key);
+            } else if (!dispatched.contains(key) && !done.contains(key)) {
+                waiting.putIfAbsent(key, row);
+            }
+        }
+        loaded = result.loadedThrough();
+        moreToLoad = result.rows().size() >= limit;
+        return new Merged(result.rows().size() >= limit, acceptHeld());
+    }
+
+    private void rememberDoneAfterLoad(TaskKey key) {
+        if (key.scheduledTime().toEpochMilli() >= doneSince) {
+            done.add(key);
+        }
+    }
+
+    private List<Task> acceptHeld() {
+        List<Task> held = new ArrayList<>(heldDuringLoad);
+        heldDuringLoad.clear();
+        List<Task> toRead = new ArrayList<>();
+        for (Task task : held) {
+            if (accept(task) == Acceptance.READ_STATUS) {
+                toRead.add(task);
+            }
+        }
+        return toRead;
+    }
+
+    /** The load in flight failed; the next one starts from the same bound. */
+    void loadFailed() {
+        loading = false;
+        evictedDuringLoad = false;
+        // Tasks held for this load are durable; they are loaded by the next attempt.
+        heldDuringLoad.clear();
+    }
+
+    int inMemory() {
+        return waiting.size() + dispatched.size() + heldDuringLoad.size() + reading.size();
+    }
+
+    void enforceMemoryBound() {
+        while (inMemory() > maxInMemory && !waiting.isEmpty()) {
+            TaskKey evicted = waiting.lastKey();
+            waiting.remove(evicted);
+            loaded = LoadBound.before(evicted);
+            done.tailSet(evicted, true).clear();
+            moreToLoad = true;
+            evictedDuringLoad |= loading;
+        }
+    }
+
+    /** Moves the waiting tasks scheduled at or before {@code nowMillis} to dispatched, in key order. */
+    List<StoredTask> takeDue(long nowMillis) {
+        List<StoredTask> due = new ArrayList<>();
+        while (!waiting.isEmpty() && waiting.firstKey().scheduledTime().toEpochMilli() <= nowMillis) {
+            Map.Entry<TaskKey, StoredTask> e = waiting.pollFirstEntry();
+            dispatched.add(e.getKey());
+            due.add(e.getValue());
+        }
+        return due;
+    }
+
+    /** The earliest waiting key: the next one to dispatch. */
+    Optional<TaskKey> firstWaiting() {
+        return waiting.isEmpty() ? Optional.empty() : Optional.of(waiting.firstKey());
+    }
+
+    /** How far the checkpoint may move: before every incomplete task we know of. */
+    Instant checkpointBound() {
+        long min = loaded.timeMillis();
+        if (!waiting.isEmpty()) {
+            min = Math.min(min, waiting.firstKey().scheduledTime().toEpochMilli());
+        }
+        if (!dispatched.isEmpty()) {
+            min = Math.min(min, dispatched.first().scheduledTime().toEpochMilli());
+        }
+        for (Task t : heldDuringLoad) {
+            min = Math.min(min, t.key().scheduledTime().toEpochMilli());
+        }
+        for (TaskKey k : reading.keySet()) {
+            min = Math.min(min, k.scheduledTime().toEpochMilli());
+        }
+        return Instant.ofEpochMilli(min);
+    }
+
+    /** Every stored key on the loaded side of this bound is in memory or finished. */
+    LoadBound loaded() {
+        return loaded;
+    }
+
+    boolean loading() {
+        return loading;
+    }
+
+    boolean moreToLoad() {
+        return moreToLoad;
+    }
+
+    /** Keys scheduled from this time on are remembered once finished; older ones are checked with a read. */
+    long doneSince() {
+        return doneSince;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.scheduler.engine.internal.partition;
+
+import static dev.scheduler.engine.internal.partition.InMemorySchedule.Acceptance.READ_STATUS;
+import static dev.scheduler.engine.internal.partition.InMemorySchedule.Acceptance.SETTLED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.engine.internal.store.LoadBound;
+import dev.scheduler.engine.internal.store.LoadResult;
+import dev.scheduler.engine.internal.store.StoredTask;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InMemoryScheduleTest {
+
+    private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+    @Test
+    void evicting_the_latest_task_moves_the_load_bound_back_to_it() {
+        InMemorySchedule schedule = schedule(2);
+        load(schedule, at(60));
+        Task early = task("a", 1);
+        Task middle = task("b", 2);
+        Task late = task("c", 3);
+        List.of(late, early, middle).forEach(schedule::accept);
+
+        schedule.enforceMemoryBound();
+
+        assertThat(schedule.inMemory()).isEqualTo(2);
+        assertThat(schedule.loaded()).isEqualTo(LoadBound.before(late.key()));
+        assertThat(schedule.moreToLoad()).isTrue();
+        assertThat(keys(schedule.takeDue(millis(60)))).containsExactly(early.key(), middle.key());
+    }
+
+    @Test
+    void a_key_older_than_done_since_asks_for_a_status_read_once_and_waits_for_its_answer() {
+        InMemorySchedule schedule = schedule(10); // finished keys are remembered from START on
+        Task old = task("a", -30);
+
+        assertThat(schedule.accept(old)).isEqualTo(READ_STATUS);
+        assertThat(schedule.accept(old)).as("the read in flight answers for both").isEqualTo(SETTLED);
+        assertThat(schedule.inMemory()).isEqualTo(1);
+        assertThat(schedule.firstWaiting()).isEmpty();
+
+        assertThat(schedule.statusRead(old, Optional.empty())).isTrue();
+        assertThat(schedule.firstWaiting()).contains(old.key());
+        assertThat(schedule.inMemory()).isEqualTo(1);
+    }
+
+    @Test
+    void a_task_whose_status_read_finds_it_finished_stays_out_of_memory() {
+        InMemorySchedule schedule = schedule(10);
+        Task old = task("a", -30);
+        schedule.accept(old);
+
+        assertThat(schedule.statusRead(old, Optional.of(stored(old, TaskStatus.SUCCEEDED)))).isFalse();
+        assertThat(schedule.inMemory()).isZero();
+    }
+
+    @Test
+    void the_checkpoint_bound_is_the_earliest_of_the_load_bound_and_the_waiting_dispatched_and_read_keys() {
+        InMemorySchedule schedule = schedule(10);
+        assertThat(schedule.checkpointBound()).isEqualTo(START);
+        load(schedule, at(60));
+        assertThat(schedule.checkpointBound()).isEqualTo(at(60));
+
+        schedule.accept(task("a", 40));
+        assertThat(schedule.checkpointBound()).isEqualTo(at(40));
+        Task dispatched = task("b", 30);
+        schedule.accept(dispatched);
+        schedule.takeDue(millis(30));
+        assertThat(schedule.checkpointBound()).isEqualTo(at(30));
+        Task read = task("c", -30);
+        assertThat(schedule.accept(read)).isEqualTo(READ_STATUS);
+        assertThat(schedule.checkpointBound()).isEqualTo(at(-30));
+
+        schedule.statusRead(read, Optional.of(stored(read, TaskStatus.SUCCEEDED)));
+        assertThat(schedule.checkpointBound()).isEqualTo(at(30));
+        schedule.finished(dispatched.key());
+        assertThat(schedule.checkpointBound()).isEqualTo(at(40));
+    }
+
+    @Test
+    void a_task_that_arrives_during_a_load_is_held_and_kept_once_the_load_is_merged() {
+        InMemorySchedule schedule = schedule(10);
+        InMemorySchedule.Load load = schedule.startLoad(START.toEpochMilli()).orElseThrow();
+        assertThat(load.upTo()).isEqualTo(millis(60));
+        Task arrived = task("a", 5); // beyond the load bound: the load in flight may or may not see it
+
+        assertThat(schedule.accept(arrived)).isEqualTo(SETTLED);
+        assertThat(schedule.inMemory()).isEqualTo(1);
+        assertThat(schedule.firstWaiting()).isEmpty();
+
+        schedule.loadSucceeded(new LoadResult(List.of(), LoadBound.before(millis(60))), load.limit());
+        assertThat(schedule.firstWaiting()).contains(arrived.key());
+        assertThat(schedule.inMemory()).isEqualTo(1);
+    }
+
+    @Test
+    void a_load_merge_skips_done_and_dispatched_keys() {
+        InMemorySchedule schedule = schedule(10);
+        Task running = task("a", 1);
+        Task finished = task("b", 2);
+        load(schedule, at(30), stored(running, TaskStatus.PENDING), stored(finished, TaskStatus.PENDING));
+        assertThat(keys(schedule.takeDue(millis(2)))).containsExactly(running.key(), finished.key());
+        schedule.finished(finished.key());
+        Task fresh = task("c", 40);
+
+        InMemorySchedule.Load load = schedule.startLoad(millis(10)).orElseThrow();
+        schedule.loadSucceeded(new LoadResult(List.of(stored(running, TaskStatus.PENDING),
+                stored(finished, TaskStatus.PENDING), stored(fresh, TaskStatus.PENDING)),
+                LoadBound.before(load.upTo())), load.limit());
+
+        assertThat(keys(schedule.takeDue(millis(70)))).containsExactly(fresh.key());
+    }
+
+    @Test
+    void a_task_a_load_reports_finished_is_not_kept_when_kafka_delivers_it_again() {
+        InMemorySchedule schedule = schedule(10);
+        Task t = task("a", 5);
+        load(schedule, at(60), stored(t, TaskStatus.SUCCEEDED));
+
+        assertThat(schedule.accept(t)).isEqualTo(SETTLED);
+        assertThat(schedule.inMemory()).isZero();
+    }
+
+    @Test
+    void a_finished_key_is_forgotten_only_once_older_than_the_done_memory_and_is_then_checked_with_a_read() {
+        InMemorySchedule schedule = schedule(10);
+        load(schedule, at(60));
+        Task t = task("a", 5);
+        schedule.accept(t);
+        schedule.takeDue(millis(5));
+        schedule.finished(t.key());
+
+        schedule.forgetOldDone(t.key().scheduledTime().plus(InMemorySchedule.DONE_MEMORY));
+        assertThat(schedule.accept(t)).isEqualTo(SETTLED);
+        assertThat(schedule.inMemory()).isZero();
+
+        schedule.forgetOldDone(t.key().scheduledTime().plus(InMemorySchedule.DONE_MEMORY).plusMillis(1));
+        assertThat(schedule.doneSince()).isEqualTo(t.key().scheduledTime().toEpochMilli() + 1);
+        assertThat(schedule.accept(t)).isEqualTo(READ_STATUS);
+    }
+
+    @Test
+    void with_no_room_for_a_task_that_arrives_during_a_load_the_load_result_is_dropped_and_read_again() {
+        InMemorySchedule schedule = schedule(3);
+        Task early = task("a", 1);
+        Task late = task("b", 2);
+        load(schedule, at(30), stored(early, TaskStatus.PENDING), stored(late, TaskStatus.PENDING));
+        InMemorySchedule.Load load = schedule.startLoad(millis(10)).orElseThrow();
+        assertThat(load.limit()).isEqualTo(1);
+        schedule.accept(task("c", 40)); // held: memory is now full
+        schedule.accept(task("d", 45)); // no room to hold it
+
+        InMemorySchedule.Merged merged = schedule.loadSucceeded(new LoadResult(
+                List.of(stored(task("e", 35), TaskStatus.PENDING)), LoadBound.before(load.upTo())), load.limit());
+
+        assertThat(merged.fullPage()).isFalse();
+        assertThat(schedule.loaded()).isEqualTo(LoadBound.before(millis(30)));
+        assertThat(schedule.moreToLoad()).isTrue();
+        assertThat(keys(schedule.takeDue(millis(70)))).containsExactly(early.key(), late.key());
+    }
+
+    // ---- helpers ----
+
+    /** A schedule starting at START, with a look-ahead of 60 s. */
+    private static InMemorySchedule schedule(int maxInMemory) {
+        return new InMemorySchedule(START.toEpochMilli(), maxInMemory, Duration.ofSeconds(60), 100);
+    }
+
+    /** One load from the schedule's bound at START, returning these rows and loaded up to {@code through}. */
+    private static void load(InMemorySchedule schedule, Instant through, StoredTask... rows) {
+        InMemorySchedule.Load load = schedule.startLoad(START.toEpochMilli()).orElseThrow();
+        schedule.loadSucceeded(new LoadResult(List.of(rows), LoadBound.before(through.toEpochMilli())), load.limit());
+    }
+
+    private static List<TaskKey> keys(List<StoredTask> tasks) {
+        return tasks.stream().map(t -> t.task().key()).toList();
+    }
+
+    private static StoredTask stored(Task task, TaskStatus status) {
+        return new StoredTask(task, status, 0, null, null);
+    }
+
+    private static Task task(String orderingId, long secondsFromStart) {
+        return Task.of(TaskKey.of(orderingId, at(secondsFromStart), "u"), Map.of());
+    }
+
+    private static Instant at(long secondsFromStart) {
+        return START.plusSeconds(secondsFromStart);
+    }
+
+    private static long millis(long secondsFromStart) {
+        return at(secondsFromStart).toEpochMilli();
+    }
+}
