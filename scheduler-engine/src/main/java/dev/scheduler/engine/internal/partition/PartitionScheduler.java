@@ -1,10 +1,9 @@
 package dev.scheduler.engine.internal.partition;
 
 import dev.scheduler.engine.internal.failure.FailureStreak;
-import dev.scheduler.engine.internal.store.Claim;
-import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.DeadLetter;
 import dev.scheduler.engine.internal.store.LoadResult;
+import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
 import dev.scheduler.client.Task;
@@ -29,6 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * needed, and hands due tasks to its {@link TaskRunner}. Records from Kafka reach it through its
  * {@link TaskPersister} only once durable. The schedule itself, and the invariant that makes loading lossless,
  * are in {@link InMemorySchedule}; this actor makes the store calls, sends the messages and sets the timers.
+ * Its claim on the partition, renewed with a lease, is {@link PartitionLease}'s.
  */
 public final class PartitionScheduler extends AbstractBehavior<PartitionScheduler.Command> {
 
@@ -78,25 +78,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private record RetryRead(Task task) implements Command {
     }
 
-    private record Claimed(Claim claim) implements Command {
-    }
-
-    private record ClaimFailed(Throwable error) implements Command {
-    }
-
-    private record OwnerRead(long issuedAtNanos, Optional<OwnerRow> owner) implements Command {
-    }
-
-    private record OwnerNotRead(Throwable error) implements Command {
-    }
-
     private enum Released implements Command { INSTANCE }
-
-    private enum RetryClaim implements Command { INSTANCE }
-
-    private enum TakeoverWaitOver implements Command { INSTANCE }
-
-    private enum LeaseTick implements Command { INSTANCE }
 
     private enum Tick implements Command { INSTANCE }
 
@@ -112,6 +94,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private final TaskStore store;
     private final Clock clock;
     private final PartitionHandle handle;
+    private final PartitionLease lease;
 
     private ActorRef<TaskPersister.Command> persister;
     private ActorRef<TaskRunner.Command> runner;
@@ -120,7 +103,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private long seq;
     private long seenSeq = -1;
     private final FailureStreak startFailures;
-    private long claimIssuedNanos;
     private ActorRef<Stopped> stopReplyTo;
     private int abandoned;
 
@@ -141,19 +123,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         this.handle = partition.handle();
         this.loadFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
         this.startFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
-        claim();
-    }
-
-    /**
-     * Fencing: claim the partition in Cassandra (a compare-and-set on its owner epoch) before doing anything.
-     * Tasks start and outcomes are written only while the claim is confirmed within one lease; when another
-     * instance claims the partition, this one is fenced and stops.
-     */
-    private void claim() {
-        long issued = System.nanoTime();
-        claimIssuedNanos = issued;
-        context.pipeToSelf(store.claim(partition, handle.owner()),
-                (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
+        this.lease = new PartitionLease(context, timers, partition);
+        lease.claim();
     }
 
     private void readCheckpoint() {
@@ -163,19 +134,19 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Claimed.class, this::onClaimed)
-                .onMessage(ClaimFailed.class, f -> onStartFailed(new StartFailed(f.error())))
-                .onMessageEquals(RetryClaim.INSTANCE, () -> { claim(); return this; })
-                .onMessageEquals(TakeoverWaitOver.INSTANCE, () -> { readCheckpoint(); return this; })
-                .onMessageEquals(LeaseTick.INSTANCE, this::onLeaseTick)
-                .onMessage(OwnerRead.class, this::onOwnerRead)
-                .onMessage(OwnerNotRead.class, r -> this)
+                .onMessage(PartitionLease.Claimed.class, this::onClaimed)
+                .onMessage(PartitionLease.ClaimFailed.class, f -> onStartFailed(new StartFailed(f.error())))
+                .onMessageEquals(PartitionLease.RetryClaim.INSTANCE, () -> { lease.claim(); return this; })
+                .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, () -> { readCheckpoint(); return this; })
+                .onMessageEquals(PartitionLease.LeaseTick.INSTANCE, () -> { lease.renew(); return this; })
+                .onMessage(PartitionLease.OwnerRead.class, this::onOwnerRead)
+                .onMessage(PartitionLease.OwnerNotRead.class, r -> this)
                 .onMessageEquals(Released.INSTANCE, this::onReleased)
                 .onMessage(Started.class, this::onStarted)
                 .onMessage(StartFailed.class, this::onStartFailed)
                 .onMessageEquals(RetryStart.INSTANCE, () -> {
                     if (handle.ownerEpoch() < 0) {
-                        claim();
+                        lease.claim();
                     } else {
                         readCheckpoint();
                     }
@@ -196,35 +167,21 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 .build();
     }
 
-    private Behavior<Command> onClaimed(Claimed claimed) {
-        long leaseNanos = settings.ownerLease().toNanos();
-        handle.claimed(claimed.claim().mine().epoch());
-        handle.leaseConfirmed(claimIssuedNanos, leaseNanos);
-        timers.startTimerWithFixedDelay(LeaseTick.INSTANCE, settings.ownerLease().dividedBy(3));
-        OwnerRow previous = claimed.claim().previous();
-        if (previous.owner() != null && !previous.released() && !previous.owner().equals(handle.owner())) {
-            // The previous owner did not hand over (crashed, paused, cut off): wait until its lease has surely
-            // run out before starting anything, so that it cannot start or record a task we also run.
+    private Behavior<Command> onClaimed(PartitionLease.Claimed claimed) {
+        Optional<OwnerRow> notHandedOver = lease.claimed(claimed);
+        if (notHandedOver.isPresent()) {
+            OwnerRow previous = notHandedOver.get();
             context.getLog().info("partition {}: taken over from {} (epoch {}) without a handover; starting in {}",
                     partition, previous.owner(), previous.epoch(), settings.ownerLease());
-            timers.startSingleTimer(TakeoverWaitOver.INSTANCE, settings.ownerLease());
+            timers.startSingleTimer(PartitionLease.TakeoverWaitOver.INSTANCE, settings.ownerLease());
         } else {
             readCheckpoint();
         }
         return this;
     }
 
-    private Behavior<Command> onLeaseTick() {
-        long issued = System.nanoTime();
-        context.pipeToSelf(store.readOwner(partition),
-                (o, e) -> e == null ? new OwnerRead(issued, o) : new OwnerNotRead(e));
-        return this;
-    }
-
-    private Behavior<Command> onOwnerRead(OwnerRead read) {
-        // No row: a store without fencing (unit tests) or a truncated table; treat as confirmed.
-        if (read.owner().isEmpty() || read.owner().get().epoch() == handle.ownerEpoch()) {
-            handle.leaseConfirmed(read.issuedAtNanos(), settings.ownerLease().toNanos());
+    private Behavior<Command> onOwnerRead(PartitionLease.OwnerRead read) {
+        if (lease.confirmed(read)) {
             return this;
         }
         OwnerRow now = read.owner().get();
@@ -243,18 +200,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             stopReplyTo.tell(new Stopped(partition, 0)); // a handoff was under way: nothing more to wait for
             return Behaviors.stopped();
         }
-        return fenced();
-    }
-
-    /** After losing ownership: wait for the consumer to let go of the partition. */
-    private Behavior<Command> fenced() {
-        return Behaviors.receive(Command.class)
-                .onMessage(Stop.class, stop -> {
-                    stop.replyTo().tell(new Stopped(partition, 0));
-                    return Behaviors.stopped();
-                })
-                .onAnyMessage(m -> Behaviors.same())
-                .build();
+        return lease.fenced();
     }
 
     private Behavior<Command> onStarted(Started started) {
@@ -464,8 +410,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         timers.cancel(Tick.INSTANCE);
         timers.cancel(Fire.INSTANCE);
         timers.cancel(RetryStart.INSTANCE);
-        timers.cancel(RetryClaim.INSTANCE);
-        timers.cancel(TakeoverWaitOver.INSTANCE);
+        timers.cancel(PartitionLease.RetryClaim.INSTANCE);
+        timers.cancel(PartitionLease.TakeoverWaitOver.INSTANCE);
         handle.healthy(false);
         if (runner == null) {
             if (handle.ownerEpoch() >= 0) {
