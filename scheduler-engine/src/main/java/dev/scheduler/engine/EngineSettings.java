@@ -35,7 +35,8 @@ import java.util.Objects;
  * @param commitInterval how often durable Kafka offsets are committed. Default 1 s.
  * @param storeRetryMinBackoff first wait before a failed Cassandra call is retried. Default 100 ms.
  * @param storeRetryMaxBackoff cap on that wait; calls are retried until they succeed. Default 10 s.
- * @param createSchema create keyspace and tables when absent. Default true.
+ * @param createSchema create keyspace and tables when absent and upgrade an older schema version; when false, run
+ *     no DDL and refuse to start on a missing or older schema, with the CQL to run in the message. Default true.
  * @param replication replication of a keyspace the engine creates. Default SimpleStrategy, factor 1.
  * @param readConsistency consistency of reads, a driver level name. Default LOCAL_QUORUM.
  * @param writeConsistency consistency of writes. Default LOCAL_QUORUM.

@@ -8,11 +8,13 @@ import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.EngineStartException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Prepares a keyspace at start: creates what is missing (when {@link EngineSettings#createSchema()}) and checks
- * the layout recorded in {@code scheduler_meta} on first start (topic, partition count, bucket size), which can
- * never change. Blocking: called by {@code start()} only.
+ * Prepares a keyspace at start: brings its schema to this engine's version with {@link SchemaMigrator} (or, without
+ * {@link EngineSettings#createSchema()}, only checks it is there), then checks the layout recorded in
+ * {@code scheduler_meta} on first start (topic, partition count, bucket size), which can never change. Blocking:
+ * called by {@code start()} only.
  */
 public final class SchemaSetup {
 
@@ -23,24 +25,32 @@ public final class SchemaSetup {
     private final String keyspace;
     private final EngineSettings settings;
     private final Clock clock;
+    private final SchemaMigrator migrator;
 
     public SchemaSetup(CqlSession session, String keyspace, EngineSettings settings, Clock clock) {
+        this(session, keyspace, settings, clock, Schema.MIGRATIONS);
+    }
+
+    /** With another migration list than {@link Schema#MIGRATIONS}: for tests of upgrades. */
+    public SchemaSetup(CqlSession session, String keyspace, EngineSettings settings, Clock clock,
+                       List<Migration> migrations) {
         this.session = session;
         this.keyspace = keyspace;
         this.settings = settings;
         this.clock = clock;
+        this.migrator = new SchemaMigrator(session, keyspace, settings, clock, migrations);
     }
 
     /**
-     * @throws EngineStartException naming what is wrong: the keyspace unusable, or its recorded layout not
+     * @throws EngineStartException naming what is wrong: the keyspace unusable, behind this engine's schema version
+     *     with createSchema false (with the CQL to run), newer than this engine, or its recorded layout not
      *     matching this topic, partition count or bucket size
      */
     public void prepare(String topic, int partitionCount) {
         if (settings.createSchema()) {
-            execute(Schema.createKeyspace(keyspace, settings.replication()));
-            for (String table : Schema.createTables(keyspace)) {
-                execute(table);
-            }
+            migrator.migrate(settings.replication());
+        } else {
+            migrator.requireCurrent(settings.replication());
         }
         checkLayout(topic, partitionCount);
     }
@@ -53,8 +63,8 @@ public final class SchemaSetup {
                             + "(id, topic, partition_count, bucket_ms, created_at) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
                     LAYOUT_ID, topic, partitionCount, bucketMs, clock.instant()).setTimeout(DDL_TIMEOUT));
         } catch (RuntimeException e) {
-            throw new EngineStartException("cannot use keyspace '" + keyspace + "' (with createSchema=false, create "
-                    + "it first with the CQL in docs/design.md): " + e.getMessage(), e);
+            throw new EngineStartException("cannot record the layout in keyspace '" + keyspace + "': "
+                    + e.getMessage(), e);
         }
         if (inserted.wasApplied()) {
             return;
@@ -76,14 +86,6 @@ public final class SchemaSetup {
             throw new EngineStartException("settings.bucketSize is " + settings.bucketSize() + " but keyspace '"
                     + keyspace + "' was created with " + Duration.ofMillis(recordedBucket)
                     + "; the bucket size can never change");
-        }
-    }
-
-    private void execute(String cql) {
-        try {
-            session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
-        } catch (RuntimeException e) {
-            throw new EngineStartException("creating the schema failed (" + cql + "): " + e.getMessage(), e);
         }
     }
 }
