@@ -1,0 +1,236 @@
+package dev.scheduler.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.scheduler.engine.internal.store.CassandraSessions;
+import dev.scheduler.engine.internal.store.Migration;
+import dev.scheduler.engine.internal.store.Schema;
+import dev.scheduler.engine.internal.store.SchemaChange;
+import dev.scheduler.engine.internal.store.SchemaSetup;
+import dev.scheduler.testkit.SchedulerInfrastructure;
+import dev.scheduler.testkit.SchedulerInfrastructureExtension;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Schema versions and upgrades at start, against the testkit's real Cassandra. */
+@ExtendWith(SchedulerInfrastructureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SchemaUpgradeIT {
+
+    private static final String TOPIC = "tasks-schema";
+    private static final int PARTITIONS = 4;
+    private static final EngineSettings CREATE = EngineSettings.builder().build();
+    private static final EngineSettings NO_DDL = EngineSettings.builder().createSchema(false).build();
+
+    /** What a later release might add: a column and a table. Test-only, after the real migrations. */
+    private static final List<Migration> WITH_TEST_3 = withTestMigration3();
+
+    private final SchedulerInfrastructure infra;
+    private final CqlSession session;
+
+    SchemaUpgradeIT(SchedulerInfrastructure infra) {
+        this.infra = infra;
+        this.session = openSession();
+    }
+
+    @AfterAll
+    void closeSession() {
+        session.close();
+    }
+
+    private static List<Migration> withTestMigration3() {
+        List<Migration> list = new ArrayList<>(Schema.MIGRATIONS);
+        list.add(new Migration(3, "test-only: a column and a table", List.of(
+                SchemaChange.addColumn("tasks", "test_note", "text"),
+                SchemaChange.statement("CREATE TABLE IF NOT EXISTS <ks>.test_extra (id int PRIMARY KEY, note text)"))));
+        return List.copyOf(list);
+    }
+
+    @Test
+    void a_keyspace_made_before_versions_is_version_1_and_is_upgraded_in_order() {
+        String ks = versionOneKeyspace();
+
+        prepare(ks, CREATE, Schema.MIGRATIONS, session);
+        assertThat(recordedVersion(ks)).isEqualTo(2);
+
+        prepare(ks, CREATE, WITH_TEST_3, session);
+        assertThat(recordedVersion(ks)).isEqualTo(3);
+        assertThat(columns(ks, "tasks")).contains("test_note");
+        assertThat(tables(ks)).contains("test_extra");
+
+        // Again, as every later start does: nothing to apply, the same version.
+        prepare(ks, CREATE, WITH_TEST_3, session);
+        assertThat(recordedVersion(ks)).isEqualTo(3);
+        // The layout row written by the old engine survived the upgrade and is still enforced.
+        assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), WITH_TEST_3)
+                .prepare(TOPIC, PARTITIONS + 1))
+                .isInstanceOf(EngineStartException.class).hasMessageContaining("partition count");
+    }
+
+    @Test
+    void two_setups_starting_together_both_succeed_on_a_fresh_and_on_a_version_1_keyspace() throws Exception {
+        try (CqlSession second = openSession()) {
+            for (String ks : List.of(infra.uniqueKeyspaceName("schema_race"), versionOneKeyspace())) {
+                CyclicBarrier together = new CyclicBarrier(2);
+                List<CompletableFuture<Void>> starts = new ArrayList<>();
+                for (CqlSession s : List.of(session, second)) {
+                    starts.add(CompletableFuture.runAsync(() -> {
+                        await(together);
+                        prepare(ks, CREATE, WITH_TEST_3, s);
+                    }));
+                }
+                CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                assertThat(recordedVersion(ks)).as(ks).isEqualTo(3);
+                assertThat(columns(ks, "scheduler_meta")).contains("version", "applied_at");
+                assertThat(columns(ks, "tasks")).contains("test_note");
+                assertThat(tables(ks)).contains("test_extra", "tasks", "task_attempts", "partition_checkpoints",
+                        "partition_owners", "dead_letters", "scheduler_meta");
+            }
+        }
+    }
+
+    @Test
+    void without_create_schema_a_keyspace_behind_is_refused_with_the_cql_that_brings_it_up_to_date() {
+        String ks = infra.uniqueKeyspaceName("schema_off");
+        prepare(ks, CREATE, Schema.MIGRATIONS, session);
+
+        String message = refusal(ks, NO_DDL, WITH_TEST_3);
+        System.out.println("createSchema(false) refused:\n" + message);
+        assertThat(message.lines()).containsExactly(
+                "keyspace '" + ks + "' is at schema version 2 but this engine needs version 3, and createSchema is "
+                        + "false, so the engine changes no schema itself. Run this CQL, then start the engine again:",
+                "ALTER TABLE " + ks + ".tasks ADD test_note text;",
+                "CREATE TABLE IF NOT EXISTS " + ks + ".test_extra (id int PRIMARY KEY, note text);",
+                "INSERT INTO " + ks + ".scheduler_meta (id, version, applied_at) VALUES ('schema', 3, "
+                        + "toTimestamp(now()));");
+        assertThat(columns(ks, "tasks")).doesNotContain("test_note");
+        assertThat(recordedVersion(ks)).isEqualTo(2);
+
+        runPrinted(message);
+        prepare(ks, NO_DDL, WITH_TEST_3, session);
+        assertThat(recordedVersion(ks)).isEqualTo(3);
+    }
+
+    @Test
+    void without_create_schema_the_printed_cql_also_creates_a_missing_keyspace_and_upgrades_a_version_1_one() {
+        String missing = infra.uniqueKeyspaceName("schema_none");
+        String created = refusal(missing, NO_DDL, Schema.MIGRATIONS);
+        assertThat(created).startsWith("keyspace '" + missing + "' does not exist")
+                .contains("\nCREATE KEYSPACE IF NOT EXISTS " + missing + " WITH replication = "
+                        + "{'class': 'SimpleStrategy', 'replication_factor': 1};\n");
+        runPrinted(created);
+        prepare(missing, NO_DDL, Schema.MIGRATIONS, session);
+
+        String old = versionOneKeyspace();
+        // As if an upgrade by hand had stopped after its first statement: that one is not printed again.
+        session.execute("ALTER TABLE " + old + ".scheduler_meta ADD version int");
+        String upgrade = refusal(old, NO_DDL, Schema.MIGRATIONS);
+        assertThat(upgrade.lines().skip(1)).containsExactly(
+                "ALTER TABLE " + old + ".scheduler_meta ADD applied_at timestamp;",
+                "INSERT INTO " + old + ".scheduler_meta (id, version, applied_at) VALUES ('schema', 2, "
+                        + "toTimestamp(now()));");
+        runPrinted(upgrade);
+        prepare(old, NO_DDL, Schema.MIGRATIONS, session);
+        assertThat(recordedVersion(old)).isEqualTo(2);
+    }
+
+    @Test
+    void the_public_statements_run_by_hand_make_a_keyspace_the_engine_starts_on_without_ddl() {
+        String ks = infra.uniqueKeyspaceName("schema_cql");
+        for (String statement : SchemaCql.statements(ks, Replication.simple(1))) {
+            session.execute(statement);
+        }
+        prepare(ks, NO_DDL, Schema.MIGRATIONS, session);
+        assertThat(recordedVersion(ks)).isEqualTo(SchemaCql.version());
+    }
+
+    @Test
+    void a_keyspace_newer_than_the_engine_is_refused_and_its_version_kept() {
+        String ks = infra.uniqueKeyspaceName("schema_newer");
+        prepare(ks, CREATE, WITH_TEST_3, session);
+
+        // A deploy rolled back to the release that knows only the real migrations.
+        for (EngineSettings settings : List.of(CREATE, NO_DDL)) {
+            assertThat(refusal(ks, settings, Schema.MIGRATIONS)).isEqualTo("keyspace '" + ks + "' is at schema "
+                    + "version 3, newer than this engine knows (up to 2): a newer engine release upgraded it. Run that "
+                    + "release or a later one; an engine never downgrades a schema, so a deploy rolled back past a "
+                    + "schema upgrade cannot start");
+        }
+        assertThat(recordedVersion(ks)).isEqualTo(3);
+    }
+
+    private void prepare(String ks, EngineSettings settings, List<Migration> migrations, CqlSession s) {
+        new SchemaSetup(s, ks, settings, Clock.systemUTC(), migrations).prepare(TOPIC, PARTITIONS);
+    }
+
+    private String refusal(String ks, EngineSettings settings, List<Migration> migrations) {
+        try {
+            prepare(ks, settings, migrations, session);
+        } catch (EngineStartException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("keyspace " + ks + " was accepted");
+    }
+
+    /** What an operator does with the refusal: runs its statements, the lines ending in ';'. */
+    private void runPrinted(String message) {
+        message.lines().skip(1).forEach(line -> {
+            assertThat(line).endsWith(";");
+            session.execute(line.substring(0, line.length() - 1));
+        });
+    }
+
+    /** A keyspace exactly as an engine before schema versions left it after its first start. */
+    private String versionOneKeyspace() {
+        String ks = infra.uniqueKeyspaceName("schema_v1");
+        for (String statement : SchemaV1Fixture.statements(ks)) {
+            session.execute(statement);
+        }
+        session.execute(SchemaV1Fixture.layoutRow(ks, TOPIC, PARTITIONS, CREATE.bucketSize().toMillis()));
+        return ks;
+    }
+
+    private Integer recordedVersion(String ks) {
+        Row row = session.execute("SELECT version FROM " + ks + ".scheduler_meta WHERE id = 'schema'").one();
+        return row == null || row.isNull("version") ? null : row.getInt("version");
+    }
+
+    private Set<String> columns(String ks, String table) {
+        Set<String> names = new HashSet<>();
+        session.execute("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+                ks, table).forEach(r -> names.add(r.getString(0)));
+        return names;
+    }
+
+    private Set<String> tables(String ks) {
+        Set<String> names = new HashSet<>();
+        session.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", ks)
+                .forEach(r -> names.add(r.getString(0)));
+        return names;
+    }
+
+    private CqlSession openSession() {
+        return CassandraSessions.open(List.of(infra.cassandraContactPoint()), infra.cassandraLocalDatacenter());
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
