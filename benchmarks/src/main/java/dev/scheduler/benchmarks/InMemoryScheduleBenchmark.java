@@ -47,6 +47,7 @@ public class InMemoryScheduleBenchmark {
 
     /** Scheduled times spread over this window; a re-put task moves one window later, behind every waiting one. */
     private static final long WINDOW_MS = 60_000;
+
     private static final int LOAD = 2_000;
 
     /** A schedule of {@code size} waiting tasks. */
@@ -60,7 +61,8 @@ public class InMemoryScheduleBenchmark {
         @Setup(Level.Iteration)
         public void setUp() {
             schedule = new TreeMap<>();
-            for (TaskKey key : TaskKeyOrderBenchmark.randomKeys(size, false, (int) WINDOW_MS, new SplittableRandom(7))) {
+            for (TaskKey key :
+                    TaskKeyOrderBenchmark.randomKeys(size, false, (int) WINDOW_MS, new SplittableRandom(7))) {
                 schedule.put(key, Task.of(key, Map.of()));
             }
         }

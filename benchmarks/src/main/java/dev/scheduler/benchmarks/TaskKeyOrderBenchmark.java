@@ -60,7 +60,9 @@ public class TaskKeyOrderBenchmark {
         Instant base = Instant.parse("2026-11-27T05:20:00Z");
         TaskKey[] keys = new TaskKey[count];
         for (int i = 0; i < count; i++) {
-            keys[i] = TaskKey.of("customer-" + word(alphabet, random), base.plusMillis(random.nextInt(distinctMillis)),
+            keys[i] = TaskKey.of(
+                    "customer-" + word(alphabet, random),
+                    base.plusMillis(random.nextInt(distinctMillis)),
                     "reminder-" + word(alphabet, random));
         }
         return keys;

@@ -51,8 +51,8 @@ public class TaskRecordCodecBenchmark {
         for (int i = 0; i < entries; i++) {
             data.put(String.format("field-%06d", i), String.format("value-%034d", i));
         }
-        record = new ScheduleTask(Task.of("order-1234567", Instant.parse("2026-11-27T05:20:37.123Z"), "reminder-42",
-                data));
+        record = new ScheduleTask(
+                Task.of("order-1234567", Instant.parse("2026-11-27T05:20:37.123Z"), "reminder-42", data));
         encoded = TaskRecordCodec.encode(record);
     }
 

@@ -39,6 +39,7 @@ final class Failover implements AutoCloseable {
 
     /** How long the partitions may take to reach their new owners before the example reports a failure. */
     private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(60);
+
     private static final long POLL_MS = 5;
 
     private final String bootstrapServers;
@@ -76,8 +77,14 @@ final class Failover implements AutoCloseable {
      * @param spreadBackNanos from engine-b starting again to the two engines sharing the partitions
      * @param failure what went wrong, or null
      */
-    record Result(int moved, long stoppedAtNanos, long handoverNanos, long closeNanos, long restartedAtNanos,
-                  long spreadBackNanos, String failure) {
+    record Result(
+            int moved,
+            long stoppedAtNanos,
+            long handoverNanos,
+            long closeNanos,
+            long restartedAtNanos,
+            long spreadBackNanos,
+            String failure) {
         static final Result NOT_YET = new Result(0, -1, -1, -1, -1, -1, null);
 
         Result withFailure(String f) {
@@ -100,9 +107,14 @@ final class Failover implements AutoCloseable {
      * @param startEngine builds, registers in {@code running} and starts an engine of the given name
      * @param runStartNanos {@link System#nanoTime()} when the run started, for the times printed
      */
-    Failover(String bootstrapServers, String topic, Map<String, SchedulerEngine> running,
-             Function<String, SchedulerEngine> startEngine, int partitionCount, StatusLine status,
-             long runStartNanos) {
+    Failover(
+            String bootstrapServers,
+            String topic,
+            Map<String, SchedulerEngine> running,
+            Function<String, SchedulerEngine> startEngine,
+            int partitionCount,
+            StatusLine status,
+            long runStartNanos) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.running = running;
@@ -125,7 +137,8 @@ final class Failover implements AutoCloseable {
     private void run(long fromNanos, Duration stopAfter, Duration restartAfter) {
         try {
             // Each step gives up as soon as close() is called (Ctrl-C): the engines are closed with the others.
-            if (sleepUntil(fromNanos + stopAfter.toNanos()) && stopEngineB()
+            if (sleepUntil(fromNanos + stopAfter.toNanos())
+                    && stopEngineB()
                     && sleepUntil(fromNanos + restartAfter.toNanos())) {
                 startEngineB();
             }
@@ -149,14 +162,16 @@ final class Failover implements AutoCloseable {
         long start = System.nanoTime();
         long stoppedAt = start - runStartNanos;
         Window window = openWindow();
-        CompletableFuture<Long> closing = CompletableFuture.supplyAsync(() -> {
-            b.close();
-            return System.nanoTime() - start;
-        }, runnable -> {
-            Thread t = new Thread(runnable, STOPS + "-close");
-            t.setDaemon(true);
-            t.start();
-        });
+        CompletableFuture<Long> closing = CompletableFuture.supplyAsync(
+                () -> {
+                    b.close();
+                    return System.nanoTime() - start;
+                },
+                runnable -> {
+                    Thread t = new Thread(runnable, STOPS + "-close");
+                    t.setDaemon(true);
+                    t.start();
+                });
         long handover = -1;
         long deadline = start + HANDOVER_TIMEOUT.toNanos();
         while (!closed && System.nanoTime() < deadline) {
@@ -168,7 +183,8 @@ final class Failover implements AutoCloseable {
         }
         boolean caughtUp = false;
         if (handover >= 0 && !closed) {
-            status.event(String.format("%s%s owns all %d partitions %s after %s's close() began (the handover)",
+            status.event(String.format(
+                    "%s%s owns all %d partitions %s after %s's close() began (the handover)",
                     prefix(), STAYS, partitionCount, seconds(handover), STOPS));
             caughtUp = closeWindow(window, start, STAYS);
         }
@@ -202,7 +218,8 @@ final class Failover implements AutoCloseable {
             if (ownedByA > 0 && ownedByB > 0 && ownedByA + ownedByB == partitionCount) {
                 long spreadBack = System.nanoTime() - start;
                 result = result.withSpreadBack(spreadBack);
-                status.event(String.format("%s%s is back: %s after its start() began, %s owns %s, %s owns %s",
+                status.event(String.format(
+                        "%s%s is back: %s after its start() began, %s owns %s, %s owns %s",
                         prefix(), STOPS, seconds(spreadBack), STAYS, partitionsOf(a), STOPS, partitionsOf(b)));
                 closeWindow(window, start, "both engines");
                 return;
@@ -232,8 +249,9 @@ final class Failover implements AutoCloseable {
         while (!closed && System.nanoTime() < deadline) {
             if (caughtUp(endOffsets)) {
                 windows.set(windows.indexOf(window), new Window(window.from(), Instant.now()));
-                status.event(String.format("%s%s caught up with the topic %s after the move began", prefix(), owners,
-                        seconds(System.nanoTime() - startNanos)));
+                status.event(String.format(
+                        "%s%s caught up with the topic %s after the move began",
+                        prefix(), owners, seconds(System.nanoTime() - startNanos)));
                 return true;
             }
             Thread.sleep(POLL_MS);
@@ -253,7 +271,9 @@ final class Failover implements AutoCloseable {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Map<Integer, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+            admin.listOffsets(latest)
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
                     .forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
             return ends;
         } catch (ExecutionException | TimeoutException e) {

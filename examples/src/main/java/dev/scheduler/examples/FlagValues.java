@@ -16,8 +16,7 @@ public final class FlagValues {
     private static final Pattern SECONDS = Pattern.compile("(\\d{1,6})(s|m)?");
     private static final Pattern DATACENTER = Pattern.compile("[A-Za-z0-9_.\\-]+");
 
-    private FlagValues() {
-    }
+    private FlagValues() {}
 
     /** Thrown for a bad command line; the message names the argument at fault. */
     public static final class UsageException extends Exception {
@@ -39,7 +38,8 @@ public final class FlagValues {
     /** One HOST:PORT (an IPv6 host in brackets), unresolved: the driver resolves it when it connects. */
     public static InetSocketAddress contactPoint(String flag, String value) throws UsageException {
         Matcher m = hostAndPort(flag, value);
-        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+        String host =
+                m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
         return InetSocketAddress.createUnresolved(host, Integer.parseInt(m.group(2)));
     }
 
@@ -60,8 +60,7 @@ public final class FlagValues {
         long amount = Long.parseLong(m.group(1));
         Duration d = "m".equals(m.group(2)) ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
         if (d.isZero() || d.compareTo(max) > 0) {
-            throw new UsageException(flag + " must be between 1 second and " + describe(max) + ", was '" + value
-                    + "'");
+            throw new UsageException(flag + " must be between 1 second and " + describe(max) + ", was '" + value + "'");
         }
         return d;
     }

@@ -43,11 +43,15 @@ final class Incident {
         List<Task> tasks = new ArrayList<>();
         for (int step = 0; step < RECIPIENTS.size(); step++) {
             Instant due = openedAt.plus(delay).plus(STEP_SPACING.multipliedBy(step));
-            tasks.add(Task.of(id, due, "step-" + (step + 1), Map.of(
-                    "step", Integer.toString(step + 1),
-                    "notify", RECIPIENTS.get(step),
-                    "service", SERVICES.get(Math.floorMod(serviceIndex, SERVICES.size())),
-                    "summary", "error rate above 5% for 2 minutes")));
+            tasks.add(Task.of(
+                    id,
+                    due,
+                    "step-" + (step + 1),
+                    Map.of(
+                            "step", Integer.toString(step + 1),
+                            "notify", RECIPIENTS.get(step),
+                            "service", SERVICES.get(Math.floorMod(serviceIndex, SERVICES.size())),
+                            "summary", "error rate above 5% for 2 minutes")));
         }
         this.steps = List.copyOf(tasks);
         this.published = new boolean[tasks.size()];
@@ -131,8 +135,8 @@ final class Incident {
         attemptsSeen[step] = Math.max(attemptsSeen[step], attempt);
         running = step;
         Instant due = steps.get(step).key().scheduledTime();
-        return new Start(problems, lastSuccessAt.isAfter(due) ? lastSuccessAt : due, lastSuccessAt.isAfter(due),
-                cancelledRun);
+        return new Start(
+                problems, lastSuccessAt.isAfter(due) ? lastSuccessAt : due, lastSuccessAt.isAfter(due), cancelledRun);
     }
 
     /**
@@ -141,9 +145,8 @@ final class Incident {
      * @param cancelledRun set when the step was cancelled; whether that cancel should have won is decided at the
      *     end, once the failover's windows are known
      */
-    record Start(List<String> problems, Instant freeToRunAt, boolean heldBehindEarlierStep,
-                 CancelledRun cancelledRun) {
-    }
+    record Start(
+            List<String> problems, Instant freeToRunAt, boolean heldBehindEarlierStep, CancelledRun cancelledRun) {}
 
     /**
      * A step that started although its incident was acknowledged in time to cancel it.

@@ -51,6 +51,7 @@ public final class IncidentNotifier {
     private static final int PARTITIONS = 8;
     /** How long after the last task's time the example waits for stragglers before it reports them missing. */
     private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
+
     private static final Duration PARTITION_SPLIT_TIMEOUT = Duration.ofSeconds(60);
 
     private final NotifierOptions options;
@@ -62,6 +63,7 @@ public final class IncidentNotifier {
     private final List<SchedulerEngine> engines = new CopyOnWriteArrayList<>();
     /** The engines running now, by name (sorted: engine-a, engine-b). */
     private final Map<String, SchedulerEngine> running = new ConcurrentSkipListMap<>();
+
     private volatile Function<String, SchedulerEngine> engineFactory;
     private volatile Failover failover;
     private volatile CompletableFuture<Timed<ForkedCassandra>> cassandraStart;
@@ -104,15 +106,22 @@ public final class IncidentNotifier {
             createTopic(bootstrapServers, topic);
             String keyspace = "incident_notifier_" + runId;
             String group = "incident-notifier-" + runId;
-            out.printf("Topic %s (%d partitions), keyspace %s, consumer group %s%n", topic, PARTITIONS, keyspace,
-                    group);
+            out.printf(
+                    "Topic %s (%d partitions), keyspace %s, consumer group %s%n", topic, PARTITIONS, keyspace, group);
 
             startEngines(bootstrapServers, topic, group, cassandraAt, keyspace);
-            client = SchedulerClient.builder().bootstrapServers(bootstrapServers).topic(topic).build();
+            client = SchedulerClient.builder()
+                    .bootstrapServers(bootstrapServers)
+                    .topic(topic)
+                    .build();
             stream = new IncidentStream(client, notifier, options.rate(), options.delay(), options.duration());
-            out.printf("%nOpening %s incidents a second for %d s; each pages 3 people %d, %d and %d s after it opens,"
-                            + " unless acknowledged.%n%n", number(options.rate()), options.duration().toSeconds(),
-                    options.delay().toSeconds(), options.delay().plus(Incident.STEP_SPACING).toSeconds(),
+            out.printf(
+                    "%nOpening %s incidents a second for %d s; each pages 3 people %d, %d and %d s after it opens,"
+                            + " unless acknowledged.%n%n",
+                    number(options.rate()),
+                    options.duration().toSeconds(),
+                    options.delay().toSeconds(),
+                    options.delay().plus(Incident.STEP_SPACING).toSeconds(),
                     options.delay().plus(Incident.STEP_SPACING.multipliedBy(2)).toSeconds());
             boolean allRan = runStream(bootstrapServers, topic);
             if (stopping) {
@@ -152,11 +161,12 @@ public final class IncidentNotifier {
     private String startServers() {
         if (options.embeddedCassandra()) {
             out.println("Starting a Cassandra node in a forked JVM (the first run downloads it, about 65 MiB)...");
-            cassandraStart = CompletableFuture.supplyAsync(timed(() -> ForkedCassandra.builder().start()), runnable -> {
-                Thread t = new Thread(runnable, "cassandra-start");
-                t.setDaemon(true);
-                t.start();
-            });
+            cassandraStart = CompletableFuture.supplyAsync(
+                    timed(() -> ForkedCassandra.builder().start()), runnable -> {
+                        Thread t = new Thread(runnable, "cassandra-start");
+                        t.setDaemon(true);
+                        t.start();
+                    });
         }
         if (!options.embeddedKafka()) {
             out.println("Using Kafka at " + options.kafka());
@@ -187,19 +197,32 @@ public final class IncidentNotifier {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         cassandra = started.value();
-        out.printf("  Cassandra ready at %s:%d after %s (pid %d)%n", cassandra.host(), cassandra.nativePort(),
-                seconds(started.nanos()), cassandra.pid());
+        out.printf(
+                "  Cassandra ready at %s:%d after %s (pid %d)%n",
+                cassandra.host(), cassandra.nativePort(), seconds(started.nanos()), cassandra.pid());
         return cassandra.contactPoint();
     }
 
     private static void createTopic(String bootstrapServers, String topic) {
         try {
             // One replica is enough for a demo; min.insync.replicas=1 lets acks=all work whatever the broker's default.
-            SchedulerTopics.createTopic(Map.of("bootstrap.servers", bootstrapServers, "default.api.timeout.ms", 15_000,
-                    "request.timeout.ms", 5_000), topic, PARTITIONS, (short) 1, Map.of("min.insync.replicas", "1"));
+            SchedulerTopics.createTopic(
+                    Map.of(
+                            "bootstrap.servers",
+                            bootstrapServers,
+                            "default.api.timeout.ms",
+                            15_000,
+                            "request.timeout.ms",
+                            5_000),
+                    topic,
+                    PARTITIONS,
+                    (short) 1,
+                    Map.of("min.insync.replicas", "1"));
         } catch (SchedulerException e) {
-            throw new SchedulerException("cannot create topic " + topic + " on Kafka at " + bootstrapServers
-                    + " (is it running?): " + e.getMessage(), e);
+            throw new SchedulerException(
+                    "cannot create topic " + topic + " on Kafka at " + bootstrapServers + " (is it running?): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -207,22 +230,26 @@ public final class IncidentNotifier {
      * Starts engine-a, with the admin server, waits until it owns every partition, then engine-b, and waits until
      * they split them.
      */
-    private void startEngines(String bootstrapServers, String topic, String group, InetSocketAddress cassandraAt,
-                              String keyspace) {
+    private void startEngines(
+            String bootstrapServers, String topic, String group, InetSocketAddress cassandraAt, String keyspace) {
         String datacenter = options.embeddedCassandra() ? cassandra.localDatacenter() : options.datacenter();
         EngineSettings settings = EngineSettings.builder()
                 // As in production, but with one replica: the keyspace lives in the local datacenter.
                 .replication(Replication.networkTopology(Map.of(datacenter, 1)))
                 // Retry quickly, so that the demo shows retries: after about 1.5 s, then 3 s, ...
-                .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(1_500), Duration.ofSeconds(10))
+                .retryPolicy(RetryPolicy.defaults()
+                        .withBackoff(Duration.ofMillis(1_500), Duration.ofSeconds(10))
                         .withJitter(0.2))
                 .executionThreads(8)
                 .shutdownTimeout(Duration.ofSeconds(5))
                 .build();
         engineFactory = name -> {
             SchedulerEngine.Builder builder = SchedulerEngine.builder()
-                    .bootstrapServers(bootstrapServers).topic(topic).groupId(group)
-                    .cassandra(cassandraAt, datacenter).keyspace(keyspace)
+                    .bootstrapServers(bootstrapServers)
+                    .topic(topic)
+                    .groupId(group)
+                    .cassandra(cassandraAt, datacenter)
+                    .keyspace(keyspace)
                     .taskExecutor(notifier.executorFor(name))
                     .settings(settings)
                     .instanceId(name) // how the dashboard names the owner of each partition
@@ -243,10 +270,16 @@ public final class IncidentNotifier {
             boolean split = awaitPartitions(running.size());
             List<String> owners = new ArrayList<>();
             running.forEach((n, e) -> owners.add(n + " owns " + partitionsOf(e)));
-            out.printf("Started %s after %s: %s%s%n", name, seconds(System.nanoTime() - start),
-                    String.join(", ", owners), split ? "" : " (the group has not settled yet)");
-            engine.adminServer().map(AdminServer::uri).ifPresent(uri -> out.printf(
-                    "  Dashboard of %s: %s (open it in a browser while the example runs)%n", name, uri));
+            out.printf(
+                    "Started %s after %s: %s%s%n",
+                    name,
+                    seconds(System.nanoTime() - start),
+                    String.join(", ", owners),
+                    split ? "" : " (the group has not settled yet)");
+            engine.adminServer()
+                    .map(AdminServer::uri)
+                    .ifPresent(uri -> out.printf(
+                            "  Dashboard of %s: %s (open it in a browser while the example runs)%n", name, uri));
         }
     }
 
@@ -279,19 +312,25 @@ public final class IncidentNotifier {
         if (options.failover()) {
             // Halfway through the incidents, engine-b stops; at three quarters it starts again.
             failover = new Failover(bootstrapServers, topic, running, engineFactory, PARTITIONS, status, startNanos);
-            failover.start(System.nanoTime(), options.duration().dividedBy(2),
+            failover.start(
+                    System.nanoTime(),
+                    options.duration().dividedBy(2),
                     options.duration().multipliedBy(3).dividedBy(4));
         }
         while (!stopping) {
             status.show(statusText());
             Instant now = Instant.now();
             boolean failoverDone = failover == null || failover.finished();
-            if (stream.finished() && failoverDone && now.isAfter(stream.lastDue().plusSeconds(1))
+            if (stream.finished()
+                    && failoverDone
+                    && now.isAfter(stream.lastDue().plusSeconds(1))
                     && notifier.missing() == 0) {
                 status.done(statusText());
                 return true;
             }
-            if (stream.finished() && failoverDone && now.isAfter(stream.lastDue().plus(GIVE_UP_AFTER))) {
+            if (stream.finished()
+                    && failoverDone
+                    && now.isAfter(stream.lastDue().plus(GIVE_UP_AFTER))) {
                 status.done(statusText());
                 return false;
             }
@@ -303,12 +342,22 @@ public final class IncidentNotifier {
     private String statusText() {
         Lateness lateness = notifier.lateness();
         StringBuilder owned = new StringBuilder();
-        running.forEach((name, engine) -> owned.append(' ').append(name.substring(name.length() - 1)).append(':')
+        running.forEach((name, engine) -> owned.append(' ')
+                .append(name.substring(name.length() - 1))
+                .append(':')
                 .append(engine.partitions().size()));
-        return String.format("%4ds  scheduled %d | run %d | pending %d | cancelled %d | retried %d | lateness p50 %s"
-                        + " p99 %s | partitions%s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos),
-                stream.scheduled(), notifier.runs(), notifier.missing(), stream.cancelled(), notifier.retries(),
-                Lateness.format(lateness.percentile(50)), Lateness.format(lateness.percentile(99)), owned);
+        return String.format(
+                "%4ds  scheduled %d | run %d | pending %d | cancelled %d | retried %d | lateness p50 %s"
+                        + " p99 %s | partitions%s",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos),
+                stream.scheduled(),
+                notifier.runs(),
+                notifier.missing(),
+                stream.cancelled(),
+                notifier.retries(),
+                Lateness.format(lateness.percentile(50)),
+                Lateness.format(lateness.percentile(99)),
+                owned);
     }
 
     /** The shutdown hook: Ctrl-C. */
@@ -410,8 +459,7 @@ public final class IncidentNotifier {
         }
     }
 
-    private record Timed<T>(T value, long nanos) {
-    }
+    private record Timed<T>(T value, long nanos) {}
 
     private static <T> Supplier<Timed<T>> timed(Supplier<T> action) {
         return () -> {

@@ -84,8 +84,12 @@ final class IncidentStream implements AutoCloseable {
     private void open() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         opened++;
-        Incident incident = new Incident(String.format("INC-%06d", opened), Instant.now(), delay,
-                random.nextDouble() < FLAKY_SHARE, random.nextInt(100));
+        Incident incident = new Incident(
+                String.format("INC-%06d", opened),
+                Instant.now(),
+                delay,
+                random.nextDouble() < FLAKY_SHARE,
+                random.nextInt(100));
         notifier.track(incident);
         for (int step = 0; step < incident.steps().size(); step++) {
             Task task = incident.steps().get(step);
@@ -100,8 +104,8 @@ final class IncidentStream implements AutoCloseable {
             // A person acknowledges it some time between half a second after it opened and its second page.
             long window = delay.plus(Incident.STEP_SPACING).toMillis() - 500;
             acksAhead.incrementAndGet();
-            thread.schedule(() -> acknowledge(incident), 500 + random.nextLong(Math.max(1, window)),
-                    TimeUnit.MILLISECONDS);
+            thread.schedule(
+                    () -> acknowledge(incident), 500 + random.nextLong(Math.max(1, window)), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -17,15 +17,23 @@ import java.time.Duration;
  * @param failover whether engine-b is stopped halfway through and started again ({@code --no-failover}: not)
  * @param help whether {@code --help} was given
  */
-record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacenter, Duration duration, double rate,
-                       Duration delay, boolean failover, boolean help) {
+record NotifierOptions(
+        String kafka,
+        InetSocketAddress cassandra,
+        String datacenter,
+        Duration duration,
+        double rate,
+        Duration delay,
+        boolean failover,
+        boolean help) {
 
     static final Duration DEFAULT_DURATION = Duration.ofSeconds(30);
     static final double DEFAULT_RATE = 20;
     static final Duration DEFAULT_DELAY = Duration.ofSeconds(5);
     static final String DEFAULT_DATACENTER = "datacenter1";
 
-    static final String USAGE = String.join(System.lineSeparator(),
+    static final String USAGE = String.join(
+            System.lineSeparator(),
             "Usage: IncidentNotifier [options]",
             "",
             "Opens incidents at a steady rate and schedules, for each, three escalation notifications",
@@ -57,8 +65,8 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
      * halfway through.
      */
     static NotifierOptions defaults() {
-        return new NotifierOptions(null, null, DEFAULT_DATACENTER, DEFAULT_DURATION, DEFAULT_RATE, DEFAULT_DELAY,
-                true, false);
+        return new NotifierOptions(
+                null, null, DEFAULT_DATACENTER, DEFAULT_DURATION, DEFAULT_RATE, DEFAULT_DELAY, true, false);
     }
 
     /** Parses {@code --flag value} and {@code --flag=value} arguments. */
@@ -112,8 +120,15 @@ record NotifierOptions(String kafka, InetSocketAddress cassandra, String datacen
         if (datacenter != null && cassandra == null) {
             throw new UsageException("--datacenter is only used with --cassandra");
         }
-        return new NotifierOptions(kafka, cassandra, datacenter == null ? DEFAULT_DATACENTER : datacenter, duration,
-                rate, delay, failover, help);
+        return new NotifierOptions(
+                kafka,
+                cassandra,
+                datacenter == null ? DEFAULT_DATACENTER : datacenter,
+                duration,
+                rate,
+                delay,
+                failover,
+                help);
     }
 
     /** A flag that takes no value. */

@@ -55,8 +55,8 @@ final class OnCallNotifier {
             problem("unexpected:" + context.key() + " is not a task of this run");
             return;
         }
-        Incident.Start start = incident.start(step, context.attempt(), startedAt,
-                engineName + " partition " + context.partition());
+        Incident.Start start =
+                incident.start(step, context.attempt(), startedAt, engineName + " partition " + context.partition());
         start.problems().forEach(this::problem);
         if (start.cancelledRun() != null) {
             synchronized (cancelledRuns) {
@@ -66,8 +66,9 @@ final class OnCallNotifier {
         if (context.attempt() == 1) {
             if (startedAt.isBefore(context.key().scheduledTime())) {
                 early.increment();
-                problem("early:" + context.key() + " started " + Duration.between(startedAt,
-                        context.key().scheduledTime()).toMillis() + " ms before its time");
+                problem("early:" + context.key() + " started "
+                        + Duration.between(startedAt, context.key().scheduledTime())
+                                .toMillis() + " ms before its time");
             }
             lateness.record(Duration.between(start.freeToRunAt(), startedAt));
             if (start.heldBehindEarlierStep()) {
@@ -93,7 +94,9 @@ final class OnCallNotifier {
 
     private void problem(String kindAndMessage) {
         int colon = kindAndMessage.indexOf(':');
-        problemCounts.computeIfAbsent(kindAndMessage.substring(0, colon), k -> new LongAdder()).increment();
+        problemCounts
+                .computeIfAbsent(kindAndMessage.substring(0, colon), k -> new LongAdder())
+                .increment();
         synchronized (problemsShown) {
             if (problemsShown.size() < MAX_PROBLEMS_SHOWN) {
                 problemsShown.add(kindAndMessage.substring(colon + 1));

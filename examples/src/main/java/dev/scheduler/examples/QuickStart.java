@@ -22,8 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QuickStart {
 
-    private QuickStart() {
-    }
+    private QuickStart() {}
 
     public static void main(String[] args) throws InterruptedException {
         String kafka = args.length > 0 ? args[0] : "localhost:9092";
@@ -41,7 +40,8 @@ public final class QuickStart {
         // 1. What runs when a task is due: on the engine's thread pool, at least once per task.
         CountDownLatch sent = new CountDownLatch(1);
         TaskExecutor sendReminder = context -> {
-            System.out.println("Reminding " + context.data().get("to") + " of " + context.key().orderingId());
+            System.out.println("Reminding " + context.data().get("to") + " of "
+                    + context.key().orderingId());
             sent.countDown();
         };
 
@@ -61,8 +61,12 @@ public final class QuickStart {
                 .bootstrapServers(kafka)
                 .topic("reminders")
                 .build()) {
-            client.scheduleTask(Task.of("order-42", Instant.now().plusSeconds(5), "payment-reminder",
-                    Map.of("to", "ada@example.com"))).join();
+            client.scheduleTask(Task.of(
+                            "order-42",
+                            Instant.now().plusSeconds(5),
+                            "payment-reminder",
+                            Map.of("to", "ada@example.com")))
+                    .join();
             return sent.await(60, TimeUnit.SECONDS);
         } finally {
             engine.close();

@@ -32,7 +32,8 @@ class CancelledRunTest {
         Failover.Window moved = new Failover.Window(T.plusSeconds(1), T.plusSeconds(2));
 
         assertThat(run(T, T.plusSeconds(5)).shouldHaveWon(LEAD, List.of(moved))).isFalse();
-        assertThat(run(T.plusMillis(1_500), T.plusSeconds(5)).shouldHaveWon(LEAD, List.of(moved))).isFalse();
+        assertThat(run(T.plusMillis(1_500), T.plusSeconds(5)).shouldHaveWon(LEAD, List.of(moved)))
+                .isFalse();
     }
 
     @Test
@@ -40,14 +41,17 @@ class CancelledRunTest {
         Failover.Window before = new Failover.Window(T.minusSeconds(5), T.minusSeconds(1));
         Failover.Window after = new Failover.Window(T.plusSeconds(6), T.plusSeconds(8));
 
-        assertThat(run(T, T.plusSeconds(5)).shouldHaveWon(LEAD, List.of(before, after))).isTrue();
+        assertThat(run(T, T.plusSeconds(5)).shouldHaveWon(LEAD, List.of(before, after)))
+                .isTrue();
     }
 
     @Test
     void a_move_still_under_way_excuses_every_cancel_from_its_start_on() {
         Failover.Window open = new Failover.Window(T.plusSeconds(1), null);
 
-        assertThat(run(T.plusSeconds(10), T.plusSeconds(20)).shouldHaveWon(LEAD, List.of(open))).isFalse();
-        assertThat(run(T.minusSeconds(10), T.minusSeconds(5)).shouldHaveWon(LEAD, List.of(open))).isTrue();
+        assertThat(run(T.plusSeconds(10), T.plusSeconds(20)).shouldHaveWon(LEAD, List.of(open)))
+                .isFalse();
+        assertThat(run(T.minusSeconds(10), T.minusSeconds(5)).shouldHaveWon(LEAD, List.of(open)))
+                .isTrue();
     }
 }

@@ -20,14 +20,20 @@ class NoInternalTypesTest {
 
     @Test
     void no_example_class_refers_to_an_internal_package() throws IOException, URISyntaxException {
-        Path classes = Path.of(QuickStart.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(QuickStart.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<Path> all;
         try (Stream<Path> files = Files.walk(classes)) {
             all = files.filter(p -> p.toString().endsWith(".class")).toList();
         }
         assertThat(all).as("compiled example classes").hasSizeGreaterThan(10);
-        List<String> offenders = all.stream().filter(NoInternalTypesTest::mentionsInternal)
-                .map(p -> classes.relativize(p).toString()).toList();
+        List<String> offenders = all.stream()
+                .filter(NoInternalTypesTest::mentionsInternal)
+                .map(p -> classes.relativize(p).toString())
+                .toList();
         assertThat(offenders).as("example classes that use an internal type").isEmpty();
     }
 

@@ -23,8 +23,16 @@ class NotifierOptionsTest {
 
     @Test
     void every_flag_is_read_with_a_space_or_an_equals_sign() throws UsageException {
-        NotifierOptions options = NotifierOptions.parse("--kafka", "k1:9092,k2:9092", "--cassandra=c1:9042",
-                "--datacenter", "dc1", "--duration=2m", "--rate", "12.5", "--delay-seconds=10");
+        NotifierOptions options = NotifierOptions.parse(
+                "--kafka",
+                "k1:9092,k2:9092",
+                "--cassandra=c1:9042",
+                "--datacenter",
+                "dc1",
+                "--duration=2m",
+                "--rate",
+                "12.5",
+                "--delay-seconds=10");
 
         assertThat(options.kafka()).isEqualTo("k1:9092,k2:9092");
         assertThat(options.cassandra().getHostString()).isEqualTo("c1");
@@ -39,7 +47,8 @@ class NotifierOptionsTest {
 
     @Test
     void no_failover_keeps_both_engines_running_and_takes_no_value() throws UsageException {
-        assertThat(NotifierOptions.parse("--rate", "5", "--no-failover").failover()).isFalse();
+        assertThat(NotifierOptions.parse("--rate", "5", "--no-failover").failover())
+                .isFalse();
         assertThatThrownBy(() -> NotifierOptions.parse("--no-failover=true"))
                 .isInstanceOf(UsageException.class)
                 .hasMessage("--no-failover takes no value");
@@ -76,8 +85,7 @@ class NotifierOptionsTest {
 
     @Test
     void a_flag_without_its_value_is_an_error() {
-        assertThatThrownBy(() -> NotifierOptions.parse("--kafka"))
-                .hasMessage("--kafka needs a value");
+        assertThatThrownBy(() -> NotifierOptions.parse("--kafka")).hasMessage("--kafka needs a value");
         assertThatThrownBy(() -> NotifierOptions.parse("--kafka", "--rate", "5"))
                 .hasMessage("--kafka needs a value");
     }

@@ -13,7 +13,9 @@ class QuickStartIT {
 
     @Test
     void the_quick_start_runs_its_task(SchedulerInfrastructure infrastructure) throws InterruptedException {
-        boolean ran = QuickStart.run(infrastructure.kafkaBootstrapServers(), infrastructure.cassandraContactPoint(),
+        boolean ran = QuickStart.run(
+                infrastructure.kafkaBootstrapServers(),
+                infrastructure.cassandraContactPoint(),
                 infrastructure.cassandraLocalDatacenter());
 
         assertThat(ran).as("the reminder ran within a minute").isTrue();

@@ -7,7 +7,7 @@ package dev.scheduler.client;
  */
 public final class InvalidTaskException extends SchedulerException {
 
-  public InvalidTaskException(String message) {
-    super(message);
-  }
+    public InvalidTaskException(String message) {
+        super(message);
+    }
 }

@@ -9,7 +9,7 @@ package dev.scheduler.client;
  */
 public final class PublishException extends SchedulerException {
 
-  public PublishException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public PublishException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -10,11 +10,11 @@ package dev.scheduler.client;
  */
 public class SchedulerException extends RuntimeException {
 
-  public SchedulerException(String message) {
-    super(message);
-  }
+    public SchedulerException(String message) {
+        super(message);
+    }
 
-  public SchedulerException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public SchedulerException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

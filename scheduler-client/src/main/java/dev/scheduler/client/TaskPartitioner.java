@@ -13,29 +13,29 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class TaskPartitioner {
 
-  private TaskPartitioner() {}
+    private TaskPartitioner() {}
 
-  /**
-   * The partition for {@code orderingId} in a topic of {@code partitionCount} partitions.
-   *
-   * @throws InvalidTaskException if {@code orderingId} is null
-   * @throws IllegalArgumentException if {@code partitionCount} is below 1
-   */
-  public static int partitionFor(String orderingId, int partitionCount) {
-    if (orderingId == null) {
-      throw new InvalidTaskException("orderingId must not be null");
+    /**
+     * The partition for {@code orderingId} in a topic of {@code partitionCount} partitions.
+     *
+     * @throws InvalidTaskException if {@code orderingId} is null
+     * @throws IllegalArgumentException if {@code partitionCount} is below 1
+     */
+    public static int partitionFor(String orderingId, int partitionCount) {
+        if (orderingId == null) {
+            throw new InvalidTaskException("orderingId must not be null");
+        }
+        if (partitionCount < 1) {
+            throw new IllegalArgumentException("partitionCount must be at least 1, was " + partitionCount);
+        }
+        return Utils.toPositive(Utils.murmur2(orderingId.getBytes(StandardCharsets.UTF_8))) % partitionCount;
     }
-    if (partitionCount < 1) {
-      throw new IllegalArgumentException("partitionCount must be at least 1, was " + partitionCount);
-    }
-    return Utils.toPositive(Utils.murmur2(orderingId.getBytes(StandardCharsets.UTF_8))) % partitionCount;
-  }
 
-  /** The partition for {@code key.orderingId()}; see {@link #partitionFor(String, int)}. */
-  public static int partitionFor(TaskKey key, int partitionCount) {
-    if (key == null) {
-      throw new InvalidTaskException("key must not be null");
+    /** The partition for {@code key.orderingId()}; see {@link #partitionFor(String, int)}. */
+    public static int partitionFor(TaskKey key, int partitionCount) {
+        if (key == null) {
+            throw new InvalidTaskException("key must not be null");
+        }
+        return partitionFor(key.orderingId(), partitionCount);
     }
-    return partitionFor(key.orderingId(), partitionCount);
-  }
 }

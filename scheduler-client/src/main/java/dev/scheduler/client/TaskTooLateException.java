@@ -13,32 +13,32 @@ import java.time.temporal.ChronoUnit;
  */
 public final class TaskTooLateException extends SchedulerException {
 
-  private final transient TaskKey key;
-  private final Instant now;
-  private final Duration gracePeriod;
+    private final transient TaskKey key;
+    private final Instant now;
+    private final Duration gracePeriod;
 
-  public TaskTooLateException(TaskKey key, Instant now, Duration gracePeriod) {
-    super("task " + key + " is scheduled for " + WireTime.format(key.scheduledTime()) + ", "
-        + Text.duration(Duration.between(key.scheduledTime(), now)) + " before now ("
-        + WireTime.format(now.truncatedTo(ChronoUnit.MILLIS)) + "); the grace period is "
-        + Text.duration(gracePeriod) + " (SchedulerClient.Builder.gracePeriod)");
-    this.key = key;
-    this.now = now;
-    this.gracePeriod = gracePeriod;
-  }
+    public TaskTooLateException(TaskKey key, Instant now, Duration gracePeriod) {
+        super("task " + key + " is scheduled for " + WireTime.format(key.scheduledTime()) + ", "
+                + Text.duration(Duration.between(key.scheduledTime(), now)) + " before now ("
+                + WireTime.format(now.truncatedTo(ChronoUnit.MILLIS)) + "); the grace period is "
+                + Text.duration(gracePeriod) + " (SchedulerClient.Builder.gracePeriod)");
+        this.key = key;
+        this.now = now;
+        this.gracePeriod = gracePeriod;
+    }
 
-  /** The refused task's key. */
-  public TaskKey key() {
-    return key;
-  }
+    /** The refused task's key. */
+    public TaskKey key() {
+        return key;
+    }
 
-  /** The client clock's time when the task was refused. */
-  public Instant now() {
-    return now;
-  }
+    /** The client clock's time when the task was refused. */
+    public Instant now() {
+        return now;
+    }
 
-  /** How far in the past a task may be scheduled and still be accepted. */
-  public Duration gracePeriod() {
-    return gracePeriod;
-  }
+    /** How far in the past a task may be scheduled and still be accepted. */
+    public Duration gracePeriod() {
+        return gracePeriod;
+    }
 }

@@ -12,6 +12,5 @@ import java.time.Instant;
  * @param errorClass the exception class of a failed attempt, or null
  * @param errorMessage its message, or null
  */
-public record AttemptInfo(int attempt, Instant startedAt, Instant finishedAt, String result, String errorClass,
-                          String errorMessage) {
-}
+public record AttemptInfo(
+        int attempt, Instant startedAt, Instant finishedAt, String result, String errorClass, String errorMessage) {}

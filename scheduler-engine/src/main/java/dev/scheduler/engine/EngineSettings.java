@@ -1,7 +1,7 @@
 package dev.scheduler.engine;
 
-import dev.scheduler.client.TaskLimits;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import dev.scheduler.client.TaskLimits;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -80,7 +80,8 @@ public record EngineSettings(
         atLeast("maxUnpersistedRecordsPerPartition", maxUnpersistedRecordsPerPartition, 1);
         positive("bucketSize", bucketSize);
         if (bucketSize.toMillis() < 1000 || bucketSize.toMillis() % 1000 != 0) {
-            throw new IllegalArgumentException("bucketSize must be a whole number of seconds, at least 1 s, was " + bucketSize);
+            throw new IllegalArgumentException(
+                    "bucketSize must be a whole number of seconds, at least 1 s, was " + bucketSize);
         }
         atLeast("executionThreads", executionThreads, 1);
         atLeast("maxRunningPerPartition", maxRunningPerPartition, 1);
@@ -88,7 +89,8 @@ public record EngineSettings(
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         positive("retention", retention);
         if (retention.toSeconds() > 20L * 365 * 24 * 3600) {
-            throw new IllegalArgumentException("retention must be at most 20 years (Cassandra's TTL limit), was " + retention);
+            throw new IllegalArgumentException(
+                    "retention must be at most 20 years (Cassandra's TTL limit), was " + retention);
         }
         positive("shutdownTimeout", shutdownTimeout);
         positive("commitInterval", commitInterval);
@@ -116,12 +118,16 @@ public record EngineSettings(
         try {
             level = DefaultConsistencyLevel.valueOf(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " '" + value + "' is not a Cassandra consistency level; use one of "
-                    + Arrays.toString(DefaultConsistencyLevel.values()), e);
+            throw new IllegalArgumentException(
+                    name + " '" + value + "' is not a Cassandra consistency level; use one of "
+                            + Arrays.toString(DefaultConsistencyLevel.values()),
+                    e);
         }
         if (level.isSerial() != serial) {
-            throw new IllegalArgumentException(name + " '" + value + "' must be " + (serial
-                    ? "a serial level (SERIAL or LOCAL_SERIAL)" : "a level that is not serial (for example LOCAL_QUORUM)"));
+            throw new IllegalArgumentException(name + " '" + value + "' must be "
+                    + (serial
+                            ? "a serial level (SERIAL or LOCAL_SERIAL)"
+                            : "a level that is not serial (for example LOCAL_QUORUM)"));
         }
     }
 
@@ -200,35 +206,73 @@ public record EngineSettings(
         private Duration ownerLease = Duration.ofSeconds(3);
         private TaskLimits limits = TaskLimits.defaults();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Default 60 s. */
-        public Builder lookAhead(Duration v) { lookAhead = v; return this; }
+        public Builder lookAhead(Duration v) {
+            lookAhead = v;
+            return this;
+        }
         /** Default 1 s. */
-        public Builder loadInterval(Duration v) { loadInterval = v; return this; }
+        public Builder loadInterval(Duration v) {
+            loadInterval = v;
+            return this;
+        }
         /** Default 2,000. */
-        public Builder loadBatchSize(int v) { loadBatchSize = v; return this; }
+        public Builder loadBatchSize(int v) {
+            loadBatchSize = v;
+            return this;
+        }
         /** Default 50,000. */
-        public Builder maxTasksInMemoryPerPartition(int v) { maxTasksInMemoryPerPartition = v; return this; }
+        public Builder maxTasksInMemoryPerPartition(int v) {
+            maxTasksInMemoryPerPartition = v;
+            return this;
+        }
         /** Default 20,000. */
-        public Builder maxUnpersistedRecordsPerPartition(int v) { maxUnpersistedRecordsPerPartition = v; return this; }
+        public Builder maxUnpersistedRecordsPerPartition(int v) {
+            maxUnpersistedRecordsPerPartition = v;
+            return this;
+        }
         /** Default 1 min; fixed for the life of a keyspace. */
-        public Builder bucketSize(Duration v) { bucketSize = v; return this; }
+        public Builder bucketSize(Duration v) {
+            bucketSize = v;
+            return this;
+        }
         /** Default 32. */
-        public Builder executionThreads(int v) { executionThreads = v; return this; }
+        public Builder executionThreads(int v) {
+            executionThreads = v;
+            return this;
+        }
         /** Default 64. */
-        public Builder maxRunningPerPartition(int v) { maxRunningPerPartition = v; return this; }
+        public Builder maxRunningPerPartition(int v) {
+            maxRunningPerPartition = v;
+            return this;
+        }
         /** Default 60 s. */
-        public Builder executionTimeout(Duration v) { executionTimeout = v; return this; }
+        public Builder executionTimeout(Duration v) {
+            executionTimeout = v;
+            return this;
+        }
         /** Default {@link RetryPolicy#defaults()}. */
-        public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
+        public Builder retryPolicy(RetryPolicy v) {
+            retryPolicy = v;
+            return this;
+        }
         /** Default 14 days. */
-        public Builder retention(Duration v) { retention = v; return this; }
+        public Builder retention(Duration v) {
+            retention = v;
+            return this;
+        }
         /** Default 30 s. */
-        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
+        public Builder shutdownTimeout(Duration v) {
+            shutdownTimeout = v;
+            return this;
+        }
         /** Default 1 s. */
-        public Builder commitInterval(Duration v) { commitInterval = v; return this; }
+        public Builder commitInterval(Duration v) {
+            commitInterval = v;
+            return this;
+        }
         /** Defaults 100 ms and 10 s. */
         public Builder storeRetryBackoff(Duration min, Duration max) {
             storeRetryMinBackoff = min;
@@ -236,9 +280,15 @@ public record EngineSettings(
             return this;
         }
         /** Default true. */
-        public Builder createSchema(boolean v) { createSchema = v; return this; }
+        public Builder createSchema(boolean v) {
+            createSchema = v;
+            return this;
+        }
         /** Default SimpleStrategy with factor 1. */
-        public Builder replication(Replication v) { replication = v; return this; }
+        public Builder replication(Replication v) {
+            replication = v;
+            return this;
+        }
         /** Defaults LOCAL_QUORUM, LOCAL_QUORUM and LOCAL_SERIAL. */
         public Builder consistency(String read, String write, String serial) {
             readConsistency = read;
@@ -247,17 +297,41 @@ public record EngineSettings(
             return this;
         }
         /** Default 3 s. */
-        public Builder ownerLease(Duration v) { ownerLease = v; return this; }
+        public Builder ownerLease(Duration v) {
+            ownerLease = v;
+            return this;
+        }
         /** Default {@link TaskLimits#defaults()}. */
-        public Builder limits(TaskLimits v) { limits = v; return this; }
+        public Builder limits(TaskLimits v) {
+            limits = v;
+            return this;
+        }
 
         /** Validates and builds; a bad value fails with a message naming the setting and its limit. */
         public EngineSettings build() {
-            return new EngineSettings(lookAhead, loadInterval, loadBatchSize, maxTasksInMemoryPerPartition,
-                    maxUnpersistedRecordsPerPartition, bucketSize, executionThreads, maxRunningPerPartition,
-                    executionTimeout, retryPolicy, retention, shutdownTimeout, commitInterval,
-                    storeRetryMinBackoff, storeRetryMaxBackoff, createSchema, replication, readConsistency,
-                    writeConsistency, serialConsistency, ownerLease, limits);
+            return new EngineSettings(
+                    lookAhead,
+                    loadInterval,
+                    loadBatchSize,
+                    maxTasksInMemoryPerPartition,
+                    maxUnpersistedRecordsPerPartition,
+                    bucketSize,
+                    executionThreads,
+                    maxRunningPerPartition,
+                    executionTimeout,
+                    retryPolicy,
+                    retention,
+                    shutdownTimeout,
+                    commitInterval,
+                    storeRetryMinBackoff,
+                    storeRetryMaxBackoff,
+                    createSchema,
+                    replication,
+                    readConsistency,
+                    writeConsistency,
+                    serialConsistency,
+                    ownerLease,
+                    limits);
         }
     }
 }

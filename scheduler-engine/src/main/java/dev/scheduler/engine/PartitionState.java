@@ -9,6 +9,5 @@ package dev.scheduler.engine;
  * @param unpersistedRecords Kafka records handed to it and not yet durable in Cassandra
  * @param durableOffset the next Kafka offset after everything durable: what is committed
  */
-public record PartitionState(int partition, boolean healthy, int tasksInMemory, int unpersistedRecords,
-                             long durableOffset) {
-}
+public record PartitionState(
+        int partition, boolean healthy, int tasksInMemory, int unpersistedRecords, long durableOffset) {}

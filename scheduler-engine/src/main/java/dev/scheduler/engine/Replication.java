@@ -48,7 +48,8 @@ public sealed interface Replication {
                     throw new IllegalArgumentException("datacenter name '" + dc + "' is not a valid datacenter name");
                 }
                 if (rf == null || rf < 1) {
-                    throw new IllegalArgumentException("replication factor of datacenter " + dc + " must be at least 1");
+                    throw new IllegalArgumentException(
+                            "replication factor of datacenter " + dc + " must be at least 1");
                 }
             });
             factorsByDatacenter = Map.copyOf(new LinkedHashMap<>(factorsByDatacenter));

@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param multiplier growth per failed attempt, at least 1. Default 2.
  * @param jitter fraction in [0, 1] of the wait that is randomised. Default 0.5.
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier,
-                          double jitter) {
+public record RetryPolicy(
+        int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter) {
 
     public RetryPolicy {
         if (maxAttempts < 1) {

@@ -47,7 +47,11 @@ public final class SchedulerEngine implements AutoCloseable {
     private EngineRuntime runtime;
     private volatile State state = State.NEW;
 
-    private enum State { NEW, RUNNING, CLOSED }
+    private enum State {
+        NEW,
+        RUNNING,
+        CLOSED
+    }
 
     private SchedulerEngine(Builder b) {
         this.b = b;
@@ -70,10 +74,26 @@ public final class SchedulerEngine implements AutoCloseable {
             throw new IllegalStateException("start() may be called once, on a new engine; this one is " + state);
         }
         try {
-            runtime = EngineRuntime.start(new EngineRuntime.Config(b.bootstrapServers, b.topic, b.groupId,
-                    b.consumerProperties, b.session, b.contactPoints, b.localDatacenter, b.keyspace, b.executor,
-                    b.asyncExecutor, b.settings, b.clock, b.listener, b.instanceId, b.metrics, b.adminServer),
-                    new EngineAdmin.Commands(this::cancelTask, this::retryTask), this::isRunning);
+            runtime = EngineRuntime.start(
+                    new EngineRuntime.Config(
+                            b.bootstrapServers,
+                            b.topic,
+                            b.groupId,
+                            b.consumerProperties,
+                            b.session,
+                            b.contactPoints,
+                            b.localDatacenter,
+                            b.keyspace,
+                            b.executor,
+                            b.asyncExecutor,
+                            b.settings,
+                            b.clock,
+                            b.listener,
+                            b.instanceId,
+                            b.metrics,
+                            b.adminServer),
+                    new EngineAdmin.Commands(this::cancelTask, this::retryTask),
+                    this::isRunning);
         } catch (RuntimeException e) {
             state = State.CLOSED;
             throw e;
@@ -197,17 +217,25 @@ public final class SchedulerEngine implements AutoCloseable {
         private MicrometerMetrics metrics;
         private AdminServerSettings adminServer;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Kafka bootstrap servers, e.g. {@code "kafka-1:9092,kafka-2:9092"}. Required. */
-        public Builder bootstrapServers(String servers) { bootstrapServers = servers; return this; }
+        public Builder bootstrapServers(String servers) {
+            bootstrapServers = servers;
+            return this;
+        }
 
         /** The topic clients schedule to. Required; it must exist (see {@link SchedulerTopics}). */
-        public Builder topic(String name) { topic = name; return this; }
+        public Builder topic(String name) {
+            topic = name;
+            return this;
+        }
 
         /** The consumer group shared by all instances of the service. Required. */
-        public Builder groupId(String id) { groupId = id; return this; }
+        public Builder groupId(String id) {
+            groupId = id;
+            return this;
+        }
 
         /**
          * A Kafka consumer property, passed through unchanged over the engine's defaults (cooperative-sticky
@@ -235,7 +263,10 @@ public final class SchedulerEngine implements AutoCloseable {
         }
 
         /** Use this session (the engine does not close it). Otherwise give contact points and a datacenter. */
-        public Builder cqlSession(CqlSession s) { session = s; return this; }
+        public Builder cqlSession(CqlSession s) {
+            session = s;
+            return this;
+        }
 
         /** A Cassandra contact point and the local datacenter's name; the engine opens and closes its session. */
         public Builder cassandra(InetSocketAddress contactPoint, String datacenter) {
@@ -245,42 +276,69 @@ public final class SchedulerEngine implements AutoCloseable {
         }
 
         /** The keyspace of this topic's tasks (one keyspace per topic). Required. */
-        public Builder keyspace(String name) { keyspace = name; return this; }
+        public Builder keyspace(String name) {
+            keyspace = name;
+            return this;
+        }
 
         /** Your blocking executor. Exactly one of this and {@link #asyncTaskExecutor} is required. */
-        public Builder taskExecutor(TaskExecutor e) { executor = e; return this; }
+        public Builder taskExecutor(TaskExecutor e) {
+            executor = e;
+            return this;
+        }
 
         /** Your non-blocking executor. Exactly one of this and {@link #taskExecutor} is required. */
-        public Builder asyncTaskExecutor(AsyncTaskExecutor e) { asyncExecutor = e; return this; }
+        public Builder asyncTaskExecutor(AsyncTaskExecutor e) {
+            asyncExecutor = e;
+            return this;
+        }
 
         /** Default {@link EngineSettings#defaults()}. */
-        public Builder settings(EngineSettings s) { settings = s; return this; }
+        public Builder settings(EngineSettings s) {
+            settings = s;
+            return this;
+        }
 
         /** The clock tasks are timed by. Default the system UTC clock; tests may inject another. */
-        public Builder clock(Clock c) { clock = c; return this; }
+        public Builder clock(Clock c) {
+            clock = c;
+            return this;
+        }
 
         /** Observes attempts (for metrics). Default none. Called on engine threads: return quickly. */
-        public Builder listener(TaskListener l) { listener = l; return this; }
+        public Builder listener(TaskListener l) {
+            listener = l;
+            return this;
+        }
 
         /**
          * This instance's id, recorded as the owner of the partitions it claims and shown to operators.
          * Default: host name, process id and a random suffix.
          */
-        public Builder instanceId(String id) { instanceId = id; return this; }
+        public Builder instanceId(String id) {
+            instanceId = id;
+            return this;
+        }
 
         /**
          * Records the engine's metrics in a Micrometer registry: {@code .metrics(MicrometerMetrics.of(registry))}.
          * Default none, and then no Micrometer class is loaded: Micrometer is an optional dependency. Meter names
          * and tags are listed on {@link MicrometerMetrics}.
          */
-        public Builder metrics(MicrometerMetrics m) { metrics = m; return this; }
+        public Builder metrics(MicrometerMetrics m) {
+            metrics = m;
+            return this;
+        }
 
         /**
          * Serves the admin HTTP API, probes and dashboard while the engine runs ({@link AdminServer}); for example
          * {@code .adminServer(AdminServerSettings.defaults())} on 127.0.0.1:9180. Default none: the
          * {@link SchedulerEngine#admin()} API is there either way.
          */
-        public Builder adminServer(AdminServerSettings s) { adminServer = s; return this; }
+        public Builder adminServer(AdminServerSettings s) {
+            adminServer = s;
+            return this;
+        }
 
         private static String defaultInstanceId() {
             String host;
@@ -290,7 +348,8 @@ public final class SchedulerEngine implements AutoCloseable {
                 host = "unknown-host";
             }
             return host + "-" + ProcessHandle.current().pid() + "-"
-                    + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
+                    + Integer.toHexString(
+                            java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
         }
 
         /** Validates and builds; call {@link SchedulerEngine#start()} next. */
@@ -305,11 +364,12 @@ public final class SchedulerEngine implements AutoCloseable {
                         + "(a letter, then letters, digits or underscores, at most 48 characters)");
             }
             if (session == null && (contactPoints.isEmpty() || localDatacenter == null || localDatacenter.isBlank())) {
-                throw new IllegalArgumentException("Cassandra is not set: call cqlSession(...) or cassandra(contactPoint, "
-                        + "localDatacenter)");
+                throw new IllegalArgumentException(
+                        "Cassandra is not set: call cqlSession(...) or cassandra(contactPoint, " + "localDatacenter)");
             }
             if ((executor == null) == (asyncExecutor == null)) {
-                throw new IllegalArgumentException("exactly one of taskExecutor(...) and asyncTaskExecutor(...) is required");
+                throw new IllegalArgumentException(
+                        "exactly one of taskExecutor(...) and asyncTaskExecutor(...) is required");
             }
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(clock, "clock");
@@ -323,5 +383,4 @@ public final class SchedulerEngine implements AutoCloseable {
             }
         }
     }
-
 }

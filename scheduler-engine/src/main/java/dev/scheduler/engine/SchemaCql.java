@@ -19,8 +19,7 @@ import java.util.Objects;
  */
 public final class SchemaCql {
 
-    private SchemaCql() {
-    }
+    private SchemaCql() {}
 
     /** The schema version of this engine release: what it records, and what it needs to start. */
     public static int version() {

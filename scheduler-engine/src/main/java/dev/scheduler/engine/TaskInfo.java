@@ -15,6 +15,11 @@ import java.util.List;
  * @param lastError the last failed attempt's error class and message, or null
  * @param history recorded attempts, oldest first
  */
-public record TaskInfo(Task task, int partition, TaskStatus status, int attempts, Instant nextAttemptAt,
-                       String lastError, List<AttemptInfo> history) {
-}
+public record TaskInfo(
+        Task task,
+        int partition,
+        TaskStatus status,
+        int attempts,
+        Instant nextAttemptAt,
+        String lastError,
+        List<AttemptInfo> history) {}

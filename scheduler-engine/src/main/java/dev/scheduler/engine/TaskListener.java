@@ -13,18 +13,15 @@ public interface TaskListener {
      *
      * @param lateness from when it was due (scheduled time, or retry time) to now
      */
-    default void attemptStarted(TaskKey key, int attempt, Duration lateness) {
-    }
+    default void attemptStarted(TaskKey key, int attempt, Duration lateness) {}
 
     /**
      * An attempt ended.
      *
      * @param result {@code SUCCEEDED}, {@code FAILED} or {@code TIMED_OUT}
      */
-    default void attemptFinished(TaskKey key, int attempt, String result, Duration duration) {
-    }
+    default void attemptFinished(TaskKey key, int attempt, String result, Duration duration) {}
 
     /** Observes nothing. */
-    TaskListener NONE = new TaskListener() {
-    };
+    TaskListener NONE = new TaskListener() {};
 }

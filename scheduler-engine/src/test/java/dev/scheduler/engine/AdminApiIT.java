@@ -56,7 +56,10 @@ class AdminApiIT {
     void startEngine() {
         harness = new EngineHarness(infra, 4);
         executor = new RecordingExecutor(Clock.systemUTC());
-        engine = harness.start(executor, EngineHarness.FAST, Clock.systemUTC(),
+        engine = harness.start(
+                executor,
+                EngineHarness.FAST,
+                Clock.systemUTC(),
                 b -> b.adminServer(AdminServerSettings.defaults().withPort(0).withBearerToken(TOKEN)));
         http = new AdminHttpClient(engine.adminServer().orElseThrow().uri());
     }
@@ -96,7 +99,8 @@ class AdminApiIT {
         assertThat(listed.json().get("tasks")).singleElement().satisfies(t -> {
             assertThat(t.get("key").get("uniquenessKey").asText()).isEqualTo("broken-then-fixed");
             assertThat(t.get("attempts").asInt()).isEqualTo(3);
-            assertThat(t.get("lastError").asText()).contains("IllegalStateException", "failing broken-then-fixed on purpose");
+            assertThat(t.get("lastError").asText())
+                    .contains("IllegalStateException", "failing broken-then-fixed on purpose");
         });
         JsonNode detail = http.task(key);
         assertThat(detail.get("history")).hasSize(3);
@@ -149,15 +153,23 @@ class AdminApiIT {
         badKey.put("uniquenessKey", "y");
         assertBadRequest(http.get("/api/task", badKey), "bad key: scheduledTime: 'tomorrow' is not a time");
         assertBadRequest(http.get("/api/task", Map.of("orderingId", "x")), "bad key: scheduledTime is required");
-        assertBadRequest(http.get("/api/tasks", Map.of("to", "2026-02-30T00:00:00Z")), "to: '2026-02-30T00:00:00Z' is not a time");
-        assertBadRequest(http.get("/api/tasks", Map.of("pageSize", "501")), "pageSize must be between 1 and 500, was 501");
+        assertBadRequest(
+                http.get("/api/tasks", Map.of("to", "2026-02-30T00:00:00Z")),
+                "to: '2026-02-30T00:00:00Z' is not a time");
+        assertBadRequest(
+                http.get("/api/tasks", Map.of("pageSize", "501")), "pageSize must be between 1 and 500, was 501");
         assertBadRequest(http.get("/api/tasks", Map.of("status", "LOST")), "status: 'LOST' is not a status");
         assertBadRequest(http.get("/api/tasks", Map.of("partition", "99")), "partition 99 does not exist: topic '");
-        assertBadRequest(http.get("/api/tasks", Map.of("pageToken", "garbage")), "pageToken 'garbage' is not a page token");
-        assertBadRequest(http.get("/api/dead-letters", Map.of("pageSize", "0")), "pageSize must be between 1 and 500, was 0");
-        assertBadRequest(http.get("/api/partitions", Map.of("overdueAfter", "soon")), "overdueAfter: 'soon' is not a duration");
-        assertBadRequest(http.post("/api/task/retry", "{\"orderingId\": 42}", TOKEN), "field 'orderingId' must be a string");
-        assertThat(http.get("/api/partitions", Map.of("overdueAfter", "PT1S")).status()).isEqualTo(200);
+        assertBadRequest(
+                http.get("/api/tasks", Map.of("pageToken", "garbage")), "pageToken 'garbage' is not a page token");
+        assertBadRequest(
+                http.get("/api/dead-letters", Map.of("pageSize", "0")), "pageSize must be between 1 and 500, was 0");
+        assertBadRequest(
+                http.get("/api/partitions", Map.of("overdueAfter", "soon")), "overdueAfter: 'soon' is not a duration");
+        assertBadRequest(
+                http.post("/api/task/retry", "{\"orderingId\": 42}", TOKEN), "field 'orderingId' must be a string");
+        assertThat(http.get("/api/partitions", Map.of("overdueAfter", "PT1S")).status())
+                .isEqualTo(200);
     }
 
     private static void assertBadRequest(AdminHttpClient.Answer answer, String message) {
@@ -173,7 +185,8 @@ class AdminApiIT {
         for (int i = 0; i < 24; i++) {
             scheduled.add(schedule("listed-" + (i % 12), base.plusSeconds(15L * i), "u-" + i));
         }
-        TaskQuery query = TaskQuery.between(base, base.plusSeconds(15L * 24)).withStatuses(TaskStatus.PENDING)
+        TaskQuery query = TaskQuery.between(base, base.plusSeconds(15L * 24))
+                .withStatuses(TaskStatus.PENDING)
                 .withPageSize(5);
         await().atMost(Duration.ofSeconds(30)).until(() -> listAll(query).size() == 24);
         List<TaskInfo> all = listAll(query);
@@ -184,10 +197,14 @@ class AdminApiIT {
             TaskInfo a = all.get(i - 1);
             TaskInfo b = all.get(i);
             assertThat(a.partition() < b.partition()
-                    || (a.partition() == b.partition() && a.task().key().compareTo(b.task().key()) < 0)).isTrue();
+                            || (a.partition() == b.partition()
+                                    && a.task().key().compareTo(b.task().key()) < 0))
+                    .isTrue();
         }
-        assertThat(listAll(query.withStatuses(TaskStatus.FAILED, TaskStatus.SUCCEEDED))).isEmpty();
-        assertThat(listAll(query.withOrderingId("listed-3"))).extracting(t -> t.task().key().uniquenessKey())
+        assertThat(listAll(query.withStatuses(TaskStatus.FAILED, TaskStatus.SUCCEEDED)))
+                .isEmpty();
+        assertThat(listAll(query.withOrderingId("listed-3")))
+                .extracting(t -> t.task().key().uniquenessKey())
                 .containsExactly("u-3", "u-15");
     }
 
@@ -221,13 +238,16 @@ class AdminApiIT {
                     assertThat(p.get("ownedHere").asBoolean()).isTrue();
                     assertThat(p.get("owner").asText()).isEqualTo(engine.instanceId());
                     assertThat(p.get("healthy").asBoolean()).isTrue();
-                    assertThat(p.get("consumerLag").isNumber()).as("lag of %s", p).isTrue();
+                    assertThat(p.get("consumerLag").isNumber())
+                            .as("lag of %s", p)
+                            .isTrue();
                 }
                 JsonNode mine = partitions.get(TaskPartitioner.partitionFor("stuck-id", engine.partitionCount()));
                 assertThat(mine.get("checkpoint").isTextual()).isTrue();
                 assertThat(mine.get("tasksInMemory").asInt()).isGreaterThanOrEqualTo(1);
                 assertThat(mine.get("overdueTasks").asInt()).isGreaterThanOrEqualTo(1);
-                assertThat(mine.get("oldestOverdue").get("uniquenessKey").asText()).isEqualTo("stuck");
+                assertThat(mine.get("oldestOverdue").get("uniquenessKey").asText())
+                        .isEqualTo("stuck");
             });
         } finally {
             hold.countDown();
@@ -242,8 +262,11 @@ class AdminApiIT {
         props.put("key.serializer", ByteArraySerializer.class.getName());
         props.put("value.serializer", ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(harness.topic, "garbled".getBytes(StandardCharsets.UTF_8),
-                    "{not json at all".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            harness.topic,
+                            "garbled".getBytes(StandardCharsets.UTF_8),
+                            "{not json at all".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             AdminHttpClient.Answer a = http.get("/api/dead-letters", Map.of("pageSize", "10"));

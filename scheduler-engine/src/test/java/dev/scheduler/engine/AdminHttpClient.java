@@ -26,7 +26,8 @@ final class AdminHttpClient {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
 
     AdminHttpClient(URI base) {
@@ -67,7 +68,8 @@ final class AdminHttpClient {
 
     Answer post(String path, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -93,8 +95,8 @@ final class AdminHttpClient {
 
     private Answer send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
             return new Answer(r.statusCode(), json);
         } catch (IOException e) {

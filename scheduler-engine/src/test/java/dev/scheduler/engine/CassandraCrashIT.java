@@ -33,12 +33,20 @@ class CassandraCrashIT {
         Set<TaskKey> accepted = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
         try (ForkedCassandra cassandra = ForkedCassandra.builder().start();
-             SchedulerClient client = SchedulerClient.builder().bootstrapServers(infra.kafkaBootstrapServers())
-                     .topic(topic).build();
-             SchedulerEngine engine = SchedulerEngine.builder()
-                     .bootstrapServers(infra.kafkaBootstrapServers()).topic(topic).groupId("crash-" + topic)
-                     .cassandra(cassandra.contactPoint(), cassandra.localDatacenter()).keyspace("crash")
-                     .taskExecutor(executor).settings(EngineHarness.FAST).build().start()) {
+                SchedulerClient client = SchedulerClient.builder()
+                        .bootstrapServers(infra.kafkaBootstrapServers())
+                        .topic(topic)
+                        .build();
+                SchedulerEngine engine = SchedulerEngine.builder()
+                        .bootstrapServers(infra.kafkaBootstrapServers())
+                        .topic(topic)
+                        .groupId("crash-" + topic)
+                        .cassandra(cassandra.contactPoint(), cassandra.localDatacenter())
+                        .keyspace("crash")
+                        .taskExecutor(executor)
+                        .settings(EngineHarness.FAST)
+                        .build()
+                        .start()) {
             long killAt = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             long restartAt = killAt + Duration.ofSeconds(4).toNanos();
             long endAt = restartAt + Duration.ofSeconds(4).toNanos();
@@ -65,16 +73,19 @@ class CassandraCrashIT {
                     long t0 = System.nanoTime();
                     cassandra.start();
                     restarted = true;
-                    System.out.printf("cassandra restarted in %d ms after %d tasks sent%n",
+                    System.out.printf(
+                            "cassandra restarted in %d ms after %d tasks sent%n",
                             (System.nanoTime() - t0) / 1_000_000, i);
                 }
                 Thread.sleep(20); // pacing of the load generator, not synchronisation
             }
             client.close();
             System.out.printf("sent %d, accepted %d, refused %d%n", i, accepted.size(), refused.get());
-            await().atMost(Duration.ofSeconds(120)).until(() -> executor.ranKeys().containsAll(accepted));
-            System.out.printf("all %d accepted tasks ran; duplicates %d; lateness %s%n", accepted.size(),
-                    executor.duplicates().size(), executor.latenessSummary());
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> executor.ranKeys().containsAll(accepted));
+            System.out.printf(
+                    "all %d accepted tasks ran; duplicates %d; lateness %s%n",
+                    accepted.size(), executor.duplicates().size(), executor.latenessSummary());
             assertThat(executor.overlaps).isEmpty();
             assertThat(List.copyOf(accepted)).isNotEmpty();
         }

@@ -46,8 +46,10 @@ class DashboardBrowserIT {
 
     @Test
     void the_dashboard_shows_a_failed_task_whose_retry_button_makes_it_succeed() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(CHROMIUM)), "Chromium is not installed at " + CHROMIUM
-                + " (apt-get install -y chromium chromium-driver): the dashboard browser test is skipped");
+        assumeTrue(
+                Files.isExecutable(Path.of(CHROMIUM)),
+                "Chromium is not installed at " + CHROMIUM
+                        + " (apt-get install -y chromium chromium-driver): the dashboard browser test is skipped");
         Path module = Path.of("").toAbsolutePath();
         Path browser = module.resolve("src/test/browser");
         if (!Files.isDirectory(browser.resolve("node_modules/playwright-core"))) {
@@ -60,43 +62,69 @@ class DashboardBrowserIT {
         try (EngineHarness harness = new EngineHarness(infra, 2)) {
             RecordingExecutor executor = new RecordingExecutor(Clock.systemUTC());
             executor.alwaysFail.add("send-sms");
-            SchedulerEngine engine = harness.start(executor, EngineHarness.FAST, Clock.systemUTC(),
-                    b -> b.adminServer(AdminServerSettings.defaults().withPort(0).withBearerToken(TOKEN)));
+            SchedulerEngine engine = harness.start(
+                    executor,
+                    EngineHarness.FAST,
+                    Clock.systemUTC(),
+                    b -> b.adminServer(
+                            AdminServerSettings.defaults().withPort(0).withBearerToken(TOKEN)));
             Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(300);
-            TaskKey failing = Task.of("incident-7", at, "send-sms", Map.of("to", "+15550100")).key();
-            harness.client.scheduleTask(Task.of(failing, Map.of("to", "+15550100"))).join();
-            harness.client.scheduleTask(Task.of("incident-8", at, "send-email", Map.of())).join();
-            await().atMost(Duration.ofSeconds(30)).until(() -> engine.findTask(failing).toCompletableFuture().join()
-                    .map(t -> t.status() == TaskStatus.FAILED).orElse(false));
+            TaskKey failing = Task.of("incident-7", at, "send-sms", Map.of("to", "+15550100"))
+                    .key();
+            harness.client
+                    .scheduleTask(Task.of(failing, Map.of("to", "+15550100")))
+                    .join();
+            harness.client
+                    .scheduleTask(Task.of("incident-8", at, "send-email", Map.of()))
+                    .join();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> engine.findTask(failing)
+                            .toCompletableFuture()
+                            .join()
+                            .map(t -> t.status() == TaskStatus.FAILED)
+                            .orElse(false));
             executor.alwaysFail.remove("send-sms"); // the SMS gateway is back: a retry will succeed
 
-            String output = run(List.of("node", browser.resolve("dashboard-retry.mjs").toString(),
-                    engine.adminServer().orElseThrow().uri().toString(), failing.orderingId(),
-                    failing.uniquenessKey(), screenshot.toString(), TOKEN), browser, Duration.ofMinutes(2));
+            String output = run(
+                    List.of(
+                            "node",
+                            browser.resolve("dashboard-retry.mjs").toString(),
+                            engine.adminServer().orElseThrow().uri().toString(),
+                            failing.orderingId(),
+                            failing.uniquenessKey(),
+                            screenshot.toString(),
+                            TOKEN),
+                    browser,
+                    Duration.ofMinutes(2));
             System.out.println(output);
 
             assertThat(screenshot).isNotEmptyFile();
-            TaskInfo info = engine.findTask(failing).toCompletableFuture().join().orElseThrow();
+            TaskInfo info =
+                    engine.findTask(failing).toCompletableFuture().join().orElseThrow();
             assertThat(info.status()).isEqualTo(TaskStatus.SUCCEEDED);
-            assertThat(executor.runs(failing)).isEqualTo(EngineHarness.FAST.retryPolicy().maxAttempts() + 1);
+            assertThat(executor.runs(failing))
+                    .isEqualTo(EngineHarness.FAST.retryPolicy().maxAttempts() + 1);
         }
     }
 
     /** Runs a command to completion, failing the test with its output when it fails or takes too long. */
-    private static String run(List<String> command, Path dir, Duration timeout) throws IOException,
-            InterruptedException {
+    private static String run(List<String> command, Path dir, Duration timeout)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("dashboard-it", ".log");
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);
             if (!done || p.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + (done ? " exited with " + p.exitValue()
-                        : " took longer than " + timeout) + ":\n" + output);
+                throw new AssertionError(String.join(" ", command)
+                        + (done ? " exited with " + p.exitValue() : " took longer than " + timeout) + ":\n" + output);
             }
             return output;
         } finally {

@@ -41,12 +41,21 @@ final class DocumentedValue {
     private static final Pattern TASK_LIMITS = Pattern.compile("ids (.+), records (.+)");
 
     private static final Map<String, Duration> TIME_UNITS = Map.of(
-            "ms", Duration.ofMillis(1), "s", Duration.ofSeconds(1), "min", Duration.ofMinutes(1),
-            "h", Duration.ofHours(1), "day", Duration.ofDays(1), "days", Duration.ofDays(1));
+            "ms",
+            Duration.ofMillis(1),
+            "s",
+            Duration.ofSeconds(1),
+            "min",
+            Duration.ofMinutes(1),
+            "h",
+            Duration.ofHours(1),
+            "day",
+            Duration.ofDays(1),
+            "days",
+            Duration.ofDays(1));
     private static final Map<String, Long> BYTE_UNITS = Map.of("bytes", 1L, "KiB", 1024L, "MiB", 1024L * 1024);
 
-    private DocumentedValue() {
-    }
+    private DocumentedValue() {}
 
     /**
      * The values of a cell that documents several settings set by one builder method, in order:
@@ -102,7 +111,8 @@ final class DocumentedValue {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + t + "' is not a duration such as 100 ms, 60 s, 1 min or 14 days");
         }
-        BigDecimal nanos = number(m.group(1)).multiply(BigDecimal.valueOf(TIME_UNITS.get(m.group(2)).toNanos()));
+        BigDecimal nanos = number(m.group(1))
+                .multiply(BigDecimal.valueOf(TIME_UNITS.get(m.group(2)).toNanos()));
         return Duration.ofNanos(nanos.longValueExact());
     }
 
@@ -147,8 +157,8 @@ final class DocumentedValue {
             throw new IllegalArgumentException(
                     "'" + t + "' is not a retry policy such as 10 attempts, 1 s doubling to 5 min, jitter 0.5");
         }
-        return new RetryPolicy(count(m.group(1)), duration(m.group(2)), duration(m.group(3)), 2.0,
-                fraction(m.group(4)));
+        return new RetryPolicy(
+                count(m.group(1)), duration(m.group(2)), duration(m.group(3)), 2.0, fraction(m.group(4)));
     }
 
     private static TaskLimits taskLimits(String t) {
@@ -165,15 +175,17 @@ final class DocumentedValue {
             throw new IllegalArgumentException(
                     "`" + typeName + "." + methodName + "(...)` is not a " + type.getSimpleName());
         }
-        List<String> arguments = argumentList.isBlank() ? List.of() : List.of(argumentList.strip().split(",\\s*"));
+        List<String> arguments = argumentList.isBlank()
+                ? List.of()
+                : List.of(argumentList.strip().split(",\\s*"));
         Method factory = Arrays.stream(type.getMethods())
                 .filter(method -> Modifier.isStatic(method.getModifiers()))
                 .filter(method -> method.getName().equals(methodName))
                 .filter(method -> method.getParameterCount() == arguments.size())
                 .filter(method -> type.isAssignableFrom(method.getReturnType()))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(type.getSimpleName() + " has no static "
-                        + methodName + " with " + arguments.size() + " parameters"));
+                .orElseThrow(() -> new IllegalArgumentException(type.getSimpleName() + " has no static " + methodName
+                        + " with " + arguments.size() + " parameters"));
         List<Object> values = new ArrayList<>();
         for (int i = 0; i < arguments.size(); i++) {
             values.add(read(arguments.get(i), factory.getParameterTypes()[i]));

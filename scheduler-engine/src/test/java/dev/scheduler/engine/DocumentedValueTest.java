@@ -31,7 +31,8 @@ class DocumentedValueTest {
     void names_factories_and_the_readme_summaries_are_read_as_values_of_their_type() {
         assertThat(DocumentedValue.read("`LOCAL_QUORUM`", String.class)).isEqualTo("LOCAL_QUORUM");
         assertThat(DocumentedValue.read("none", String.class)).isNull();
-        assertThat(DocumentedValue.read("`Replication.simple(3)`", Replication.class)).isEqualTo(Replication.simple(3));
+        assertThat(DocumentedValue.read("`Replication.simple(3)`", Replication.class))
+                .isEqualTo(Replication.simple(3));
         assertThat(DocumentedValue.read("`SimpleStrategy`, factor 3", Replication.class))
                 .isEqualTo(Replication.simple(3));
         assertThat(DocumentedValue.read("3 attempts, 2 s doubling to 1 min, jitter 0", RetryPolicy.class))
@@ -49,12 +50,16 @@ class DocumentedValueTest {
     @Test
     void a_text_that_is_not_a_value_of_the_type_is_refused_with_a_message_quoting_it() {
         assertThatThrownBy(() -> DocumentedValue.read("60 sec", Duration.class))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("'60 sec' is not a duration");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("'60 sec' is not a duration");
         assertThatThrownBy(() -> DocumentedValue.read("2,00", int.class))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("'2,00' is not a count");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("'2,00' is not a count");
         assertThatThrownBy(() -> DocumentedValue.read("1.5", int.class))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole number");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("whole number");
         assertThatThrownBy(() -> DocumentedValue.read("`TaskLimits.defaults()`", RetryPolicy.class))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a RetryPolicy");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a RetryPolicy");
     }
 }

@@ -32,7 +32,10 @@ final class EngineHarness implements AutoCloseable {
         this.topic = infra.createTopic("tasks", partitions);
         this.keyspace = infra.uniqueKeyspaceName("engine");
         this.group = "group-" + topic;
-        this.client = SchedulerClient.builder().bootstrapServers(infra.kafkaBootstrapServers()).topic(topic).build();
+        this.client = SchedulerClient.builder()
+                .bootstrapServers(infra.kafkaBootstrapServers())
+                .topic(topic)
+                .build();
     }
 
     SchedulerEngine.Builder engineBuilder(TaskExecutor executor, EngineSettings settings, Clock clock) {
@@ -53,9 +56,15 @@ final class EngineHarness implements AutoCloseable {
         return start(executor, FAST, Clock.systemUTC(), UnaryOperator.identity());
     }
 
-    SchedulerEngine start(TaskExecutor executor, EngineSettings settings, Clock clock,
-                          UnaryOperator<SchedulerEngine.Builder> customize) {
-        SchedulerEngine engine = customize.apply(engineBuilder(executor, settings, clock)).build().start();
+    SchedulerEngine start(
+            TaskExecutor executor,
+            EngineSettings settings,
+            Clock clock,
+            UnaryOperator<SchedulerEngine.Builder> customize) {
+        SchedulerEngine engine = customize
+                .apply(engineBuilder(executor, settings, clock))
+                .build()
+                .start();
         engines.add(engine);
         return engine;
     }

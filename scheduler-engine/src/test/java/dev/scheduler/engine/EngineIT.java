@@ -75,7 +75,9 @@ class EngineIT {
     private void assertOnTime(TaskKey key) {
         assertThat(executor.of(key)).as("runs of %s", key).isNotEmpty();
         RecordingExecutor.Attempt first = executor.of(key).get(0);
-        assertThat(first.startedAt()).as("start of %s", key).isAfterOrEqualTo(key.scheduledTime().minus(EARLY));
+        assertThat(first.startedAt())
+                .as("start of %s", key)
+                .isAfterOrEqualTo(key.scheduledTime().minus(EARLY));
         assertThat(first.lateness()).as("lateness of %s", key).isLessThan(LATE);
     }
 
@@ -85,7 +87,9 @@ class EngineIT {
 
     private TaskInfo info(SchedulerEngine engine, TaskKey key) {
         // An AssertionError, not NoSuchElementException, so that untilAsserted(...) waits for the row.
-        return engine.findTask(key).toCompletableFuture().join()
+        return engine.findTask(key)
+                .toCompletableFuture()
+                .join()
                 .orElseThrow(() -> new AssertionError(key + " is not stored yet"));
     }
 
@@ -104,7 +108,8 @@ class EngineIT {
             TaskInfo info = info(engine, keys.get(0));
             assertThat(info.status()).isEqualTo(TaskStatus.SUCCEEDED);
             assertThat(info.history()).hasSize(1);
-            assertThat(info.history().get(0).startedAt()).isAfterOrEqualTo(keys.get(0).scheduledTime().minus(EARLY));
+            assertThat(info.history().get(0).startedAt())
+                    .isAfterOrEqualTo(keys.get(0).scheduledTime().minus(EARLY));
         });
     }
 
@@ -119,10 +124,14 @@ class EngineIT {
             TaskInfo info = info(engine, slow);
             assertThat(info.status()).isEqualTo(TaskStatus.RUNNING);
             assertThat(info.attempts()).isEqualTo(1);
-            assertThat(info.history()).singleElement().satisfies(a -> assertThat(a.finishedAt()).isNull());
+            assertThat(info.history())
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.finishedAt()).isNull());
         });
         hold.countDown();
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> info(engine, slow).status() == TaskStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> info(engine, slow).status() == TaskStatus.SUCCEEDED);
     }
 
     @Test
@@ -148,8 +157,10 @@ class EngineIT {
         awaitRun(manyIds.toArray(TaskKey[]::new));
         oneId.forEach(this::assertOnTime);
         manyIds.forEach(this::assertOnTime);
-        List<String> order = executor.attempts.stream().filter(a -> a.key().orderingId().equals("same"))
-                .map(a -> a.key().uniquenessKey()).toList();
+        List<String> order = executor.attempts.stream()
+                .filter(a -> a.key().orderingId().equals("same"))
+                .map(a -> a.key().uniquenessKey())
+                .toList();
         assertThat(order).containsExactly("step-0", "step-1", "step-2", "step-3", "step-4", "step-5");
     }
 
@@ -175,11 +186,14 @@ class EngineIT {
         TaskKey late = schedule("late", fiveSecondsAgo, "within-grace");
         awaitRun(late);
         Instant firstStart = executor.of(late).get(0).startedAt();
-        assertThat(Duration.between(fiveSecondsAgo, firstStart)).isLessThan(Duration.ofSeconds(5).plus(LATE));
+        assertThat(Duration.between(fiveSecondsAgo, firstStart))
+                .isLessThan(Duration.ofSeconds(5).plus(LATE));
 
-        CompletableFuture<Void> tooLate = harness.client.scheduleTask(
-                Task.of("late", now().minusSeconds(30), "outside-grace", Map.of()));
-        assertThat(tooLate).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+        CompletableFuture<Void> tooLate =
+                harness.client.scheduleTask(Task.of("late", now().minusSeconds(30), "outside-grace", Map.of()));
+        assertThat(tooLate)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(TaskTooLateException.class);
     }
 
@@ -206,17 +220,24 @@ class EngineIT {
                 assertThat(a.errorMessage()).contains("failing broken on purpose");
             });
             // backoff: 300 ms then 600 ms (jitter 0 in these settings)
-            assertThat(Duration.between(info.history().get(0).finishedAt(), info.history().get(1).startedAt()))
+            assertThat(Duration.between(
+                            info.history().get(0).finishedAt(),
+                            info.history().get(1).startedAt()))
                     .isGreaterThanOrEqualTo(Duration.ofMillis(290));
-            assertThat(Duration.between(info.history().get(1).finishedAt(), info.history().get(2).startedAt()))
+            assertThat(Duration.between(
+                            info.history().get(1).finishedAt(),
+                            info.history().get(2).startedAt()))
                     .isGreaterThanOrEqualTo(Duration.ofMillis(590));
         });
         assertThat(executor.runs(broken)).isEqualTo(3);
     }
 
     @Test
-    void an_attempt_that_hangs_times_out_and_is_retried_while_other_ordering_ids_of_its_partition_keep_their_lateness() {
-        EngineSettings settings = EngineHarness.FAST.toBuilder().executionTimeout(Duration.ofSeconds(1)).build();
+    void
+            an_attempt_that_hangs_times_out_and_is_retried_while_other_ordering_ids_of_its_partition_keep_their_lateness() {
+        EngineSettings settings = EngineHarness.FAST.toBuilder()
+                .executionTimeout(Duration.ofSeconds(1))
+                .build();
         SchedulerEngine engine = harness.start(executor, settings, Clock.systemUTC(), UnaryOperator.identity());
         executor.holds.put("hangs", new java.util.concurrent.CountDownLatch(1)); // never released
         int partition = dev.scheduler.client.TaskPartitioner.partitionFor("stuck", 4);
@@ -240,7 +261,9 @@ class EngineIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             TaskInfo info = info(engine, stuck);
             assertThat(info.status()).isEqualTo(TaskStatus.FAILED);
-            assertThat(info.history()).hasSize(3).allSatisfy(a -> assertThat(a.result()).isEqualTo("TIMED_OUT"));
+            assertThat(info.history())
+                    .hasSize(3)
+                    .allSatisfy(a -> assertThat(a.result()).isEqualTo("TIMED_OUT"));
         });
     }
 
@@ -249,13 +272,18 @@ class EngineIT {
         SchedulerEngine engine = harness.start(executor);
         executor.alwaysFail.add("flaky");
         TaskKey key = schedule("needs-fix", now().plusMillis(200), "flaky");
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> info(engine, key).status() == TaskStatus.FAILED);
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> info(engine, key).status() == TaskStatus.FAILED);
         executor.alwaysFail.remove("flaky"); // the operator fixed the cause
         engine.retryTask(key).join();
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> info(engine, key).status() == TaskStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> info(engine, key).status() == TaskStatus.SUCCEEDED);
         TaskInfo info = info(engine, key);
         assertThat(info.attempts()).isEqualTo(4);
-        assertThat(info.history()).extracting(AttemptInfo::result)
+        assertThat(info.history())
+                .extracting(AttemptInfo::result)
                 .containsExactly("FAILED", "FAILED", "FAILED", "SUCCEEDED");
         // retrying a task that is not FAILED changes nothing
         engine.retryTask(key).join();
@@ -268,12 +296,16 @@ class EngineIT {
     void a_takeover_without_handover_waits_out_the_lease_and_loses_no_task_that_arrived_meanwhile() throws Exception {
         SchedulerEngine first = harness.start(executor);
         first.close(); // creates the schema; its partitions are released
-        try (CqlSession session = CqlSession.builder().addContactPoint(infra.cassandraContactPoint())
-                .withLocalDatacenter(infra.cassandraLocalDatacenter()).build()) {
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(infra.cassandraContactPoint())
+                .withLocalDatacenter(infra.cassandraLocalDatacenter())
+                .build()) {
             // As if an instance that vanished (crashed, paused) still held every partition.
             for (int p = 0; p < 4; p++) {
-                session.execute("UPDATE " + harness.keyspace + ".partition_owners SET owner = 'ghost', released = false,"
-                        + " epoch = 100 WHERE partition = ?", p);
+                session.execute(
+                        "UPDATE " + harness.keyspace + ".partition_owners SET owner = 'ghost', released = false,"
+                                + " epoch = 100 WHERE partition = ?",
+                        p);
             }
         }
         List<TaskKey> keys = new ArrayList<>();
@@ -291,8 +323,8 @@ class EngineIT {
             sends.add(harness.client.scheduleTask(t));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(executor.ranKeys()).containsAll(keys));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(executor.ranKeys()).containsAll(keys));
         assertThat(executor.duplicates()).isEmpty();
     }
 
@@ -322,7 +354,9 @@ class EngineIT {
         harness.client.cancelTask(cancelled).join();
         TaskKey ran = schedule("no-ack", now().plusMillis(200), "page");
         awaitRun(ran);
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> info(engine, ran).status() == TaskStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> info(engine, ran).status() == TaskStatus.SUCCEEDED);
         harness.client.cancelTask(ran).join();
         TaskKey sentinel = schedule("ack-me", now().plusSeconds(3), "sentinel");
         awaitRun(sentinel);
@@ -343,8 +377,8 @@ class EngineIT {
         TaskKey probe = schedule("probe", base.plusMillis(300), "now");
         awaitRun(probe);
         // every pending task is durable once the engine has committed past it: wait until nothing is unpersisted
-        await().atMost(Duration.ofSeconds(10)).until(() -> first.partitions().stream()
-                .allMatch(p -> p.unpersistedRecords() == 0));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> first.partitions().stream().allMatch(p -> p.unpersistedRecords() == 0));
         first.close();
         assertThat(executor.ranKeys()).doesNotContainAnyElementsOf(pending);
 
@@ -369,21 +403,28 @@ class EngineIT {
         huge.put("blob", "x".repeat(100_000));
         byte[] oversized = TaskRecordCodec.encode(new ScheduleTask(Task.of("poisoned", now(), "huge", huge)));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(harness.topic, key, "{not json".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(harness.topic, key, "{not json".getBytes(StandardCharsets.UTF_8)))
+                    .get();
             producer.send(new ProducerRecord<>(harness.topic, key, oversized)).get();
-            producer.send(new ProducerRecord<>(harness.topic, key,
-                    "{\"version\":9,\"orderingId\":\"poisoned\"}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            harness.topic,
+                            key,
+                            "{\"version\":9,\"orderingId\":\"poisoned\"}".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         TaskKey after = schedule("poisoned", now().plusMillis(200), "after");
         awaitRun(after);
         assertThat(executor.ranKeys()).containsExactly(after);
-        try (CqlSession session = CqlSession.builder().addContactPoint(infra.cassandraContactPoint())
-                .withLocalDatacenter(infra.cassandraLocalDatacenter()).build()) {
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(infra.cassandraContactPoint())
+                .withLocalDatacenter(infra.cassandraLocalDatacenter())
+                .build()) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 List<Row> rows = session.execute("SELECT reason, raw FROM " + harness.keyspace + ".dead_letters")
                         .all();
                 assertThat(rows).hasSize(3);
-                assertThat(rows).extracting(r -> r.getString("reason"))
+                assertThat(rows)
+                        .extracting(r -> r.getString("reason"))
                         .anySatisfy(r -> assertThat(r).containsIgnoringCase("json"))
                         .anySatisfy(r -> assertThat(r).contains("65536"))
                         .anySatisfy(r -> assertThat(r).contains("version 9"));
@@ -406,10 +447,13 @@ class EngineIT {
             keys.add(t.key());
             sends.add(harness.client.scheduleTask(t));
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                .orTimeout(60, TimeUnit.SECONDS)
+                .join();
         System.out.printf("10,000 tasks acknowledged by Kafka in %d ms%n", (System.nanoTime() - started) / 1_000_000);
         await().atMost(Duration.ofSeconds(120)).until(() -> executor.ranKeys().size() == keys.size());
-        System.out.printf("10,000 tasks ran in %d ms from the first send; lateness: %s%n",
+        System.out.printf(
+                "10,000 tasks ran in %d ms from the first send; lateness: %s%n",
                 (System.nanoTime() - started) / 1_000_000, executor.latenessSummary());
         assertThat(executor.ranKeys()).containsExactlyInAnyOrderElementsOf(keys);
         assertThat(executor.duplicates()).isEmpty();

@@ -35,10 +35,15 @@ class EngineWithoutMicrometerTest {
         try (URLClassLoader loader = withoutMicrometer()) {
             assertThatThrownBy(() -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false, loader))
                     .isInstanceOf(ClassNotFoundException.class);
-            for (String name : List.of("dev.scheduler.engine.SchedulerEngine", "dev.scheduler.engine.SchedulerEngine$Builder",
-                    "dev.scheduler.engine.internal.admin.EngineAdmin", "dev.scheduler.engine.internal.kafka.TaskConsumer",
-                    "dev.scheduler.engine.internal.partition.PartitionHandle", "dev.scheduler.engine.internal.observe.ActivityStats",
-                    "dev.scheduler.engine.internal.observe.AttemptEventFanOut", "dev.scheduler.engine.internal.EngineRuntime",
+            for (String name : List.of(
+                    "dev.scheduler.engine.SchedulerEngine",
+                    "dev.scheduler.engine.SchedulerEngine$Builder",
+                    "dev.scheduler.engine.internal.admin.EngineAdmin",
+                    "dev.scheduler.engine.internal.kafka.TaskConsumer",
+                    "dev.scheduler.engine.internal.partition.PartitionHandle",
+                    "dev.scheduler.engine.internal.observe.ActivityStats",
+                    "dev.scheduler.engine.internal.observe.AttemptEventFanOut",
+                    "dev.scheduler.engine.internal.EngineRuntime",
                     "dev.scheduler.engine.admin.AdminServer",
                     "dev.scheduler.engine.admin.AdminHttp")) {
                 Class<?> c = Class.forName(name, true, loader); // initialising links and verifies the class
@@ -54,13 +59,14 @@ class EngineWithoutMicrometerTest {
             b.getMethod("cassandra", java.net.InetSocketAddress.class, String.class)
                     .invoke(builder, new java.net.InetSocketAddress("localhost", 9042), "dc1");
             Class<?> executor = Class.forName("dev.scheduler.engine.TaskExecutor", false, loader);
-            Object noop = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {executor},
-                    (proxy, method, args) -> null);
+            Object noop = java.lang.reflect.Proxy.newProxyInstance(
+                    loader, new Class<?>[] {executor}, (proxy, method, args) -> null);
             b.getMethod("taskExecutor", executor).invoke(builder, noop);
             Object built = b.getMethod("build").invoke(builder);
             assertThat(built.getClass().getName()).isEqualTo("dev.scheduler.engine.SchedulerEngine");
             // The class that does use Micrometer is there, and fails only if something loads it.
-            assertThatThrownBy(() -> Class.forName("dev.scheduler.engine.internal.observe.MicrometerEngineMetrics", true, loader))
+            assertThatThrownBy(() -> Class.forName(
+                            "dev.scheduler.engine.internal.observe.MicrometerEngineMetrics", true, loader))
                     .isInstanceOf(NoClassDefFoundError.class);
         }
     }

@@ -1,9 +1,9 @@
 package dev.scheduler.engine;
 
+import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITIONS_OWNED;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITION_CONSUMER_LAG;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITION_TASKS_IN_MEMORY;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITION_TASKS_STALE;
-import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITIONS_OWNED;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.REBALANCES;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.RECORDS_PERSISTED;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.TASKS_ENQUEUED;
@@ -74,10 +74,14 @@ class MetricsIT {
         registry.add(prometheus);
         harness = new EngineHarness(infra, 4);
         executor = new RecordingExecutor(Clock.systemUTC());
-        engine = harness.start(executor, EngineHarness.FAST, Clock.systemUTC(), b -> b
-                .metrics(MicrometerMetrics.of(registry).withStaleAfter(Duration.ofSeconds(1))
-                        .withStaleScanInterval(Duration.ofMillis(250)))
-                .adminServer(AdminServerSettings.defaults().withPort(0)));
+        engine = harness.start(
+                executor,
+                EngineHarness.FAST,
+                Clock.systemUTC(),
+                b -> b.metrics(MicrometerMetrics.of(registry)
+                                .withStaleAfter(Duration.ofSeconds(1))
+                                .withStaleScanInterval(Duration.ofMillis(250)))
+                        .adminServer(AdminServerSettings.defaults().withPort(0)));
     }
 
     @AfterAll
@@ -123,8 +127,9 @@ class MetricsIT {
         keys.add(schedule("metrics-flaky-2", base, "flaky"));
         TaskKey broken = schedule("metrics-broken", base, "broken");
         keys.add(broken);
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(TASKS_FAILED) - finalFailures0 == 1
-                && count(TASKS_EXECUTED, "outcome", "SUCCEEDED") - succeeded0 == 12);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> count(TASKS_FAILED) - finalFailures0 == 1
+                        && count(TASKS_EXECUTED, "outcome", "SUCCEEDED") - succeeded0 == 12);
 
         assertThat(count(TASKS_EXECUTED, "outcome", "SUCCEEDED") - succeeded0).isEqualTo(12);
         assertThat(count(TASKS_EXECUTED, "outcome", "FAILED") - failed0).isEqualTo(2 + 3);
@@ -146,8 +151,11 @@ class MetricsIT {
         assertThat(simple.find(PARTITIONS_OWNED).gauge().value()).isEqualTo(4);
         assertThat(simple.find(PARTITION_TASKS_IN_MEMORY).gauges()).hasSize(4);
         assertThat(count(REBALANCES, "kind", "assigned")).isEqualTo(4);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(simple.find(PARTITION_CONSUMER_LAG)
-                .gauges()).hasSize(4).allSatisfy(g -> assertThat(g.value()).isZero()));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(simple.find(PARTITION_CONSUMER_LAG).gauges())
+                                .hasSize(4)
+                                .allSatisfy(g -> assertThat(g.value()).isZero()));
     }
 
     private long timerCount(String name) {
@@ -179,11 +187,16 @@ class MetricsIT {
         schedule("metrics-scraped", now().plusMillis(100), "ok");
         await().atMost(Duration.ofSeconds(30)).until(() -> count(TASKS_EXECUTED, "outcome", "SUCCEEDED") >= 1);
         URI uri = engine.adminServer().orElseThrow().uri().resolve("/metrics");
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("scheduler_tasks_executed_total{", "outcome=\"SUCCEEDED\"",
-                "scheduler_task_lateness_seconds{", "quantile=\"0.99\"", "scheduler_partition_tasks_in_memory{",
-                "topic=\"" + harness.topic + "\"");
+        assertThat(r.body())
+                .contains(
+                        "scheduler_tasks_executed_total{",
+                        "outcome=\"SUCCEEDED\"",
+                        "scheduler_task_lateness_seconds{",
+                        "quantile=\"0.99\"",
+                        "scheduler_partition_tasks_in_memory{",
+                        "topic=\"" + harness.topic + "\"");
     }
 }

@@ -77,12 +77,18 @@ class PublicApiTest {
 
     /** Every class compiled from the API packages (target/classes), nested ones included. */
     private static List<Class<?>> apiClasses() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path root = Path.of(SchedulerEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(SchedulerEngine.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<Class<?>> classes = new ArrayList<>();
-        for (String pkg : List.of("dev/scheduler/engine", "dev/scheduler/engine/admin", "dev/scheduler/engine/metrics")) {
+        for (String pkg :
+                List.of("dev/scheduler/engine", "dev/scheduler/engine/admin", "dev/scheduler/engine/metrics")) {
             try (Stream<Path> files = Files.list(root.resolve(pkg))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-                    String name = pkg.replace('/', '.') + "." + f.getFileName().toString().replace(".class", "");
+                    String name = pkg.replace('/', '.') + "."
+                            + f.getFileName().toString().replace(".class", "");
                     if (!name.endsWith("package-info")) {
                         classes.add(Class.forName(name, false, PublicApiTest.class.getClassLoader()));
                     }

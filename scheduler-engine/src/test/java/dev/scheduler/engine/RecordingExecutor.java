@@ -58,8 +58,8 @@ final class RecordingExecutor implements TaskExecutor {
             }
             Integer failures = failFirst.get(key.uniquenessKey());
             if (failures != null && context.attempt() <= failures) {
-                throw new IllegalStateException("attempt " + context.attempt() + " of " + key.uniquenessKey()
-                        + " fails on purpose");
+                throw new IllegalStateException(
+                        "attempt " + context.attempt() + " of " + key.uniquenessKey() + " fails on purpose");
             }
         } finally {
             running.decrementAndGet();
@@ -76,9 +76,14 @@ final class RecordingExecutor implements TaskExecutor {
 
     /** Keys run more than once, counting only first attempts (a retry is not a duplicate). */
     Set<TaskKey> duplicates() {
-        return attempts.stream().filter(a -> a.attempt() == 1)
+        return attempts.stream()
+                .filter(a -> a.attempt() == 1)
                 .collect(Collectors.groupingBy(Attempt::key, Collectors.counting()))
-                .entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
+                .entrySet()
+                .stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
     }
 
     Set<TaskKey> ranKeys() {
@@ -97,7 +102,12 @@ final class RecordingExecutor implements TaskExecutor {
             return "no attempts";
         }
         Collections.sort(ms);
-        return String.format("n=%d min=%d p50=%d p99=%d max=%d ms", ms.size(), ms.get(0), ms.get(ms.size() / 2),
-                ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.99) - 1)), ms.get(ms.size() - 1));
+        return String.format(
+                "n=%d min=%d p50=%d p99=%d max=%d ms",
+                ms.size(),
+                ms.get(0),
+                ms.get(ms.size() / 2),
+                ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.99) - 1)),
+                ms.get(ms.size() - 1));
     }
 }

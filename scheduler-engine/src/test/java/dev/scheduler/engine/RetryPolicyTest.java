@@ -41,20 +41,29 @@ class RetryPolicyTest {
     void an_invalid_policy_is_refused_with_a_message_naming_the_field_and_its_limit() {
         assertThatThrownBy(() -> NO_JITTER.withMaxAttempts(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxAttempts").hasMessageContaining("at least 1").hasMessageContaining("0");
+                .hasMessageContaining("maxAttempts")
+                .hasMessageContaining("at least 1")
+                .hasMessageContaining("0");
         assertThatThrownBy(() -> NO_JITTER.withBackoff(Duration.ofSeconds(-1), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("initialBackoff").hasMessageContaining("negative");
+                .hasMessageContaining("initialBackoff")
+                .hasMessageContaining("negative");
         assertThatThrownBy(() -> NO_JITTER.withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxBackoff").hasMessageContaining("initialBackoff");
+                .hasMessageContaining("maxBackoff")
+                .hasMessageContaining("initialBackoff");
         assertThatThrownBy(() -> new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 0.5, 0.0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("multiplier").hasMessageContaining(">= 1").hasMessageContaining("0.5");
+                .hasMessageContaining("multiplier")
+                .hasMessageContaining(">= 1")
+                .hasMessageContaining("0.5");
         assertThatThrownBy(() -> NO_JITTER.withJitter(1.5))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("jitter").hasMessageContaining("between 0 and 1").hasMessageContaining("1.5");
+                .hasMessageContaining("jitter")
+                .hasMessageContaining("between 0 and 1")
+                .hasMessageContaining("1.5");
         assertThatThrownBy(() -> new RetryPolicy(3, Duration.ZERO, Duration.ZERO, Double.NaN, 0.0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiplier");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiplier");
     }
 }

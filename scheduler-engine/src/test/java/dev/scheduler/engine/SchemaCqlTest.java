@@ -12,34 +12,40 @@ class SchemaCqlTest {
     void version_1_of_the_statements_is_still_exactly_what_keyspaces_made_before_versions_hold() {
         // Migration 1 is never run again on such a keyspace: editing it would make new and old keyspaces differ.
         List<String> v1 = SchemaV1Fixture.statements("ks");
-        assertThat(SchemaCql.statements("ks", Replication.simple(1)).subList(0, v1.size())).isEqualTo(v1);
+        assertThat(SchemaCql.statements("ks", Replication.simple(1)).subList(0, v1.size()))
+                .isEqualTo(v1);
     }
 
     @Test
     void the_statements_end_by_recording_the_current_version() {
         List<String> all = SchemaCql.statements("ks", Replication.simple(1));
         assertThat(SchemaCql.version()).isEqualTo(2);
-        assertThat(all.get(all.size() - 1)).isEqualTo("INSERT INTO ks.scheduler_meta (id, version, applied_at) "
-                + "VALUES ('schema', 2, toTimestamp(now()))");
+        assertThat(all.get(all.size() - 1))
+                .isEqualTo("INSERT INTO ks.scheduler_meta (id, version, applied_at) "
+                        + "VALUES ('schema', 2, toTimestamp(now()))");
         assertThat(all).noneMatch(s -> s.contains("<ks>"));
     }
 
     @Test
     void upgrade_statements_from_version_1_add_the_version_columns_then_record_the_version() {
-        assertThat(SchemaCql.upgradeStatements("my_ks", 1)).containsExactly(
-                "ALTER TABLE my_ks.scheduler_meta ADD version int",
-                "ALTER TABLE my_ks.scheduler_meta ADD applied_at timestamp",
-                "INSERT INTO my_ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 2, toTimestamp(now()))");
+        assertThat(SchemaCql.upgradeStatements("my_ks", 1))
+                .containsExactly(
+                        "ALTER TABLE my_ks.scheduler_meta ADD version int",
+                        "ALTER TABLE my_ks.scheduler_meta ADD applied_at timestamp",
+                        "INSERT INTO my_ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 2, toTimestamp(now()))");
         assertThat(SchemaCql.upgradeStatements("my_ks", SchemaCql.version())).isEmpty();
     }
 
     @Test
     void refuses_versions_it_does_not_know_and_invalid_keyspaces() {
         assertThatThrownBy(() -> SchemaCql.upgradeStatements("ks", 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("between 1 and 2");
         assertThatThrownBy(() -> SchemaCql.upgradeStatements("ks", 3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was 3");
         assertThatThrownBy(() -> SchemaCql.statements("1ks", Replication.simple(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'1ks'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'1ks'");
     }
 }

@@ -33,7 +33,8 @@ class SchemaUpgradeIT {
     private static final String TOPIC = "tasks-schema";
     private static final int PARTITIONS = 4;
     private static final EngineSettings CREATE = EngineSettings.builder().build();
-    private static final EngineSettings NO_DDL = EngineSettings.builder().createSchema(false).build();
+    private static final EngineSettings NO_DDL =
+            EngineSettings.builder().createSchema(false).build();
 
     /** What a later release might add: a column and a table. Test-only, after the real migrations. */
     private static final List<Migration> WITH_TEST_3 = withTestMigration3();
@@ -53,9 +54,13 @@ class SchemaUpgradeIT {
 
     private static List<Migration> withTestMigration3() {
         List<Migration> list = new ArrayList<>(Schema.MIGRATIONS);
-        list.add(new Migration(3, "test-only: a column and a table", List.of(
-                SchemaChange.addColumn("tasks", "test_note", "text"),
-                SchemaChange.statement("CREATE TABLE IF NOT EXISTS <ks>.test_extra (id int PRIMARY KEY, note text)"))));
+        list.add(new Migration(
+                3,
+                "test-only: a column and a table",
+                List.of(
+                        SchemaChange.addColumn("tasks", "test_note", "text"),
+                        SchemaChange.statement(
+                                "CREATE TABLE IF NOT EXISTS <ks>.test_extra (id int PRIMARY KEY, note text)"))));
         return List.copyOf(list);
     }
 
@@ -76,8 +81,9 @@ class SchemaUpgradeIT {
         assertThat(recordedVersion(ks)).isEqualTo(3);
         // The layout row written by the old engine survived the upgrade and is still enforced.
         assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), WITH_TEST_3)
-                .prepare(TOPIC, PARTITIONS + 1))
-                .isInstanceOf(EngineStartException.class).hasMessageContaining("partition count");
+                        .prepare(TOPIC, PARTITIONS + 1))
+                .isInstanceOf(EngineStartException.class)
+                .hasMessageContaining("partition count");
     }
 
     @Test
@@ -92,12 +98,20 @@ class SchemaUpgradeIT {
                         prepare(ks, CREATE, WITH_TEST_3, s);
                     }));
                 }
-                CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
+                        .get(60, TimeUnit.SECONDS);
                 assertThat(recordedVersion(ks)).as(ks).isEqualTo(3);
                 assertThat(columns(ks, "scheduler_meta")).contains("version", "applied_at");
                 assertThat(columns(ks, "tasks")).contains("test_note");
-                assertThat(tables(ks)).contains("test_extra", "tasks", "task_attempts", "partition_checkpoints",
-                        "partition_owners", "dead_letters", "scheduler_meta");
+                assertThat(tables(ks))
+                        .contains(
+                                "test_extra",
+                                "tasks",
+                                "task_attempts",
+                                "partition_checkpoints",
+                                "partition_owners",
+                                "dead_letters",
+                                "scheduler_meta");
             }
         }
     }
@@ -109,13 +123,15 @@ class SchemaUpgradeIT {
 
         String message = refusal(ks, NO_DDL, WITH_TEST_3);
         System.out.println("createSchema(false) refused:\n" + message);
-        assertThat(message.lines()).containsExactly(
-                "keyspace '" + ks + "' is at schema version 2 but this engine needs version 3, and createSchema is "
-                        + "false, so the engine changes no schema itself. Run this CQL, then start the engine again:",
-                "ALTER TABLE " + ks + ".tasks ADD test_note text;",
-                "CREATE TABLE IF NOT EXISTS " + ks + ".test_extra (id int PRIMARY KEY, note text);",
-                "INSERT INTO " + ks + ".scheduler_meta (id, version, applied_at) VALUES ('schema', 3, "
-                        + "toTimestamp(now()));");
+        assertThat(message.lines())
+                .containsExactly(
+                        "keyspace '" + ks
+                                + "' is at schema version 2 but this engine needs version 3, and createSchema is "
+                                + "false, so the engine changes no schema itself. Run this CQL, then start the engine again:",
+                        "ALTER TABLE " + ks + ".tasks ADD test_note text;",
+                        "CREATE TABLE IF NOT EXISTS " + ks + ".test_extra (id int PRIMARY KEY, note text);",
+                        "INSERT INTO " + ks + ".scheduler_meta (id, version, applied_at) VALUES ('schema', 3, "
+                                + "toTimestamp(now()));");
         assertThat(columns(ks, "tasks")).doesNotContain("test_note");
         assertThat(recordedVersion(ks)).isEqualTo(2);
 
@@ -128,7 +144,8 @@ class SchemaUpgradeIT {
     void without_create_schema_the_printed_cql_also_creates_a_missing_keyspace_and_upgrades_a_version_1_one() {
         String missing = infra.uniqueKeyspaceName("schema_none");
         String created = refusal(missing, NO_DDL, Schema.MIGRATIONS);
-        assertThat(created).startsWith("keyspace '" + missing + "' does not exist")
+        assertThat(created)
+                .startsWith("keyspace '" + missing + "' does not exist")
                 .contains("\nCREATE KEYSPACE IF NOT EXISTS " + missing + " WITH replication = "
                         + "{'class': 'SimpleStrategy', 'replication_factor': 1};\n");
         runPrinted(created);
@@ -138,10 +155,11 @@ class SchemaUpgradeIT {
         // As if an upgrade by hand had stopped after its first statement: that one is not printed again.
         session.execute("ALTER TABLE " + old + ".scheduler_meta ADD version int");
         String upgrade = refusal(old, NO_DDL, Schema.MIGRATIONS);
-        assertThat(upgrade.lines().skip(1)).containsExactly(
-                "ALTER TABLE " + old + ".scheduler_meta ADD applied_at timestamp;",
-                "INSERT INTO " + old + ".scheduler_meta (id, version, applied_at) VALUES ('schema', 2, "
-                        + "toTimestamp(now()));");
+        assertThat(upgrade.lines().skip(1))
+                .containsExactly(
+                        "ALTER TABLE " + old + ".scheduler_meta ADD applied_at timestamp;",
+                        "INSERT INTO " + old + ".scheduler_meta (id, version, applied_at) VALUES ('schema', 2, "
+                                + "toTimestamp(now()));");
         runPrinted(upgrade);
         prepare(old, NO_DDL, Schema.MIGRATIONS, session);
         assertThat(recordedVersion(old)).isEqualTo(2);
@@ -164,10 +182,11 @@ class SchemaUpgradeIT {
 
         // A deploy rolled back to the release that knows only the real migrations.
         for (EngineSettings settings : List.of(CREATE, NO_DDL)) {
-            assertThat(refusal(ks, settings, Schema.MIGRATIONS)).isEqualTo("keyspace '" + ks + "' is at schema "
-                    + "version 3, newer than this engine knows (up to 2): a newer engine release upgraded it. Run that "
-                    + "release or a later one; an engine never downgrades a schema, so a deploy rolled back past a "
-                    + "schema upgrade cannot start");
+            assertThat(refusal(ks, settings, Schema.MIGRATIONS))
+                    .isEqualTo("keyspace '" + ks + "' is at schema "
+                            + "version 3, newer than this engine knows (up to 2): a newer engine release upgraded it. Run that "
+                            + "release or a later one; an engine never downgrades a schema, so a deploy rolled back past a "
+                            + "schema upgrade cannot start");
         }
         assertThat(recordedVersion(ks)).isEqualTo(3);
     }
@@ -199,19 +218,24 @@ class SchemaUpgradeIT {
         for (String statement : SchemaV1Fixture.statements(ks)) {
             session.execute(statement);
         }
-        session.execute(SchemaV1Fixture.layoutRow(ks, TOPIC, PARTITIONS, CREATE.bucketSize().toMillis()));
+        session.execute(SchemaV1Fixture.layoutRow(
+                ks, TOPIC, PARTITIONS, CREATE.bucketSize().toMillis()));
         return ks;
     }
 
     private Integer recordedVersion(String ks) {
-        Row row = session.execute("SELECT version FROM " + ks + ".scheduler_meta WHERE id = 'schema'").one();
+        Row row = session.execute("SELECT version FROM " + ks + ".scheduler_meta WHERE id = 'schema'")
+                .one();
         return row == null || row.isNull("version") ? null : row.getInt("version");
     }
 
     private Set<String> columns(String ks, String table) {
         Set<String> names = new HashSet<>();
-        session.execute("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-                ks, table).forEach(r -> names.add(r.getString(0)));
+        session.execute(
+                        "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+                        ks,
+                        table)
+                .forEach(r -> names.add(r.getString(0)));
         return names;
     }
 

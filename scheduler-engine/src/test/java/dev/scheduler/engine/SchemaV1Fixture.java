@@ -9,8 +9,7 @@ import java.util.List;
  */
 final class SchemaV1Fixture {
 
-    private SchemaV1Fixture() {
-    }
+    private SchemaV1Fixture() {}
 
     /** The keyspace and every table, as the engine ran them with {@code Replication.simple(1)}. */
     static List<String> statements(String keyspace) {

@@ -38,31 +38,41 @@ class SettingsDocumentationTest {
 
     @Test
     void every_engine_setting_default_is_documented_in_configuration_md() {
-        assertDocumented(EngineSettings.defaults(), "EngineSettings.defaults()",
+        assertDocumented(
+                EngineSettings.defaults(),
+                "EngineSettings.defaults()",
                 DocumentedDefaults.read(REPOSITORY, CONFIGURATION_MD, "`EngineSettings`"));
     }
 
     @Test
     void every_engine_setting_default_is_documented_in_the_readme_configuration_table() {
-        assertDocumented(EngineSettings.defaults(), "EngineSettings.defaults()",
+        assertDocumented(
+                EngineSettings.defaults(),
+                "EngineSettings.defaults()",
                 DocumentedDefaults.read(REPOSITORY, README_MD, "Configuration"));
     }
 
     @Test
     void every_retry_policy_default_is_documented_in_configuration_md() {
-        assertDocumented(RetryPolicy.defaults(), "RetryPolicy.defaults()",
+        assertDocumented(
+                RetryPolicy.defaults(),
+                "RetryPolicy.defaults()",
                 DocumentedDefaults.read(REPOSITORY, CONFIGURATION_MD, "`RetryPolicy`"));
     }
 
     @Test
     void every_admin_server_setting_default_is_documented_in_configuration_md() {
-        assertDocumented(AdminServerSettings.defaults(), "AdminServerSettings.defaults()",
+        assertDocumented(
+                AdminServerSettings.defaults(),
+                "AdminServerSettings.defaults()",
                 DocumentedDefaults.read(REPOSITORY, CONFIGURATION_MD, "`AdminServerSettings`"));
     }
 
     @Test
     void every_task_limits_default_is_documented_in_configuration_md() {
-        assertDocumented(TaskLimits.defaults(), "TaskLimits.defaults()",
+        assertDocumented(
+                TaskLimits.defaults(),
+                "TaskLimits.defaults()",
                 DocumentedDefaults.read(REPOSITORY, CONFIGURATION_MD, "`TaskLimits`"));
     }
 
@@ -103,8 +113,8 @@ class SettingsDocumentationTest {
                 continue;
             }
             if (!Objects.equals(documented, actual)) {
-                problems.add(where + ": documents '" + text + "', which is " + documented + ", but "
-                        + defaultsName + "." + setting.getName() + "() is " + actual);
+                problems.add(where + ": documents '" + text + "', which is " + documented + ", but " + defaultsName
+                        + "." + setting.getName() + "() is " + actual);
             }
         }
         for (String row : docs.byName().keySet()) {

@@ -51,7 +51,8 @@ public final class ForkedCassandra implements AutoCloseable {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
-    // From Cassandra's conf/jvm17-server.options; without them: "FATAL: Cassandra is unable to access required classes".
+    // From Cassandra's conf/jvm17-server.options; without them: "FATAL: Cassandra is unable to access required
+    // classes".
     private static final List<String> MODULE_OPTIONS = List.of(
             "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
             "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
@@ -86,9 +87,8 @@ public final class ForkedCassandra implements AutoCloseable {
 
     private ForkedCassandra(Builder builder) {
         this.temporary = builder.nodeDirectory == null;
-        Path nodeDirectory = temporary
-                ? Directories.createTemporary("cassandra")
-                : builder.nodeDirectory.toAbsolutePath();
+        Path nodeDirectory =
+                temporary ? Directories.createTemporary("cassandra") : builder.nodeDirectory.toAbsolutePath();
         this.files = new CassandraNodeFiles(nodeDirectory);
         this.startTimeout = builder.startTimeout;
         this.directoryCleanup = temporary
@@ -106,9 +106,14 @@ public final class ForkedCassandra implements AutoCloseable {
             List<Path> classpath = new ArrayList<>();
             classpath.add(files.launcherDirectory());
             classpath.addAll(cassandraJars);
-            this.jvm = new ForkedJvm("Cassandra on " + LoopbackPorts.HOST + ":" + ports.nativeTransport(),
-                    jvmOptions(builder, CassandraClasspath.jammAgent(cassandraJars)), CassandraClasspath.join(classpath),
-                    "org.apache.cassandra.service.CassandraDaemon", List.of(), nodeDirectory, files.consoleLog());
+            this.jvm = new ForkedJvm(
+                    "Cassandra on " + LoopbackPorts.HOST + ":" + ports.nativeTransport(),
+                    jvmOptions(builder, CassandraClasspath.jammAgent(cassandraJars)),
+                    CassandraClasspath.join(classpath),
+                    "org.apache.cassandra.service.CassandraDaemon",
+                    List.of(),
+                    nodeDirectory,
+                    files.consoleLog());
         } catch (IOException e) {
             deleteIfTemporary();
             throw new UncheckedIOException("cannot prepare the Cassandra node directory " + nodeDirectory, e);
@@ -121,7 +126,10 @@ public final class ForkedCassandra implements AutoCloseable {
     private List<String> jvmOptions(Builder builder, Path jammAgent) {
         Path node = files.nodeDirectory();
         List<String> options = new ArrayList<>(List.of(
-                "-Xms" + builder.heapSize, "-Xmx" + builder.heapSize, "-Xss512k", "-XX:+UseG1GC",
+                "-Xms" + builder.heapSize,
+                "-Xmx" + builder.heapSize,
+                "-Xss512k",
+                "-XX:+UseG1GC",
                 "-XX:+ExitOnOutOfMemoryError",
                 "-XX:ErrorFile=" + files.logDirectory().resolve("hs_err_pid%p.log"),
                 "-javaagent:" + jammAgent,

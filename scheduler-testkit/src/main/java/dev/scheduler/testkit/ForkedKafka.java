@@ -64,20 +64,30 @@ public final class ForkedKafka implements AutoCloseable {
             // Same directory again (a new JVM reusing a kept directory): same ports, since the cluster metadata
             // names the controller's address.
             this.brokerPort = Integer.parseInt(KafkaBrokerConfig.read(propertiesFile)
-                    .getProperty("listeners").replaceAll(".*PLAINTEXT://[^:]+:(\\d+).*", "$1"));
+                    .getProperty("listeners")
+                    .replaceAll(".*PLAINTEXT://[^:]+:(\\d+).*", "$1"));
         } else {
             int[] ports = LoopbackPorts.allocate(2);
             this.brokerPort = ports[0];
-            KafkaBrokerConfig.write(KafkaBrokerConfig.serverProperties(directory.resolve("log"), ports[0], ports[1],
-                    builder.brokerProperties), propertiesFile);
+            KafkaBrokerConfig.write(
+                    KafkaBrokerConfig.serverProperties(
+                            directory.resolve("log"), ports[0], ports[1], builder.brokerProperties),
+                    propertiesFile);
         }
         List<String> jvmOptions = new ArrayList<>(List.of(
-                "-Xms64m", "-Xmx" + builder.heapSize, "-XX:+UseG1GC",
+                "-Xms64m",
+                "-Xmx" + builder.heapSize,
+                "-XX:+UseG1GC",
                 "-XX:ErrorFile=" + directory.resolve("hs_err_pid%p.log")));
         jvmOptions.addAll(builder.jvmOptions);
-        this.jvm = new ForkedJvm("Forked Kafka on " + LoopbackPorts.HOST + ":" + brokerPort, jvmOptions,
-                ForkedJvm.currentClasspath(), ForkedKafkaMain.class.getName(),
-                List.of(propertiesFile.toString()), directory, directory.resolve("broker.log"));
+        this.jvm = new ForkedJvm(
+                "Forked Kafka on " + LoopbackPorts.HOST + ":" + brokerPort,
+                jvmOptions,
+                ForkedJvm.currentClasspath(),
+                ForkedKafkaMain.class.getName(),
+                List.of(propertiesFile.toString()),
+                directory,
+                directory.resolve("broker.log"));
         this.directoryCleanup = temporary
                 ? ExitCleanup.register("delete " + directory, () -> Directories.deleteRecursively(directory))
                 : () -> {};

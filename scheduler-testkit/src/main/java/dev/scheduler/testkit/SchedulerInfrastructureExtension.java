@@ -36,7 +36,10 @@ public final class SchedulerInfrastructureExtension implements ParameterResolver
     /** Name of the configuration parameter (or system property) choosing the mode. */
     public static final String MODE_PROPERTY = "scheduler.testkit.mode";
 
-    private enum Mode { EMBEDDED, CONTAINERS }
+    private enum Mode {
+        EMBEDDED,
+        CONTAINERS
+    }
 
     private final Mode fixedMode;
 
@@ -62,8 +65,7 @@ public final class SchedulerInfrastructureExtension implements ParameterResolver
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         if (mode(context) == Mode.CONTAINERS && !ContainerMode.dockerAvailable()) {
-            return ConditionEvaluationResult.disabled(
-                    "no Docker engine found for " + MODE_PROPERTY + "=containers");
+            return ConditionEvaluationResult.disabled("no Docker engine found for " + MODE_PROPERTY + "=containers");
         }
         return ConditionEvaluationResult.enabled("infrastructure available");
     }
@@ -89,8 +91,9 @@ public final class SchedulerInfrastructureExtension implements ParameterResolver
         return switch (value.get().trim().toLowerCase(Locale.ROOT)) {
             case "embedded" -> Mode.EMBEDDED;
             case "containers" -> Mode.CONTAINERS;
-            default -> throw new ExtensionConfigurationException(
-                    MODE_PROPERTY + " must be 'embedded' or 'containers', was '" + value.get() + "'");
+            default ->
+                throw new ExtensionConfigurationException(
+                        MODE_PROPERTY + " must be 'embedded' or 'containers', was '" + value.get() + "'");
         };
     }
 }

@@ -23,7 +23,9 @@ class ContainerModeIT {
                 .isEqualTo(produced);
         try (CqlSession session = CqlSessions.connect(
                 infrastructure.cassandraContactPoint(), infrastructure.cassandraLocalDatacenter())) {
-            assertThat(session.execute("SELECT release_version FROM system.local").one()).isNotNull();
+            assertThat(session.execute("SELECT release_version FROM system.local")
+                            .one())
+                    .isNotNull();
         }
     }
 }

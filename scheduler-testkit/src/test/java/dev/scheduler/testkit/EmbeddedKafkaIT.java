@@ -13,7 +13,8 @@ class EmbeddedKafkaIT {
     void records_produced_to_a_new_topic_are_consumed_back() throws Exception {
         long start = System.nanoTime();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            System.out.printf("embedded kafka start: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            System.out.printf(
+                    "embedded kafka start: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
 
             kafka.createTopic("tasks", 4);

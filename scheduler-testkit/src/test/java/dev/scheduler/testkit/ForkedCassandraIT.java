@@ -54,7 +54,8 @@ class ForkedCassandraIT {
     @Order(1)
     void acknowledged_writes_survive_a_sigkill_and_a_restart() throws Exception {
         try (CqlSession session = CqlSessions.connect(cassandra.contactPoint(), cassandra.localDatacenter())) {
-            session.execute("CREATE KEYSPACE crash WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+            session.execute(
+                    "CREATE KEYSPACE crash WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
             session.execute("CREATE TABLE crash.tasks (id int PRIMARY KEY, payload text)");
             writeRows(session, "crash.tasks");
         }
@@ -77,7 +78,8 @@ class ForkedCassandraIT {
     @Order(2)
     void a_gracefully_stopped_node_restarts_with_its_data() throws Exception {
         try (CqlSession session = CqlSessions.connect(cassandra.contactPoint(), cassandra.localDatacenter())) {
-            session.execute("CREATE KEYSPACE graceful WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+            session.execute(
+                    "CREATE KEYSPACE graceful WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
             session.execute("CREATE TABLE graceful.tasks (id int PRIMARY KEY, payload text)");
             writeRows(session, "graceful.tasks");
         }
@@ -119,8 +121,8 @@ class ForkedCassandraIT {
         List<CompletableFuture<AsyncResultSet>> writes = new ArrayList<>();
         for (int id = 0; id < ROWS; id++) {
             inFlight.acquire();
-            CompletionStage<AsyncResultSet> write = session.executeAsync(
-                    insert.bind(id, "payload-" + id).setConsistencyLevel(ConsistencyLevel.ONE));
+            CompletionStage<AsyncResultSet> write =
+                    session.executeAsync(insert.bind(id, "payload-" + id).setConsistencyLevel(ConsistencyLevel.ONE));
             write.whenComplete((result, error) -> inFlight.release());
             writes.add(write.toCompletableFuture());
         }

@@ -29,7 +29,8 @@ class OrphanedForksIT {
             parent.destroyForcibly();
         }
         if (directory != null) {
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
                     .untilAsserted(() -> Directories.deleteRecursively(directory));
         }
     }
@@ -38,9 +39,11 @@ class OrphanedForksIT {
     void forks_halt_when_the_jvm_that_started_them_is_killed() throws Exception {
         directory = Directories.createTemporary("orphans");
         parent = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                OrphanedForksMain.class.getName(), directory.toString()))
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanedForksMain.class.getName(),
+                        directory.toString()))
                 .redirectError(directory.resolve("parent.log").toFile())
                 .start();
         Map<String, Long> pids = new ConcurrentHashMap<>();
@@ -48,33 +51,40 @@ class OrphanedForksIT {
         reader.setDaemon(true);
         reader.start();
 
-        await("pids of the forks, printed once both serve").atMost(Duration.ofSeconds(180))
+        await("pids of the forks, printed once both serve")
+                .atMost(Duration.ofSeconds(180))
                 .failFast("parent JVM exited", () -> !parent.isAlive())
                 .until(() -> pids.size() == 2);
-        assertThat(pids.values()).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isPresent());
+        assertThat(pids.values())
+                .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+                        .isPresent());
 
         parent.destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
 
-        await("forks halted").atMost(Duration.ofSeconds(30))
+        await("forks halted")
+                .atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(alive(pids)).isEmpty());
-        assertThat(Files.readString(directory.resolve("cassandra/logs/console.log"))).contains("ForkWatchdog");
+        assertThat(Files.readString(directory.resolve("cassandra/logs/console.log")))
+                .contains("ForkWatchdog");
     }
 
     private static Map<String, Long> alive(Map<String, Long> pids) {
         Map<String, Long> alive = new HashMap<>();
-        pids.forEach((name, pid) -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .ifPresent(handle -> alive.put(name, pid)));
+        pids.forEach((name, pid) ->
+                ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(handle -> alive.put(name, pid)));
         return alive;
     }
 
     private static void readPids(Process process, Map<String, Long> pids) {
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 int equals = line.indexOf("-pid=");
                 if (equals > 0) {
-                    pids.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 5).trim()));
+                    pids.put(
+                            line.substring(0, equals),
+                            Long.parseLong(line.substring(equals + 5).trim()));
                 }
             }
         } catch (Exception e) {

@@ -13,9 +13,11 @@ public final class OrphanedForksMain {
 
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
-        CompletableFuture<ForkedKafka> kafka = CompletableFuture.supplyAsync(
-                () -> ForkedKafka.builder().directory(directory.resolve("kafka")).start());
-        ForkedCassandra cassandra = ForkedCassandra.builder().nodeDirectory(directory.resolve("cassandra")).start();
+        CompletableFuture<ForkedKafka> kafka = CompletableFuture.supplyAsync(() ->
+                ForkedKafka.builder().directory(directory.resolve("kafka")).start());
+        ForkedCassandra cassandra = ForkedCassandra.builder()
+                .nodeDirectory(directory.resolve("cassandra"))
+                .start();
         System.out.println("cassandra-pid=" + cassandra.pid());
         System.out.println("kafka-pid=" + kafka.get().pid());
         System.out.flush();

@@ -50,8 +50,11 @@ class SchedulerInfrastructureExtensionTest {
                 .execute()
                 .allEvents()
                 .assertThatEvents()
-                .haveExactly(1, event(finishedWithFailure(message(m -> m.contains("scheduler.testkit.mode")
-                        && m.contains("'embedded' or 'containers'") && m.contains("docker")))));
+                .haveExactly(
+                        1,
+                        event(finishedWithFailure(message(m -> m.contains("scheduler.testkit.mode")
+                                && m.contains("'embedded' or 'containers'")
+                                && m.contains("docker")))));
     }
 
     static class UsesContainers {

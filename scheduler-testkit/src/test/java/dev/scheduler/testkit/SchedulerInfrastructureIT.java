@@ -25,7 +25,9 @@ class SchedulerInfrastructureIT {
                     + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
             session.execute("CREATE TABLE " + keyspace + ".tasks (id text PRIMARY KEY)");
             session.execute("INSERT INTO " + keyspace + ".tasks (id) VALUES ('one')");
-            assertThat(session.execute("SELECT id FROM " + keyspace + ".tasks").one().getString("id"))
+            assertThat(session.execute("SELECT id FROM " + keyspace + ".tasks")
+                            .one()
+                            .getString("id"))
                     .isEqualTo("one");
         }
     }

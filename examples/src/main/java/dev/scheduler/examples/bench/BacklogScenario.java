@@ -64,17 +64,18 @@ final class BacklogScenario {
             }
         };
 
-        ScenarioResult heap = new ScenarioResult("backlog-heap",
-                "backlog: heap with " + String.format("%,d", o.backlogTasks()) + " future tasks");
-        ScenarioResult drained = new ScenarioResult("backlog-drain",
-                "backlog: drain " + String.format("%,d", o.drainTasks()) + " overdue after restart");
+        ScenarioResult heap = new ScenarioResult(
+                "backlog-heap", "backlog: heap with " + String.format("%,d", o.backlogTasks()) + " future tasks");
+        ScenarioResult drained = new ScenarioResult(
+                "backlog-drain", "backlog: drain " + String.format("%,d", o.drainTasks()) + " overdue after restart");
         for (ScenarioResult r : List.of(heap, drained)) {
             r.settings.put("topic", topic);
             r.settings.put("keyspace", keyspace);
             r.settings.put("partitions", o.partitions());
             r.settings.put("futureTasks", o.backlogTasks());
-            r.settings.put("futureTasksDue", "from " + FUTURE_OFFSET.toHours() + " h to "
-                    + (FUTURE_OFFSET.toHours() + 1) + " h ahead");
+            r.settings.put(
+                    "futureTasksDue",
+                    "from " + FUTURE_OFFSET.toHours() + " h to " + (FUTURE_OFFSET.toHours() + 1) + " h ahead");
             r.settings.put("drainTasks", o.drainTasks());
             r.settings.put("orderingIds", o.orderingIds());
             r.settings.put("executor", "no-op TaskExecutor (records the start)");
@@ -98,9 +99,9 @@ final class BacklogScenario {
             }
             // All overdue by at least two seconds before the new engine starts.
             Instant overdue = due.plusMillis(1_000 + 2_000);
-            BenchContext.sleep(Math.max(0, Duration.between(Instant.now(), overdue).toMillis()));
-            drainAfterRestart(topic, keyspace, settings, executor, listener, drain, future, ranBeforeRestart,
-                    drained);
+            BenchContext.sleep(
+                    Math.max(0, Duration.between(Instant.now(), overdue).toMillis()));
+            drainAfterRestart(topic, keyspace, settings, executor, listener, drain, future, ranBeforeRestart, drained);
         } finally {
             if (!firstClosed) {
                 first.close();
@@ -126,10 +127,15 @@ final class BacklogScenario {
         CpuMeter.Snapshot before = ctx.cpu().snapshot();
         long start = System.nanoTime();
         SchedulerClient client = ctx.client(topic);
-        CompletableFuture<Publisher.Outcome> publishing = CompletableFuture.supplyAsync(() ->
-                new Publisher(client, o.inFlight()).asFastAsPossible(tasks, i -> Task.of(ctx.orderingId(i),
-                        base.plusMillis(i * FUTURE_SPREAD_MS / tasks), Executions.uniquenessKey("h", i),
-                        BenchContext.data(i))));
+        CompletableFuture<Publisher.Outcome> publishing =
+                CompletableFuture.supplyAsync(() -> new Publisher(client, o.inFlight())
+                        .asFastAsPossible(
+                                tasks,
+                                i -> Task.of(
+                                        ctx.orderingId(i),
+                                        base.plusMillis(i * FUTURE_SPREAD_MS / tasks),
+                                        Executions.uniquenessKey("h", i),
+                                        BenchContext.data(i))));
         Map<String, Object> heapByStored = new LinkedHashMap<>();
         heapByStored.put("0", mib(heapBefore));
         List<Long> quarters = new ArrayList<>(List.of(tasks / 4, tasks / 2, tasks * 3 / 4));
@@ -150,8 +156,9 @@ final class BacklogScenario {
         long heapAfter = BenchContext.heapAfterGc();
         heapByStored.put(Long.toString(tasks), mib(heapAfter));
         double storedPerSecond = durable / ((storedAt - start) / 1e9);
-        result.headline = String.format("%.0f MiB used heap after GC (%+.0f MiB); stored %s/s", mib(heapAfter),
-                mib(heapAfter - heapBefore), ScenarioResult.number(storedPerSecond));
+        result.headline = String.format(
+                "%.0f MiB used heap after GC (%+.0f MiB); stored %s/s",
+                mib(heapAfter), mib(heapAfter - heapBefore), ScenarioResult.number(storedPerSecond));
         result.figures.put("usedHeapAfterGcMiB", mib(heapAfter));
         result.figures.put("usedHeapBeforeLoadMiB", mib(heapBefore));
         result.figures.put("heapGrowthMiB", mib(heapAfter - heapBefore));
@@ -180,11 +187,17 @@ final class BacklogScenario {
         Instant due = Instant.now().plus(lead);
         result.settings.put("drainTasksDue", "spread over 1 s, " + lead.toMillis() + " ms after publishing began");
         try (SchedulerClient client = ctx.client(topic)) {
-            new Publisher(client, o.inFlight()).asFastAsPossible(tasks, i -> Task.of(ctx.orderingId(i),
-                    due.plusMillis(i * 1_000 / tasks), Executions.uniquenessKey("d", i), BenchContext.data(i)));
+            new Publisher(client, o.inFlight())
+                    .asFastAsPossible(
+                            tasks,
+                            i -> Task.of(
+                                    ctx.orderingId(i),
+                                    due.plusMillis(i * 1_000 / tasks),
+                                    Executions.uniquenessKey("d", i),
+                                    BenchContext.data(i)));
         }
-        boolean durable = BenchContext.awaitCondition(DURABLE_TIMEOUT,
-                () -> BenchContext.durableRecords(engine) >= alreadyDurable + tasks);
+        boolean durable = BenchContext.awaitCondition(
+                DURABLE_TIMEOUT, () -> BenchContext.durableRecords(engine) >= alreadyDurable + tasks);
         if (!durable) {
             result.clean = false;
             result.notes.add("the drain tasks were not all durable after " + DURABLE_TIMEOUT.toMinutes() + " min");
@@ -193,9 +206,16 @@ final class BacklogScenario {
     }
 
     /** Part 2b: a new engine drains the overdue tasks. */
-    private void drainAfterRestart(String topic, String keyspace, EngineSettings settings, TaskExecutor executor,
-                                   TaskListener listener, Executions drain, Executions future, long ranBefore,
-                                   ScenarioResult result) {
+    private void drainAfterRestart(
+            String topic,
+            String keyspace,
+            EngineSettings settings,
+            TaskExecutor executor,
+            TaskListener listener,
+            Executions drain,
+            Executions future,
+            long ranBefore,
+            ScenarioResult result) {
         long tasks = ctx.options().drainTasks();
         CpuMeter.Snapshot before = ctx.cpu().snapshot();
         long start = System.nanoTime();
@@ -205,8 +225,8 @@ final class BacklogScenario {
             List<Long> timeline = new ArrayList<>();
             ctx.awaitCount(drain::executed, tasks, start, timeline);
             // Drained when every outcome is durable too: the engine then holds no task in memory.
-            boolean recorded = BenchContext.awaitCondition(Duration.ofSeconds(60),
-                    () -> BenchContext.tasksInMemory(second) == 0);
+            boolean recorded =
+                    BenchContext.awaitCondition(Duration.ofSeconds(60), () -> BenchContext.tasksInMemory(second) == 0);
             long recordedAt = System.nanoTime();
             result.cpu = CpuMeter.Usage.between(before, ctx.cpu().snapshot());
             BenchContext.settle();

@@ -82,7 +82,8 @@ final class BenchContext {
 
     /** A client with the defaults (acks=all, idempotent, lz4, linger 5 ms), but for {@code --compression}. */
     SchedulerClient client(String topic) {
-        SchedulerClient.Builder builder = SchedulerClient.builder().bootstrapServers(infrastructure.bootstrapServers())
+        SchedulerClient.Builder builder = SchedulerClient.builder()
+                .bootstrapServers(infrastructure.bootstrapServers())
                 .topic(topic);
         if (options.compression() != null) {
             builder.producerProperty("compression.type", options.compression());
@@ -93,8 +94,10 @@ final class BenchContext {
     /** The client settings written into the JSON file. */
     Map<String, Object> clientSettings() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("producer", "defaults of SchedulerClient: acks=all, enable.idempotence=true, compression.type=lz4, "
-                + "linger.ms=5, max.block.ms=10000");
+        m.put(
+                "producer",
+                "defaults of SchedulerClient: acks=all, enable.idempotence=true, compression.type=lz4, "
+                        + "linger.ms=5, max.block.ms=10000");
         if (options.compression() != null) {
             m.put("compression.type", options.compression());
         }
@@ -110,12 +113,22 @@ final class BenchContext {
      * Builds and starts an engine in this JVM, then waits until it owns every partition and each is healthy
      * (claimed, checkpoint read), so that the scenario measures a running engine, not its start.
      */
-    SchedulerEngine startEngine(String topic, String keyspace, EngineSettings settings, TaskExecutor executor,
-                                TaskListener listener, boolean awaitReady) {
+    SchedulerEngine startEngine(
+            String topic,
+            String keyspace,
+            EngineSettings settings,
+            TaskExecutor executor,
+            TaskListener listener,
+            boolean awaitReady) {
         SchedulerEngine engine = SchedulerEngine.builder()
-                .bootstrapServers(infrastructure.bootstrapServers()).topic(topic).groupId(topic)
-                .cassandra(infrastructure.contactPoint(), infrastructure.datacenter()).keyspace(keyspace)
-                .taskExecutor(executor).listener(listener).settings(settings)
+                .bootstrapServers(infrastructure.bootstrapServers())
+                .topic(topic)
+                .groupId(topic)
+                .cassandra(infrastructure.contactPoint(), infrastructure.datacenter())
+                .keyspace(keyspace)
+                .taskExecutor(executor)
+                .listener(listener)
+                .settings(settings)
                 .consumerProperty("client.id", topic)
                 .build();
         engine.start();
@@ -136,12 +149,16 @@ final class BenchContext {
 
     /** Records from Kafka that the engine has made durable in Cassandra: the sum of its durable offsets. */
     static long durableRecords(SchedulerEngine engine) {
-        return engine.partitions().stream().mapToLong(p -> Math.max(0, p.durableOffset())).sum();
+        return engine.partitions().stream()
+                .mapToLong(p -> Math.max(0, p.durableOffset()))
+                .sum();
     }
 
     /** Tasks the engine holds in memory, over its partitions. */
     static long tasksInMemory(SchedulerEngine engine) {
-        return engine.partitions().stream().mapToLong(PartitionState::tasksInMemory).sum();
+        return engine.partitions().stream()
+                .mapToLong(PartitionState::tasksInMemory)
+                .sum();
     }
 
     /**
@@ -177,8 +194,9 @@ final class BenchContext {
                 lastChange = now;
             }
             if (now - Math.max(lastChange, notBeforeNanos) > STALL_TIMEOUT.toNanos()) {
-                out.printf("  gave up waiting: %,d of %,d after %d s without progress%n", c, expected,
-                        STALL_TIMEOUT.toSeconds());
+                out.printf(
+                        "  gave up waiting: %,d of %,d after %d s without progress%n",
+                        c, expected, STALL_TIMEOUT.toSeconds());
                 break;
             }
             sleep(20);

@@ -37,16 +37,34 @@ import java.util.Set;
  * @param jfr whether a JFR recording of the benchmark JVM is written per scenario
  * @param help whether {@code --help} was given
  */
-record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cassandra, String datacenter,
-                    int partitions, int tasks, int orderingIds, int inFlight, double rate, Duration duration,
-                    Duration ahead, Duration warmup, Double loadThroughput, int backlogTasks, int drainTasks, int warmupTasks, String compression, Path out,
-                    boolean jfr, boolean help) {
+record BenchOptions(
+        List<String> scenarios,
+        String kafka,
+        InetSocketAddress cassandra,
+        String datacenter,
+        int partitions,
+        int tasks,
+        int orderingIds,
+        int inFlight,
+        double rate,
+        Duration duration,
+        Duration ahead,
+        Duration warmup,
+        Double loadThroughput,
+        int backlogTasks,
+        int drainTasks,
+        int warmupTasks,
+        String compression,
+        Path out,
+        boolean jfr,
+        boolean help) {
 
     static final List<String> ALL_SCENARIOS = List.of("ingest", "throughput", "lateness", "lateness-load", "backlog");
     /** Diagnosis scenarios, run only when named. */
     static final List<String> EXTRA_SCENARIOS = List.of("store");
 
-    static final String USAGE = String.join(System.lineSeparator(),
+    static final String USAGE = String.join(
+            System.lineSeparator(),
             "Usage: Benchmark [options]",
             "",
             "Measures the scheduler on real Kafka and Cassandra (forked on this machine unless given) and prints",
@@ -89,7 +107,6 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
             "",
             "A quick smoke run: --tasks 20000 --duration 10 --backlog-tasks 50000 --drain-tasks 10000",
             "                   --warmup-tasks 10000");
-
 
     /** Parses {@code --flag value} and {@code --flag=value} arguments. */
     static BenchOptions parse(String... args) throws UsageException {
@@ -165,9 +182,27 @@ record BenchOptions(List<String> scenarios, String kafka, InetSocketAddress cass
             throw new UsageException("--warmup (" + warmup.toSeconds() + " s) must be shorter than --duration ("
                     + duration.toSeconds() + " s)");
         }
-        return new BenchOptions(List.copyOf(scenarios), kafka, cassandra, datacenter == null ? "datacenter1" : datacenter,
-                partitions, tasks, orderingIds, inFlight, rate, duration, ahead, warmup, loadThroughput, backlogTasks,
-                drainTasks, warmupTasks, compression, out, jfr, help);
+        return new BenchOptions(
+                List.copyOf(scenarios),
+                kafka,
+                cassandra,
+                datacenter == null ? "datacenter1" : datacenter,
+                partitions,
+                tasks,
+                orderingIds,
+                inFlight,
+                rate,
+                duration,
+                ahead,
+                warmup,
+                loadThroughput,
+                backlogTasks,
+                drainTasks,
+                warmupTasks,
+                compression,
+                out,
+                jfr,
+                help);
     }
 
     boolean forkKafka() {

@@ -40,7 +40,8 @@ public final class Benchmark {
 
     private final BenchOptions options;
     private final PrintStream out = System.out;
-    private final String runId = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"))
+    private final String runId = LocalDateTime.now(ZoneOffset.UTC)
+            .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"))
             .toLowerCase();
     private final List<ScenarioResult> results = new ArrayList<>();
     private final String[] args;
@@ -84,8 +85,14 @@ public final class Benchmark {
             throw new UncheckedIOException("cannot create " + outDir, e);
         }
         Map<String, Object> machine = Machine.describe();
-        out.printf("Benchmark run %s: %s cores, %s MiB, %s; %s; load average %.2f%n", runId, machine.get("cores"),
-                machine.get("memoryMiB"), machine.get("java"), machine.get("os"), CpuMeter.loadAverage());
+        out.printf(
+                "Benchmark run %s: %s cores, %s MiB, %s; %s; load average %.2f%n",
+                runId,
+                machine.get("cores"),
+                machine.get("memoryMiB"),
+                machine.get("java"),
+                machine.get("os"),
+                CpuMeter.loadAverage());
         out.println("Scenarios: " + String.join(", ", options.scenarios()));
         try (Infrastructure infrastructure = Infrastructure.start(options, out)) {
             BenchContext ctx = new BenchContext(options, infrastructure, runId, out);
@@ -101,8 +108,9 @@ public final class Benchmark {
             for (String scenario : options.scenarios()) {
                 double quiet = ctx.quiesce();
                 double load = CpuMeter.loadAverage();
-                out.printf("%n== %s (load average %.2f; waited %.0f s for the servers to go quiet)%n", scenario, load,
-                        quiet);
+                out.printf(
+                        "%n== %s (load average %.2f; waited %.0f s for the servers to go quiet)%n",
+                        scenario, load, quiet);
                 Recording recording = startRecording();
                 List<ScenarioResult> produced = new ArrayList<>();
                 try {
@@ -112,8 +120,13 @@ public final class Benchmark {
                             throughput = new ThroughputScenario(ctx, "throughput", options.tasks());
                             produced.add(throughput.run());
                         }
-                        case "lateness" -> produced.add(new LatenessScenario(ctx, "lateness", options.rate(),
-                                "lateness @ " + ScenarioResult.number(options.rate()) + "/s").run());
+                        case "lateness" ->
+                            produced.add(new LatenessScenario(
+                                            ctx,
+                                            "lateness",
+                                            options.rate(),
+                                            "lateness @ " + ScenarioResult.number(options.rate()) + "/s")
+                                    .run());
                         case "lateness-load" -> produced.addAll(underLoad(ctx, throughput));
                         case "backlog" -> produced.addAll(new BacklogScenario(ctx).run());
                         case "store" -> produced.addAll(new StoreCostScenario(ctx).run());
@@ -180,10 +193,16 @@ public final class Benchmark {
         List<ScenarioResult> produced = new ArrayList<>();
         for (double share : new double[] {0.5, 0.8}) {
             double rate = Math.floor(base * share);
-            out.printf("  %.0f %% of %s executions/s (%s): %s tasks/s%n", share * 100, ScenarioResult.number(base),
-                    source, ScenarioResult.number(rate));
-            ScenarioResult r = new LatenessScenario(ctx, "lateness-load", rate, "lateness @ "
-                    + ScenarioResult.number(rate) + "/s (" + Math.round(share * 100) + " % of throughput)").run();
+            out.printf(
+                    "  %.0f %% of %s executions/s (%s): %s tasks/s%n",
+                    share * 100, ScenarioResult.number(base), source, ScenarioResult.number(rate));
+            ScenarioResult r = new LatenessScenario(
+                            ctx,
+                            "lateness-load",
+                            rate,
+                            "lateness @ " + ScenarioResult.number(rate) + "/s (" + Math.round(share * 100)
+                                    + " % of throughput)")
+                    .run();
             r.settings.put("throughputBase", Math.round(base));
             r.settings.put("throughputBaseSource", source);
             r.settings.put("shareOfThroughput", share);
@@ -194,14 +213,18 @@ public final class Benchmark {
 
     private Map<String, Object> describe(Infrastructure infrastructure) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kafka", options.forkKafka()
-                ? "ForkedKafka: one KRaft broker+controller on 127.0.0.1, own JVM, -Xmx512m, pid "
-                        + infrastructure.kafkaPid().getAsLong()
-                : "external: " + options.kafka());
-        m.put("cassandra", options.forkCassandra()
-                ? "ForkedCassandra: one node on 127.0.0.1, own JVM, 512m heap, commitlog_sync batch, pid "
-                        + infrastructure.cassandraPid().getAsLong()
-                : "external: " + infrastructure.contactPoint() + ", datacenter " + infrastructure.datacenter());
+        m.put(
+                "kafka",
+                options.forkKafka()
+                        ? "ForkedKafka: one KRaft broker+controller on 127.0.0.1, own JVM, -Xmx512m, pid "
+                                + infrastructure.kafkaPid().getAsLong()
+                        : "external: " + options.kafka());
+        m.put(
+                "cassandra",
+                options.forkCassandra()
+                        ? "ForkedCassandra: one node on 127.0.0.1, own JVM, 512m heap, commitlog_sync batch, pid "
+                                + infrastructure.cassandraPid().getAsLong()
+                        : "external: " + infrastructure.contactPoint() + ", datacenter " + infrastructure.datacenter());
         m.put("replication", "topics: 1 replica, min.insync.replicas=1; keyspaces: SimpleStrategy 1");
         m.put("engineJvm", "this JVM: engine, client and bookkeeping");
         return m;

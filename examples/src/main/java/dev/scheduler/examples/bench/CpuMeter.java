@@ -29,12 +29,15 @@ final class CpuMeter {
     }
 
     /** CPU seconds so far; -1 where unknown (an external server, or no {@code /proc}). */
-    record Snapshot(long nanoTime, double engine, double cassandra, double kafka, double machine) {
-    }
+    record Snapshot(long nanoTime, double engine, double cassandra, double kafka, double machine) {}
 
     Snapshot snapshot() {
-        return new Snapshot(System.nanoTime(), os.getProcessCpuTime() / 1e9, processSeconds(cassandraPid),
-                processSeconds(kafkaPid), machineBusySeconds());
+        return new Snapshot(
+                System.nanoTime(),
+                os.getProcessCpuTime() / 1e9,
+                processSeconds(cassandraPid),
+                processSeconds(kafkaPid),
+                machineBusySeconds());
     }
 
     /**
@@ -50,8 +53,8 @@ final class CpuMeter {
             double cassandra = cores(from.cassandra(), to.cassandra(), wall);
             double kafka = cores(from.kafka(), to.kafka(), wall);
             double machine = cores(from.machine(), to.machine(), wall);
-            double other = machine < 0 ? -1
-                    : Math.max(0, machine - engine - Math.max(0, cassandra) - Math.max(0, kafka));
+            double other =
+                    machine < 0 ? -1 : Math.max(0, machine - engine - Math.max(0, cassandra) - Math.max(0, kafka));
             return new Usage(wall, engine, cassandra, kafka, other);
         }
 
@@ -111,8 +114,12 @@ final class CpuMeter {
             String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
             String[] f = first.trim().split("\\s+");
             // cpu user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait.
-            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+            long busy = Long.parseLong(f[1])
+                    + Long.parseLong(f[2])
+                    + Long.parseLong(f[3])
+                    + Long.parseLong(f[6])
+                    + Long.parseLong(f[7])
+                    + Long.parseLong(f[8]);
             return busy / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return -1;

@@ -47,18 +47,20 @@ final class Infrastructure implements AutoCloseable {
         CompletableFuture<ForkedCassandra> cassandraStart = null;
         if (options.forkCassandra()) {
             out.println("Forking a Cassandra node (the first run downloads it, about 65 MiB)...");
-            cassandraStart = CompletableFuture.supplyAsync(() -> ForkedCassandra.builder().start(), runnable -> {
-                Thread t = new Thread(runnable, "cassandra-start");
-                t.setDaemon(true);
-                t.start();
-            });
+            cassandraStart = CompletableFuture.supplyAsync(
+                    () -> ForkedCassandra.builder().start(), runnable -> {
+                        Thread t = new Thread(runnable, "cassandra-start");
+                        t.setDaemon(true);
+                        t.start();
+                    });
         }
         if (options.forkKafka()) {
             out.println("Forking a Kafka broker...");
             kafka = ForkedKafka.builder().start();
             bootstrapServers = kafka.bootstrapServers();
-            out.printf("  Kafka ready at %s (pid %d) after %.1f s%n", bootstrapServers, kafka.pid(),
-                    (System.nanoTime() - start) / 1e9);
+            out.printf(
+                    "  Kafka ready at %s (pid %d) after %.1f s%n",
+                    bootstrapServers, kafka.pid(), (System.nanoTime() - start) / 1e9);
         } else {
             bootstrapServers = options.kafka();
             out.println("Using Kafka at " + bootstrapServers);
@@ -71,17 +73,21 @@ final class Infrastructure implements AutoCloseable {
             }
             contactPoint = cassandra.contactPoint();
             datacenter = cassandra.localDatacenter();
-            out.printf("  Cassandra ready at %s:%d (pid %d) after %.1f s%n", cassandra.host(), cassandra.nativePort(),
-                    cassandra.pid(), (System.nanoTime() - start) / 1e9);
+            out.printf(
+                    "  Cassandra ready at %s:%d (pid %d) after %.1f s%n",
+                    cassandra.host(), cassandra.nativePort(), cassandra.pid(), (System.nanoTime() - start) / 1e9);
         } else {
             contactPoint = options.cassandra();
             datacenter = options.datacenter();
             out.println("Using Cassandra at " + contactPoint.getHostString() + ":" + contactPoint.getPort()
                     + ", datacenter " + datacenter);
         }
-        try (CqlSession session = CqlSession.builder().addContactPoint(contactPoint).withLocalDatacenter(datacenter)
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(contactPoint)
+                .withLocalDatacenter(datacenter)
                 .build()) {
-            Row row = session.execute("SELECT release_version FROM system.local").one();
+            Row row =
+                    session.execute("SELECT release_version FROM system.local").one();
             if (row != null) {
                 cassandraVersion = row.getString("release_version");
             }
@@ -116,8 +122,18 @@ final class Infrastructure implements AutoCloseable {
 
     /** Creates a scheduler topic with one replica and {@code min.insync.replicas=1}, waiting for its leaders. */
     void createTopic(String topic, int partitions) {
-        SchedulerTopics.createTopic(Map.of("bootstrap.servers", bootstrapServers, "default.api.timeout.ms", 15_000,
-                "request.timeout.ms", 5_000), topic, partitions, (short) 1, Map.of("min.insync.replicas", "1"));
+        SchedulerTopics.createTopic(
+                Map.of(
+                        "bootstrap.servers",
+                        bootstrapServers,
+                        "default.api.timeout.ms",
+                        15_000,
+                        "request.timeout.ms",
+                        5_000),
+                topic,
+                partitions,
+                (short) 1,
+                Map.of("min.insync.replicas", "1"));
     }
 
     /** Kills the forked servers and deletes their directories; external clusters are left alone. */

@@ -33,16 +33,15 @@ final class IngestScenario {
         result.settings.put("orderingIds", ctx.options().orderingIds());
         result.settings.put("maxInFlight", ctx.options().inFlight());
         result.settings.put("client", ctx.clientSettings());
-        result.settings.put("encodedRecordBytes",
-                TaskRecordCodec.encode(new ScheduleTask(task(base, 123_456))).length);
+        result.settings.put("encodedRecordBytes", TaskRecordCodec.encode(new ScheduleTask(task(base, 123_456))).length);
         try (SchedulerClient client = ctx.client(topic)) {
             int warmup = Math.min(20_000, Math.max(1, tasks / 10));
             new Publisher(client, ctx.options().inFlight()).asFastAsPossible(warmup, i -> task(base, -1 - i));
             result.settings.put("warmupTasks", warmup);
 
             CpuMeter.Snapshot before = ctx.cpu().snapshot();
-            Publisher.Outcome outcome = new Publisher(client, ctx.options().inFlight())
-                    .asFastAsPossible(tasks, i -> task(base, i));
+            Publisher.Outcome outcome =
+                    new Publisher(client, ctx.options().inFlight()).asFastAsPossible(tasks, i -> task(base, i));
             result.cpu = CpuMeter.Usage.between(before, ctx.cpu().snapshot());
             result.cpuItems = outcome.acknowledged();
 
@@ -64,7 +63,10 @@ final class IngestScenario {
     private Task task(Instant base, long number) {
         // Spread over an hour of scheduled times, so that records look like a real day's.
         Instant time = base.plusMillis(Math.floorMod(number * 7_919, 3_600_000L));
-        return Task.of(ctx.orderingId(Math.abs(number)), time, Executions.uniquenessKey(number < 0 ? "w" : "t",
-                Math.abs(number)), BenchContext.data(number));
+        return Task.of(
+                ctx.orderingId(Math.abs(number)),
+                time,
+                Executions.uniquenessKey(number < 0 ? "w" : "t", Math.abs(number)),
+                BenchContext.data(number));
     }
 }

@@ -7,8 +7,7 @@ import java.util.Map;
 /** Writes maps, lists, strings, numbers, booleans and nulls as indented JSON; enough for the result files. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object value) {
         StringBuilder out = new StringBuilder();
@@ -24,8 +23,10 @@ final class Json {
         } else if (value instanceof List<?> list) {
             writeList(list, out, indent);
         } else if (value instanceof Double d) {
-            out.append(d.isNaN() || d.isInfinite() ? "null" : d == Math.rint(d) && Math.abs(d) < 1e15
-                    ? Long.toString(d.longValue()) : d.toString());
+            out.append(
+                    d.isNaN() || d.isInfinite()
+                            ? "null"
+                            : d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString());
         } else if (value instanceof Number || value instanceof Boolean) {
             out.append(value);
         } else {

@@ -58,27 +58,39 @@ final class LatenessScenario {
         result.settings.put("client", ctx.clientSettings());
 
         Executions runs = new Executions("t", (int) tasks);
-        SchedulerEngine engine = ctx.startEngine(topic, keyspace, settings, c -> runs.recordStart(c.key()),
+        SchedulerEngine engine = ctx.startEngine(
+                topic,
+                keyspace,
+                settings,
+                c -> runs.recordStart(c.key()),
                 new TaskListener() {
                     @Override
                     public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
                         runs.recordDispatch(key, lateness);
                     }
-                }, true);
+                },
+                true);
         try (SchedulerClient client = ctx.client(topic)) {
             Instant start = Instant.now();
             runs.steadyFrom(start.plus(o.warmup()).plus(o.ahead()).toEpochMilli());
             CpuMeter.Snapshot before = ctx.cpu().snapshot();
-            Publisher.Outcome published = new Publisher(client, o.inFlight()).atRate(rate, o.duration(),
-                    i -> Task.of(ctx.orderingId(i), Instant.now().plus(o.ahead()), runs.uniquenessKey(i),
-                            BenchContext.data(i)));
+            Publisher.Outcome published = new Publisher(client, o.inFlight())
+                    .atRate(
+                            rate,
+                            o.duration(),
+                            i -> Task.of(
+                                    ctx.orderingId(i),
+                                    Instant.now().plus(o.ahead()),
+                                    runs.uniquenessKey(i),
+                                    BenchContext.data(i)));
             long lastDueNanos = published.lastSendNanos() + o.ahead().toNanos();
             ctx.awaitCount(runs::executed, tasks, lastDueNanos);
             result.cpu = CpuMeter.Usage.between(before, ctx.cpu().snapshot());
             BenchContext.settle();
             result.cpuItems = runs.executed();
 
-            result.headline = ScenarioResult.number(rate) + " tasks/s for " + o.duration().toSeconds() + " s";
+            result.headline =
+                    ScenarioResult.number(rate) + " tasks/s for " + o.duration().toSeconds() + " s";
             if (published.sentPerSecond() < rate * 0.98) {
                 result.headline += " (published only " + ScenarioResult.number(published.sentPerSecond()) + "/s)";
                 result.notes.add("the publisher fell behind the requested rate");

@@ -15,8 +15,7 @@ import org.apache.kafka.common.utils.AppInfoParser;
 /** What the figures were measured on: the machine, the JVM, and the versions of everything involved. */
 final class Machine {
 
-    private Machine() {
-    }
+    private Machine() {}
 
     static Map<String, Object> describe() {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -24,8 +23,10 @@ final class Machine {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("cpuModel", cpuModel());
         m.put("memoryMiB", os.getTotalMemorySize() / (1024 * 1024));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("benchmarkJvmArguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
         m.put("benchmarkJvmMaxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -36,8 +37,8 @@ final class Machine {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scheduler", git("rev-parse", "--short", "HEAD"));
         // --no-optional-locks: a read, never a write to the index.
-        String dirty = git("--no-optional-locks", "status", "--porcelain", "--", ":/scheduler-client",
-                ":/scheduler-engine");
+        String dirty =
+                git("--no-optional-locks", "status", "--porcelain", "--", ":/scheduler-client", ":/scheduler-engine");
         m.put("schedulerUncommittedFiles", dirty.isBlank() ? List.of() : List.of(dirty.split("\n")));
         m.put("kafka", AppInfoParser.getVersion());
         m.put("cassandra", cassandraServerVersion);
@@ -48,8 +49,11 @@ final class Machine {
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown");
         } catch (IOException e) {
             return "unknown";
         }

@@ -42,8 +42,14 @@ final class Publisher {
      * @param lastAckNanos {@link System#nanoTime()} of the last acknowledgement
      * @param firstFailure the first failure, or null
      */
-    record Outcome(long sent, long acknowledged, long failed, long firstSendNanos, long lastSendNanos,
-                   long lastAckNanos, Throwable firstFailure) {
+    record Outcome(
+            long sent,
+            long acknowledged,
+            long failed,
+            long firstSendNanos,
+            long lastSendNanos,
+            long lastAckNanos,
+            Throwable firstFailure) {
 
         /** Acknowledged calls per second, from the first call to the last acknowledgement. */
         double acknowledgedPerSecond() {

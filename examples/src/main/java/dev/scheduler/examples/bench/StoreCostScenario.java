@@ -67,8 +67,11 @@ final class StoreCostScenario {
                 .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 4096)
                 .build();
         List<ScenarioResult> results = new ArrayList<>();
-        try (CqlSession session = CqlSession.builder().addContactPoint(ctx.infrastructure().contactPoint())
-                .withLocalDatacenter(ctx.infrastructure().datacenter()).withConfigLoader(config).build()) {
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(ctx.infrastructure().contactPoint())
+                .withLocalDatacenter(ctx.infrastructure().datacenter())
+                .withConfigLoader(config)
+                .build()) {
             Duration ddl = Duration.ofSeconds(30);
             for (String statement : SchemaCql.statements(keyspace, Replication.simple(1))) {
                 session.execute(SimpleStatement.newInstance(statement).setTimeout(ddl));
@@ -89,44 +92,105 @@ final class StoreCostScenario {
             for (int i = 0; i < tasks; i++) {
                 // A task per ms per partition: about 16,000 tasks a minute fill one bucket per partition.
                 Instant time = base.plusMillis(i / partitions);
-                rows[i] = new TaskRow(i % partitions, Math.floorDiv(time.toEpochMilli(), 60_000L), time,
-                        ctx.orderingId(i), Executions.uniquenessKey("t", i), BenchContext.data(i));
+                rows[i] = new TaskRow(
+                        i % partitions,
+                        Math.floorDiv(time.toEpochMilli(), 60_000L),
+                        time,
+                        ctx.orderingId(i),
+                        Executions.uniquenessKey("t", i),
+                        BenchContext.data(i));
             }
-            results.add(measure(session, "store: persist (batched)", "persist", tasks, partitions, rows,
+            results.add(measure(
+                    session,
+                    "store: persist (batched)",
+                    "persist",
+                    tasks,
+                    partitions,
+                    rows,
                     r -> List.of(persist.bind(r.data, r.partition, r.bucket, r.time, r.orderingId, r.unique))));
-            results.add(measure(session, "store: attempt start (single row)", "start", tasks, 0, rows,
-                    r -> List.of(start.bind(TTL_SECONDS, now, r.partition, r.bucket, r.time, r.orderingId,
-                            r.unique, 1))));
-            results.add(measure(session, "store: attempt start, if batched (not what the engine does)",
-                    "start-batched", tasks, partitions, rows,
-                    r -> List.of(start.bind(TTL_SECONDS, now, r.partition, r.bucket, r.time, r.orderingId,
-                            r.unique, 2))));
-            results.add(measure(session, "store: outcome (batched, 2 rows)", "outcome", tasks, partitions, rows,
-                    r -> List.of(finish.bind(TTL_SECONDS, r.data, "SUCCEEDED", 1, null, now, r.partition, r.bucket,
-                                    r.time, r.orderingId, r.unique),
-                            attempt.bind(TTL_SECONDS, now, now, "SUCCEEDED", null, null, r.partition, r.bucket,
-                                    r.time, r.orderingId, r.unique, 1))));
+            results.add(measure(
+                    session,
+                    "store: attempt start (single row)",
+                    "start",
+                    tasks,
+                    0,
+                    rows,
+                    r -> List.of(
+                            start.bind(TTL_SECONDS, now, r.partition, r.bucket, r.time, r.orderingId, r.unique, 1))));
+            results.add(measure(
+                    session,
+                    "store: attempt start, if batched (not what the engine does)",
+                    "start-batched",
+                    tasks,
+                    partitions,
+                    rows,
+                    r -> List.of(
+                            start.bind(TTL_SECONDS, now, r.partition, r.bucket, r.time, r.orderingId, r.unique, 2))));
+            results.add(measure(
+                    session,
+                    "store: outcome (batched, 2 rows)",
+                    "outcome",
+                    tasks,
+                    partitions,
+                    rows,
+                    r -> List.of(
+                            finish.bind(
+                                    TTL_SECONDS,
+                                    r.data,
+                                    "SUCCEEDED",
+                                    1,
+                                    null,
+                                    now,
+                                    r.partition,
+                                    r.bucket,
+                                    r.time,
+                                    r.orderingId,
+                                    r.unique),
+                            attempt.bind(
+                                    TTL_SECONDS,
+                                    now,
+                                    now,
+                                    "SUCCEEDED",
+                                    null,
+                                    null,
+                                    r.partition,
+                                    r.bucket,
+                                    r.time,
+                                    r.orderingId,
+                                    r.unique,
+                                    1))));
             PreparedStatement load = session.prepare("SELECT scheduled_time, ordering_id, uniqueness_key, task_data,"
                     + " status, attempts, next_attempt_at, last_error FROM " + keyspace + ".tasks WHERE partition = ?"
                     + " AND bucket = ? AND (scheduled_time, ordering_id, uniqueness_key) > (?, ?, ?)"
                     + " AND (scheduled_time) < (?) LIMIT ?");
-            results.add(measure(session, "store: load (range read of 2 ms)", "load", tasks, 0, rows,
-                    r -> List.of(load.bind(r.partition, r.bucket, r.time, r.orderingId, r.unique,
-                            r.time.plusMillis(2), 2_000))));
+            results.add(measure(
+                    session,
+                    "store: load (range read of 2 ms)",
+                    "load",
+                    tasks,
+                    0,
+                    rows,
+                    r -> List.of(load.bind(
+                            r.partition, r.bucket, r.time, r.orderingId, r.unique, r.time.plusMillis(2), 2_000))));
         }
         return results;
     }
 
-    private record TaskRow(int partition, long bucket, Instant time, String orderingId, String unique,
-                           Map<String, String> data) {
-    }
+    private record TaskRow(
+            int partition, long bucket, Instant time, String orderingId, String unique, Map<String, String> data) {}
 
     /**
      * Writes the statements of every task: batched per (partition, bucket) when {@code partitions > 0}, each alone
      * otherwise.
      */
-    private ScenarioResult measure(CqlSession session, String label, String step, int tasks, int partitions,
-                                   TaskRow[] rows, Function<TaskRow, List<BoundStatement>> bind) {
+    private ScenarioResult measure(
+            CqlSession session,
+            String label,
+            String step,
+            int tasks,
+            int partitions,
+            TaskRow[] rows,
+            Function<TaskRow, List<BoundStatement>> bind) {
         boolean read = step.equals("load");
         int inFlight = partitions > 0 || read ? BATCHES_IN_FLIGHT : SINGLES_IN_FLIGHT;
         ScenarioResult result = new ScenarioResult("store-" + step, label);
@@ -175,9 +239,9 @@ final class StoreCostScenario {
         double seconds = (after.nanoTime() - before.nanoTime()) / 1e9;
         double cassandraMicros = (after.cassandra() - before.cassandra()) * 1e6 / tasks;
         double withAfterWork = (quiet.cassandra() - before.cassandra()) * 1e6 / tasks;
-        result.headline = String.format("%s %s/s; Cassandra %.0f µs per task (%.0f with the flushes and compactions"
-                + " after)", ScenarioResult.number(written / seconds), read ? "reads" : "rows", cassandraMicros,
-                withAfterWork);
+        result.headline = String.format(
+                "%s %s/s; Cassandra %.0f µs per task (%.0f with the flushes and compactions" + " after)",
+                ScenarioResult.number(written / seconds), read ? "reads" : "rows", cassandraMicros, withAfterWork);
         result.figures.put(read ? "readsPerSecond" : "rowsPerSecond", Math.round(written / seconds));
         result.figures.put(read ? "readsPerTask" : "rowsPerTask", written / (double) tasks);
         result.figures.put("statementsSent", statements.size());
@@ -213,8 +277,10 @@ final class StoreCostScenario {
         IntFunction<Statement<?>> at = statements::get;
         for (int i = 0; i < statements.size(); i++) {
             permits.acquireUninterruptibly();
-            session.executeAsync(at.apply(i).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
-                    .setIdempotent(true)).whenComplete((rs, e) -> {
+            session.executeAsync(at.apply(i)
+                            .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
+                            .setIdempotent(true))
+                    .whenComplete((rs, e) -> {
                         if (e != null) {
                             failures.increment();
                             first.compareAndSet(null, e);

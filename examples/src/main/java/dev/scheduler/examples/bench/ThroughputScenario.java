@@ -57,25 +57,33 @@ final class ThroughputScenario {
         result.settings.put("client", ctx.clientSettings());
 
         Executions runs = new Executions("t", tasks);
-        SchedulerEngine engine = ctx.startEngine(topic, keyspace, settings, c -> runs.recordStart(c.key()),
+        SchedulerEngine engine = ctx.startEngine(
+                topic,
+                keyspace,
+                settings,
+                c -> runs.recordStart(c.key()),
                 new TaskListener() {
                     @Override
                     public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
                         runs.recordDispatch(key, lateness);
                     }
-                }, true);
+                },
+                true);
         try (SchedulerClient client = ctx.client(topic)) {
             CpuMeter.Snapshot before = ctx.cpu().snapshot();
             long start = System.nanoTime();
-            CompletableFuture<Publisher.Outcome> publishing = CompletableFuture.supplyAsync(() ->
-                    new Publisher(client, ctx.options().inFlight()).asFastAsPossible(tasks, i -> Task.of(
-                            ctx.orderingId(i), Instant.now(), runs.uniquenessKey(i), BenchContext.data(i))));
+            CompletableFuture<Publisher.Outcome> publishing = CompletableFuture.supplyAsync(() -> new Publisher(
+                            client, ctx.options().inFlight())
+                    .asFastAsPossible(
+                            tasks,
+                            i -> Task.of(
+                                    ctx.orderingId(i), Instant.now(), runs.uniquenessKey(i), BenchContext.data(i))));
             List<Long> timeline = new ArrayList<>();
             ctx.awaitCount(runs::executed, tasks, start, timeline);
             Publisher.Outcome published = publishing.join();
             // Done when every outcome is durable too: the engine then holds no task in memory.
-            boolean recorded = BenchContext.awaitCondition(Duration.ofSeconds(60),
-                    () -> BenchContext.tasksInMemory(engine) == 0);
+            boolean recorded =
+                    BenchContext.awaitCondition(Duration.ofSeconds(60), () -> BenchContext.tasksInMemory(engine) == 0);
             long recordedAt = System.nanoTime();
             result.cpu = CpuMeter.Usage.between(before, ctx.cpu().snapshot());
             BenchContext.settle();
@@ -87,14 +95,14 @@ final class ThroughputScenario {
             result.headline = ScenarioResult.number(executionsPerSecond) + " executions/s";
             result.figures.put("executionsPerSecond", Math.round(executionsPerSecond));
             result.figures.put("firstToLastSeconds", seconds);
-            result.figures.put("executionsPerSecondFromFirstPublish",
-                    Math.round(endToEnd > 0 ? runs.executed() / endToEnd : 0));
-            result.figures.put("allOutcomesDurableAfterLastExecutionMs",
-                    recorded ? (recordedAt - runs.lastNanos()) / 1e6 : null);
+            result.figures.put(
+                    "executionsPerSecondFromFirstPublish", Math.round(endToEnd > 0 ? runs.executed() / endToEnd : 0));
+            result.figures.put(
+                    "allOutcomesDurableAfterLastExecutionMs", recorded ? (recordedAt - runs.lastNanos()) / 1e6 : null);
             result.figures.put("publishAcknowledgedPerSecond", Math.round(published.acknowledgedPerSecond()));
             result.figures.put("publishFailed", published.failed());
-            result.figures.put("firstExecutionAfterFirstPublishMs",
-                    (runs.firstNanos() - published.firstSendNanos()) / 1e6);
+            result.figures.put(
+                    "firstExecutionAfterFirstPublishMs", (runs.firstNanos() - published.firstSendNanos()) / 1e6);
             result.figures.put("executedBySecondSinceFirstPublish", timeline);
             result.figures.put("executions", runs.executed());
             result.figures.put("distinctTasksRun", runs.distinctRan());

@@ -11,14 +11,14 @@ import dev.scheduler.client.TaskKey;
  */
 public record CancelTask(TaskKey key) implements TaskRecord {
 
-  /**
-   * Checks the key is there.
-   *
-   * @throws InvalidTaskException if {@code key} is null
-   */
-  public CancelTask {
-    if (key == null) {
-      throw new InvalidTaskException("key must not be null");
+    /**
+     * Checks the key is there.
+     *
+     * @throws InvalidTaskException if {@code key} is null
+     */
+    public CancelTask {
+        if (key == null) {
+            throw new InvalidTaskException("key must not be null");
+        }
     }
-  }
 }

@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public record RetryTask(TaskKey key) implements TaskRecord {
 
-  public RetryTask {
-    Objects.requireNonNull(key, "key");
-  }
+    public RetryTask {
+        Objects.requireNonNull(key, "key");
+    }
 }

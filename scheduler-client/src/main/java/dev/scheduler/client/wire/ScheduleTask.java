@@ -12,19 +12,19 @@ import dev.scheduler.client.TaskKey;
  */
 public record ScheduleTask(Task task) implements TaskRecord {
 
-  /**
-   * Checks the task is there.
-   *
-   * @throws InvalidTaskException if {@code task} is null
-   */
-  public ScheduleTask {
-    if (task == null) {
-      throw new InvalidTaskException("task must not be null");
+    /**
+     * Checks the task is there.
+     *
+     * @throws InvalidTaskException if {@code task} is null
+     */
+    public ScheduleTask {
+        if (task == null) {
+            throw new InvalidTaskException("task must not be null");
+        }
     }
-  }
 
-  @Override
-  public TaskKey key() {
-    return task.key();
-  }
+    @Override
+    public TaskKey key() {
+        return task.key();
+    }
 }

@@ -8,6 +8,6 @@ import dev.scheduler.client.TaskKey;
  */
 public sealed interface TaskRecord permits ScheduleTask, CancelTask, RetryTask {
 
-  /** The key of the task the record is about. */
-  TaskKey key();
+    /** The key of the task the record is about. */
+    TaskKey key();
 }

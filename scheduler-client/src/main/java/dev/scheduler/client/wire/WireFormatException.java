@@ -10,11 +10,11 @@ import dev.scheduler.client.SchedulerException;
  */
 public final class WireFormatException extends SchedulerException {
 
-  public WireFormatException(String message) {
-    super(message);
-  }
+    public WireFormatException(String message) {
+        super(message);
+    }
 
-  public WireFormatException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public WireFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -16,14 +16,20 @@ import java.time.Duration;
  * @param lateness from when attempts were due to their start
  * @param duration how long attempts ran
  */
-public record Activity(Duration window, long attemptsStarted, long attemptsSucceeded, long attemptsFailed,
-                       long attemptsTimedOut, double finishedPerSecond, Percentiles lateness, Percentiles duration) {
+public record Activity(
+        Duration window,
+        long attemptsStarted,
+        long attemptsSucceeded,
+        long attemptsFailed,
+        long attemptsTimedOut,
+        double finishedPerSecond,
+        Percentiles lateness,
+        Percentiles duration) {
 
     /**
      * Percentiles of a set of durations; all zero when {@code samples} is 0.
      *
      * @param samples how many durations they were computed from
      */
-    public record Percentiles(int samples, Duration p50, Duration p90, Duration p99, Duration p999, Duration max) {
-    }
+    public record Percentiles(int samples, Duration p50, Duration p90, Duration p99, Duration p999, Duration max) {}
 }

@@ -70,8 +70,11 @@ final class AdminHttp implements HttpHandler {
         try {
             response = route(exchange);
         } catch (HttpError e) {
-            response = new Response(e.status, JSON, Json.error(e.getMessage()), e.status == 401
-                    ? Map.of("WWW-Authenticate", "Bearer realm=\"scheduler-admin\"") : Map.of());
+            response = new Response(
+                    e.status,
+                    JSON,
+                    Json.error(e.getMessage()),
+                    e.status == 401 ? Map.of("WWW-Authenticate", "Bearer realm=\"scheduler-admin\"") : Map.of());
         } catch (IllegalArgumentException e) {
             response = new Response(400, JSON, Json.error(e.getMessage()), Map.of());
         } catch (RuntimeException e) {
@@ -89,10 +92,16 @@ final class AdminHttp implements HttpHandler {
             case "/", "/dashboard" -> {
                 requireMethod(method, "GET");
                 AdminRequest.allow(params);
-                yield new Response(200, "text/html; charset=utf-8", dashboard, Map.of(
-                        "Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; "
-                                + "style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
-                        "X-Frame-Options", "DENY"));
+                yield new Response(
+                        200,
+                        "text/html; charset=utf-8",
+                        dashboard,
+                        Map.of(
+                                "Content-Security-Policy",
+                                "default-src 'self'; script-src 'unsafe-inline'; "
+                                        + "style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+                                "X-Frame-Options",
+                                "DENY"));
             }
             case "/favicon.ico" -> new Response(204, "image/x-icon", new byte[0], Map.of());
             case "/live" -> {
@@ -109,11 +118,16 @@ final class AdminHttp implements HttpHandler {
                 requireMethod(method, "GET");
                 Optional<String> text = service.prometheusScrape();
                 if (text.isEmpty()) {
-                    throw new HttpError(404, "no Prometheus registry: give the engine MicrometerMetrics.of(a "
-                            + "PrometheusMeterRegistry) and put micrometer-registry-prometheus on the classpath");
+                    throw new HttpError(
+                            404,
+                            "no Prometheus registry: give the engine MicrometerMetrics.of(a "
+                                    + "PrometheusMeterRegistry) and put micrometer-registry-prometheus on the classpath");
                 }
-                yield new Response(200, "text/plain; version=0.0.4; charset=utf-8",
-                        text.get().getBytes(StandardCharsets.UTF_8), Map.of());
+                yield new Response(
+                        200,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        text.get().getBytes(StandardCharsets.UTF_8),
+                        Map.of());
             }
             case "/api/overview" -> {
                 requireMethod(method, "GET");
@@ -134,14 +148,24 @@ final class AdminHttp implements HttpHandler {
                 TaskKey key = AdminRequest.key(params);
                 Optional<TaskInfo> info = await(service.task(key));
                 if (info.isEmpty()) {
-                    throw new HttpError(404, "no task " + key + " is stored (never scheduled, not stored yet, or "
-                            + "expired after the retention period)");
+                    throw new HttpError(
+                            404,
+                            "no task " + key + " is stored (never scheduled, not stored yet, or "
+                                    + "expired after the retention period)");
                 }
                 yield Response.json(200, g -> JsonViews.task(g, info.get()));
             }
             case "/api/tasks" -> {
                 requireMethod(method, "GET");
-                AdminRequest.allow(params, "from", "to", "status", "orderingId", "partition", "errorsOnly", "pageSize",
+                AdminRequest.allow(
+                        params,
+                        "from",
+                        "to",
+                        "status",
+                        "orderingId",
+                        "partition",
+                        "errorsOnly",
+                        "pageSize",
                         "pageToken");
                 TaskQuery query = AdminRequest.taskQuery(params);
                 TaskPage page = await(service.tasks(query));
@@ -150,8 +174,8 @@ final class AdminHttp implements HttpHandler {
             case "/api/dead-letters" -> {
                 requireMethod(method, "GET");
                 AdminRequest.allow(params, "partition", "pageSize", "pageToken");
-                DeadLetterPage page = await(service.deadLetters(AdminRequest.partition(params),
-                        AdminRequest.pageSize(params), params.get("pageToken")));
+                DeadLetterPage page = await(service.deadLetters(
+                        AdminRequest.partition(params), AdminRequest.pageSize(params), params.get("pageToken")));
                 yield Response.json(200, g -> JsonViews.deadLetters(g, page));
             }
             case "/api/task/cancel", "/api/task/retry" -> {
@@ -163,8 +187,9 @@ final class AdminHttp implements HttpHandler {
                 await(cancel ? service.cancel(key) : service.retry(key));
                 yield Response.json(202, g -> JsonViews.accepted(g, cancel, key));
             }
-            default -> throw new HttpError(404, "no such endpoint: " + path + " (see docs/operations.md, "
-                    + "\"Admin HTTP API\")");
+            default ->
+                throw new HttpError(
+                        404, "no such endpoint: " + path + " (see docs/operations.md, " + "\"Admin HTTP API\")");
         };
     }
 
@@ -189,8 +214,10 @@ final class AdminHttp implements HttpHandler {
         }
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new HttpError(401, "this request changes state: it needs the header 'Authorization: Bearer "
-                    + "<token>' with the admin server's bearer token");
+            throw new HttpError(
+                    401,
+                    "this request changes state: it needs the header 'Authorization: Bearer "
+                            + "<token>' with the admin server's bearer token");
         }
         byte[] given = auth.substring(7).trim().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8))) {
@@ -238,11 +265,13 @@ final class AdminHttp implements HttpHandler {
             return new HttpError(400, e.getMessage());
         }
         if (e instanceof AdminException a) {
-            return new HttpError(switch (a.reason()) {
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-                case UNAVAILABLE -> 503;
-            }, a.getMessage());
+            return new HttpError(
+                    switch (a.reason()) {
+                        case NOT_FOUND -> 404;
+                        case CONFLICT -> 409;
+                        case UNAVAILABLE -> 503;
+                    },
+                    a.getMessage());
         }
         if (e instanceof DriverException) {
             return new HttpError(503, "Cassandra failed to answer: " + e.getMessage());

@@ -30,8 +30,7 @@ final class AdminRequest {
     private static final int MAX_BODY = 64 * 1024;
     private static final Duration DEFAULT_OVERDUE_AFTER = Duration.ofSeconds(10);
 
-    private AdminRequest() {
-    }
+    private AdminRequest() {}
 
     static Map<String, String> query(URI uri) {
         Map<String, String> params = new LinkedHashMap<>();
@@ -64,9 +63,12 @@ final class AdminRequest {
         Set<String> known = Set.of(names);
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
-                throw new HttpError(400, "unknown parameter '" + name + "'"
-                        + (names.length == 0 ? ": this endpoint takes none" : "; this endpoint takes "
-                        + String.join(", ", names)));
+                throw new HttpError(
+                        400,
+                        "unknown parameter '" + name + "'"
+                                + (names.length == 0
+                                        ? ": this endpoint takes none"
+                                        : "; this endpoint takes " + String.join(", ", names)));
             }
         }
     }
@@ -86,15 +88,19 @@ final class AdminRequest {
     static TaskKey key(Map<String, String> fields) {
         for (String f : List.of("orderingId", "scheduledTime", "uniquenessKey")) {
             if (fields.get(f) == null || fields.get(f).isEmpty()) {
-                throw new HttpError(400, "bad key: " + f + " is required (a task key is orderingId, scheduledTime "
-                        + "and uniquenessKey)");
+                throw new HttpError(
+                        400,
+                        "bad key: " + f + " is required (a task key is orderingId, scheduledTime "
+                                + "and uniquenessKey)");
             }
         }
         Set<String> extra = new TreeSet<>(fields.keySet());
         extra.removeAll(List.of("orderingId", "scheduledTime", "uniquenessKey"));
         if (!extra.isEmpty()) {
-            throw new HttpError(400, "bad key: unknown field(s) " + extra + "; a task key is orderingId, "
-                    + "scheduledTime and uniquenessKey");
+            throw new HttpError(
+                    400,
+                    "bad key: unknown field(s) " + extra + "; a task key is orderingId, "
+                            + "scheduledTime and uniquenessKey");
         }
         Instant time = time("scheduledTime", fields.get("scheduledTime"), "bad key: ");
         try {
@@ -106,7 +112,8 @@ final class AdminRequest {
 
     static TaskQuery taskQuery(Map<String, String> params) {
         Instant now = Instant.now();
-        Instant from = params.containsKey("from") ? time("from", params.get("from"), "") : now.minus(Duration.ofHours(24));
+        Instant from =
+                params.containsKey("from") ? time("from", params.get("from"), "") : now.minus(Duration.ofHours(24));
         Instant to = params.containsKey("to") ? time("to", params.get("to"), "") : now.plus(Duration.ofHours(1));
         Set<TaskStatus> statuses = EnumSet.noneOf(TaskStatus.class);
         String status = params.getOrDefault("status", "");
@@ -118,8 +125,10 @@ final class AdminRequest {
             try {
                 statuses.add(TaskStatus.valueOf(name));
             } catch (IllegalArgumentException e) {
-                throw new HttpError(400, "status: '" + s.trim() + "' is not a status; use PENDING, FAILED, "
-                        + "CANCELLED or SUCCEEDED, several separated by commas");
+                throw new HttpError(
+                        400,
+                        "status: '" + s.trim() + "' is not a status; use PENDING, FAILED, "
+                                + "CANCELLED or SUCCEEDED, several separated by commas");
             }
         }
         String errorsOnly = params.getOrDefault("errorsOnly", "false");
@@ -128,15 +137,23 @@ final class AdminRequest {
         }
         String orderingId = params.get("orderingId");
         try {
-            return new TaskQuery(from, to, statuses, orderingId == null || orderingId.isEmpty() ? null : orderingId,
-                    partition(params), errorsOnly.equals("true"), pageSize(params), params.get("pageToken"));
+            return new TaskQuery(
+                    from,
+                    to,
+                    statuses,
+                    orderingId == null || orderingId.isEmpty() ? null : orderingId,
+                    partition(params),
+                    errorsOnly.equals("true"),
+                    pageSize(params),
+                    params.get("pageToken"));
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, e.getMessage());
         }
     }
 
     static Duration overdueAfter(Map<String, String> params) {
-        return params.containsKey("overdueAfter") ? duration("overdueAfter", params.get("overdueAfter"))
+        return params.containsKey("overdueAfter")
+                ? duration("overdueAfter", params.get("overdueAfter"))
                 : DEFAULT_OVERDUE_AFTER;
     }
 
@@ -145,7 +162,8 @@ final class AdminRequest {
     }
 
     static int pageSize(Map<String, String> params) {
-        return params.containsKey("pageSize") ? integer("pageSize", params.get("pageSize"))
+        return params.containsKey("pageSize")
+                ? integer("pageSize", params.get("pageSize"))
                 : TaskQuery.DEFAULT_PAGE_SIZE;
     }
 
@@ -156,8 +174,10 @@ final class AdminRequest {
             }
             return Instant.parse(value);
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new HttpError(400, prefix + name + ": '" + value + "' is not a time; use an ISO-8601 instant "
-                    + "such as 2026-11-27T05:20:37.123Z, or epoch milliseconds");
+            throw new HttpError(
+                    400,
+                    prefix + name + ": '" + value + "' is not a time; use an ISO-8601 instant "
+                            + "such as 2026-11-27T05:20:37.123Z, or epoch milliseconds");
         }
     }
 
@@ -169,8 +189,9 @@ final class AdminRequest {
             }
             return d;
         } catch (DateTimeParseException e) {
-            throw new HttpError(400, name + ": '" + value + "' is not a duration; use ISO-8601 such as PT30S, or "
-                    + "milliseconds");
+            throw new HttpError(
+                    400,
+                    name + ": '" + value + "' is not a duration; use ISO-8601 such as PT30S, or " + "milliseconds");
         }
     }
 

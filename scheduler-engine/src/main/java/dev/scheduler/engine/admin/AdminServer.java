@@ -54,8 +54,10 @@ public final class AdminServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("the admin server cannot listen on " + settings.host() + ":"
-                    + settings.port() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "the admin server cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                            + e.getMessage(),
+                    e);
         }
         AtomicInteger n = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(settings.threads(), r -> {
@@ -69,8 +71,10 @@ public final class AdminServer implements AutoCloseable {
         AdminServer started = new AdminServer(server, threads);
         InetAddress bound = started.address.getAddress();
         if (!bound.isLoopbackAddress() && settings.bearerToken() == null) {
-            log.warn("admin server listening on {} without a bearer token: anyone who reaches it can cancel and "
-                    + "retry tasks", started.uri());
+            log.warn(
+                    "admin server listening on {} without a bearer token: anyone who reaches it can cancel and "
+                            + "retry tasks",
+                    started.uri());
         } else {
             log.info("admin server listening on {}", started.uri());
         }

@@ -14,8 +14,8 @@ import java.time.Instant;
  *     null for a record without a value
  * @param rawBytes the value's length in bytes, or -1 without a value
  */
-public record DeadLetterRecord(int partition, long offset, Instant receivedAt, String reason, String recordKey,
-                               String rawText, int rawBytes) {
+public record DeadLetterRecord(
+        int partition, long offset, Instant receivedAt, String reason, String recordKey, String rawText, int rawBytes) {
 
     /** Longest value text returned: the whole value may be much larger (a record too big is one reason to be here). */
     public static final int MAX_RAW_TEXT = 8192;

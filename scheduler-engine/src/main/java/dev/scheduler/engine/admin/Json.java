@@ -2,8 +2,8 @@ package dev.scheduler.engine.admin;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.scheduler.client.TaskKey;
@@ -22,11 +22,13 @@ import java.util.Map;
 final class Json {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(1 << 16).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(8)
+                    .maxStringLength(1 << 16)
+                    .build())
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Writes one JSON document. */
     interface Body {

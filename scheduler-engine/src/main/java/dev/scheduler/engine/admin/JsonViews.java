@@ -16,8 +16,7 @@ import java.util.Map;
  */
 final class JsonViews {
 
-    private JsonViews() {
-    }
+    private JsonViews() {}
 
     static void health(JsonGenerator g, Health h) throws IOException {
         g.writeStartObject();
@@ -173,9 +172,11 @@ final class JsonViews {
         g.writeBooleanField("accepted", true);
         g.writeStringField("action", cancel ? "cancel" : "retry");
         Json.key(g, "key", key);
-        g.writeStringField("message", cancel
-                ? "the cancel is on the topic; the partition's owner drops the task if it has not started"
-                : "the retry is on the topic; the partition's owner runs the task again now");
+        g.writeStringField(
+                "message",
+                cancel
+                        ? "the cancel is on the topic; the partition's owner drops the task if it has not started"
+                        : "the retry is on the topic; the partition's owner runs the task again now");
         g.writeEndObject();
     }
 }

@@ -13,8 +13,14 @@ import java.util.List;
  * @param health liveness and readiness
  * @param activity recent attempts on this instance
  */
-public record Overview(String topic, String groupId, String instanceId, int partitionCount,
-                       List<Integer> ownedPartitions, Health health, Activity activity) {
+public record Overview(
+        String topic,
+        String groupId,
+        String instanceId,
+        int partitionCount,
+        List<Integer> ownedPartitions,
+        Health health,
+        Activity activity) {
 
     public Overview {
         ownedPartitions = List.copyOf(ownedPartitions);

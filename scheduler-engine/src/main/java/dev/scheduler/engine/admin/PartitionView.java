@@ -24,8 +24,20 @@ import java.time.Instant;
  * @param oldestOverdue the earliest of them, or null
  * @param oldestOverdueDueAt when it was due (its retry time if it awaits a retry), or null
  */
-public record PartitionView(int partition, String owner, Long ownerEpoch, Instant claimedAt, boolean released,
-                            boolean ownedHere, Boolean healthy, Integer tasksInMemory, Integer unpersistedRecords,
-                            Long durableOffset, Long consumerLag, Instant checkpoint, int overdueTasks,
-                            boolean overdueCountCapped, TaskKey oldestOverdue, Instant oldestOverdueDueAt) {
-}
+public record PartitionView(
+        int partition,
+        String owner,
+        Long ownerEpoch,
+        Instant claimedAt,
+        boolean released,
+        boolean ownedHere,
+        Boolean healthy,
+        Integer tasksInMemory,
+        Integer unpersistedRecords,
+        Long durableOffset,
+        Long consumerLag,
+        Instant checkpoint,
+        int overdueTasks,
+        boolean overdueCountCapped,
+        TaskKey oldestOverdue,
+        Instant oldestOverdueDueAt) {}

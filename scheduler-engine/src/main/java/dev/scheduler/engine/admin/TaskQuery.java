@@ -26,11 +26,19 @@ import java.util.Set;
  * @param pageToken where the previous page ended ({@link TaskPage#nextPageToken()}), or null for the first page;
  *     valid only with the same filters
  */
-public record TaskQuery(Instant from, Instant to, Set<TaskStatus> statuses, String orderingId, Integer partition,
-                        boolean errorsOnly, int pageSize, String pageToken) {
+public record TaskQuery(
+        Instant from,
+        Instant to,
+        Set<TaskStatus> statuses,
+        String orderingId,
+        Integer partition,
+        boolean errorsOnly,
+        int pageSize,
+        String pageToken) {
 
     /** The largest page: larger ones would make one request read too much of Cassandra. */
     public static final int MAX_PAGE_SIZE = 500;
+
     public static final int DEFAULT_PAGE_SIZE = 50;
 
     /**
@@ -79,8 +87,15 @@ public record TaskQuery(Instant from, Instant to, Set<TaskStatus> statuses, Stri
 
     /** A copy listing only these statuses (none: all). */
     public TaskQuery withStatuses(TaskStatus... wanted) {
-        return new TaskQuery(from, to, wanted.length == 0 ? Set.of() : EnumSet.of(wanted[0], wanted), orderingId,
-                partition, errorsOnly, pageSize, pageToken);
+        return new TaskQuery(
+                from,
+                to,
+                wanted.length == 0 ? Set.of() : EnumSet.of(wanted[0], wanted),
+                orderingId,
+                partition,
+                errorsOnly,
+                pageSize,
+                pageToken);
     }
 
     /** A copy listing only these statuses (empty: all). */

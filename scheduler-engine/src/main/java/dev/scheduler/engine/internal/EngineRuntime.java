@@ -65,11 +65,23 @@ public final class EngineRuntime {
     private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
 
     /** What the application configured on {@code SchedulerEngine.Builder}, validated. */
-    public record Config(String bootstrapServers, String topic, String groupId, Map<String, Object> consumerProperties,
-                         CqlSession session, List<InetSocketAddress> contactPoints, String localDatacenter,
-                         String keyspace, TaskExecutor executor, AsyncTaskExecutor asyncExecutor,
-                         EngineSettings settings, Clock clock, TaskListener listener, String instanceId,
-                         MicrometerMetrics metrics, AdminServerSettings adminServer) {
+    public record Config(
+            String bootstrapServers,
+            String topic,
+            String groupId,
+            Map<String, Object> consumerProperties,
+            CqlSession session,
+            List<InetSocketAddress> contactPoints,
+            String localDatacenter,
+            String keyspace,
+            TaskExecutor executor,
+            AsyncTaskExecutor asyncExecutor,
+            EngineSettings settings,
+            Clock clock,
+            TaskListener listener,
+            String instanceId,
+            MicrometerMetrics metrics,
+            AdminServerSettings adminServer) {
 
         public Config {
             consumerProperties = Map.copyOf(consumerProperties);
@@ -123,25 +135,45 @@ public final class EngineRuntime {
         new SchemaSetup(session, config.keyspace(), settings, config.clock()).prepare(config.topic(), partitionCount);
         store = new CassandraTaskStore(session, config.keyspace(), settings, config.clock());
         pool = executorPool(settings.executionThreads());
-        ExecutionGateway gateway = new ExecutionGateway(pool, config.executor(), config.asyncExecutor(),
-                settings.executionTimeout());
+        ExecutionGateway gateway =
+                new ExecutionGateway(pool, config.executor(), config.asyncExecutor(), settings.executionTimeout());
         // Only built when asked for: MicrometerEngineMetrics is the class that loads Micrometer.
-        metrics = config.metrics() == null ? EngineMetrics.NONE
+        metrics = config.metrics() == null
+                ? EngineMetrics.NONE
                 : new MicrometerEngineMetrics(config.metrics(), config.topic());
         ActivityStats activity = new ActivityStats();
         AttemptEventFanOut events = new AttemptEventFanOut(List.of(activity, metrics), config.listener());
-        system = ActorSystem.create(EngineGuardian.create(handle -> PartitionScheduler.create(new PartitionContext(
-                settings, store, gateway, config.clock(), handle, events))), "scheduler", actorConfig());
-        consumer = new TaskConsumer(new KafkaConsumer<>(KafkaProperties.consumer(config.bootstrapServers(),
-                config.groupId(), config.consumerProperties())), config.topic(), system, settings.limits(),
-                settings.maxUnpersistedRecordsPerPartition(), Duration.ofMillis(100), settings.commitInterval(),
+        system = ActorSystem.create(
+                EngineGuardian.create(handle -> PartitionScheduler.create(
+                        new PartitionContext(settings, store, gateway, config.clock(), handle, events))),
+                "scheduler",
+                actorConfig());
+        consumer = new TaskConsumer(
+                new KafkaConsumer<>(KafkaProperties.consumer(
+                        config.bootstrapServers(), config.groupId(), config.consumerProperties())),
+                config.topic(),
+                system,
+                settings.limits(),
+                settings.maxUnpersistedRecordsPerPartition(),
+                Duration.ofMillis(100),
+                settings.commitInterval(),
                 settings.shutdownTimeout());
         consumer.instanceId(config.instanceId());
         consumer.metrics(metrics);
         pollThread = new Thread(consumer, "scheduler-poll-" + config.topic());
-        admin = new EngineAdmin(session, config.keyspace(), settings, config.clock(), new EngineAdmin.Identity(
-                config.topic(), config.groupId(), config.instanceId(), partitionCount), store, consumer, running,
-                pollThread::isAlive, activity, metrics, commands);
+        admin = new EngineAdmin(
+                session,
+                config.keyspace(),
+                settings,
+                config.clock(),
+                new EngineAdmin.Identity(config.topic(), config.groupId(), config.instanceId(), partitionCount),
+                store,
+                consumer,
+                running,
+                pollThread::isAlive,
+                activity,
+                metrics,
+                commands);
         if (config.adminServer() != null) {
             try {
                 adminServer = AdminServer.start(admin, config.adminServer());
@@ -151,27 +183,36 @@ public final class EngineRuntime {
         }
         pollThread.start();
         admin.startStaleScan();
-        log.info("scheduler engine started: topic {} ({} partitions), group {}, keyspace {}", config.topic(),
-                partitionCount, config.groupId(), config.keyspace());
+        log.info(
+                "scheduler engine started: topic {} ({} partitions), group {}, keyspace {}",
+                config.topic(),
+                partitionCount,
+                config.groupId(),
+                config.keyspace());
     }
 
     private CqlSession openSession() {
         try {
             return CassandraSessions.open(config.contactPoints(), config.localDatacenter());
         } catch (RuntimeException e) {
-            throw new EngineStartException("cannot connect to Cassandra at " + config.contactPoints()
-                    + " (local datacenter " + config.localDatacenter() + "): " + e.getMessage(), e);
+            throw new EngineStartException(
+                    "cannot connect to Cassandra at " + config.contactPoints() + " (local datacenter "
+                            + config.localDatacenter() + "): " + e.getMessage(),
+                    e);
         }
     }
 
     private int topicPartitionCount() {
         try {
-            return SchedulerTopics.partitionCount(KafkaProperties.admin(config.bootstrapServers(),
-                    config.consumerProperties()), config.topic());
+            return SchedulerTopics.partitionCount(
+                    KafkaProperties.admin(config.bootstrapServers(), config.consumerProperties()), config.topic());
         } catch (RuntimeException e) {
-            throw new EngineStartException("cannot read topic '" + config.topic() + "' from Kafka at "
-                    + config.bootstrapServers() + " (does it exist? create it with SchedulerTopics.createTopic): "
-                    + e.getMessage(), e);
+            throw new EngineStartException(
+                    "cannot read topic '" + config.topic() + "' from Kafka at "
+                            + config.bootstrapServers()
+                            + " (does it exist? create it with SchedulerTopics.createTopic): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -186,16 +227,17 @@ public final class EngineRuntime {
 
     private static com.typesafe.config.Config actorConfig() {
         // A 1 ms timer tick: tasks fire within milliseconds of their time, not on a coarse poll.
-        return ConfigFactory.parseString(String.join("\n",
-                "pekko.scheduler.tick-duration = 1ms",
-                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
-                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-                "pekko.loglevel = INFO",
-                "pekko.stdout-loglevel = OFF",
-                "pekko.log-dead-letters = off",
-                "pekko.log-dead-letters-during-shutdown = off",
-                "pekko.jvm-shutdown-hooks = off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+        return ConfigFactory.parseString(String.join(
+                        "\n",
+                        "pekko.scheduler.tick-duration = 1ms",
+                        "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                        "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                        "pekko.loglevel = INFO",
+                        "pekko.stdout-loglevel = OFF",
+                        "pekko.log-dead-letters = off",
+                        "pekko.log-dead-letters-during-shutdown = off",
+                        "pekko.jvm-shutdown-hooks = off",
+                        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
                 .withFallback(ConfigFactory.load());
     }
 
@@ -203,8 +245,8 @@ public final class EngineRuntime {
     public List<PartitionState> partitions() {
         List<PartitionState> states = new ArrayList<>();
         for (PartitionHandle h : consumer.partitions().values()) {
-            states.add(new PartitionState(h.partition(), h.healthy(), h.tasksInMemory(), h.unpersisted(),
-                    h.durableOffset()));
+            states.add(new PartitionState(
+                    h.partition(), h.healthy(), h.tasksInMemory(), h.unpersisted(), h.durableOffset()));
         }
         states.sort(Comparator.comparingInt(PartitionState::partition));
         return states;
@@ -231,8 +273,10 @@ public final class EngineRuntime {
     public synchronized CompletableFuture<SchedulerClient> commandClient() {
         if (commandClient == null) {
             try {
-                commandClient = SchedulerClient.builder().bootstrapServers(config.bootstrapServers())
-                        .topic(config.topic()).limits(config.settings().limits())
+                commandClient = SchedulerClient.builder()
+                        .bootstrapServers(config.bootstrapServers())
+                        .topic(config.topic())
+                        .limits(config.settings().limits())
                         .producerProperties(KafkaProperties.producerConnection(config.consumerProperties()))
                         .build();
             } catch (RuntimeException e) {

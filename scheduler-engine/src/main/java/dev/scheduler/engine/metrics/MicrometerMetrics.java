@@ -125,7 +125,9 @@ public final class MicrometerMetrics {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MicrometerMetrics m && m.registry == registry && m.staleAfter.equals(staleAfter)
+        return o instanceof MicrometerMetrics m
+                && m.registry == registry
+                && m.staleAfter.equals(staleAfter)
                 && m.staleScanInterval.equals(staleScanInterval);
     }
 

@@ -9,7 +9,6 @@ import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.TaskInfo;
 import dev.scheduler.engine.TaskStatus;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,13 +32,18 @@ class AdminHttpTest {
     private static final TaskKey KEY = TaskKey.of("order-42", Instant.parse("2026-11-27T05:20:37.123Z"), "reminder");
 
     private final FakeAdmin admin = new FakeAdmin();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private AdminServer server;
 
     @BeforeEach
     void start() {
-        server = AdminServer.start(admin, AdminServerSettings.defaults().withPort(0).withBearerToken(TOKEN)
-                .withRequestTimeout(Duration.ofSeconds(5)));
+        server = AdminServer.start(
+                admin,
+                AdminServerSettings.defaults()
+                        .withPort(0)
+                        .withBearerToken(TOKEN)
+                        .withRequestTimeout(Duration.ofSeconds(5)));
     }
 
     @AfterEach
@@ -48,14 +52,16 @@ class AdminHttpTest {
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(server.uri().resolve(pathAndQuery)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(server.uri().resolve(pathAndQuery)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -65,7 +71,8 @@ class AdminHttpTest {
     }
 
     private static String error(HttpResponse<String> r) throws IOException {
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         return JSON.readTree(r.body()).get("error").asText();
     }
 
@@ -79,8 +86,8 @@ class AdminHttpTest {
 
     @Test
     void a_task_is_fetched_by_key_as_json_with_its_history() throws Exception {
-        HttpResponse<String> r = get("/api/task?orderingId=order-42&scheduledTime=2026-11-27T05:20:37.123Z"
-                + "&uniquenessKey=reminder");
+        HttpResponse<String> r =
+                get("/api/task?orderingId=order-42&scheduledTime=2026-11-27T05:20:37.123Z" + "&uniquenessKey=reminder");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode task = JSON.readTree(r.body());
         assertThat(task.get("key").get("orderingId").asText()).isEqualTo("order-42");
@@ -91,8 +98,8 @@ class AdminHttpTest {
 
     @Test
     void an_unknown_key_is_404() throws Exception {
-        HttpResponse<String> r = get("/api/task?orderingId=nobody&scheduledTime=2026-11-27T05:20:37.123Z"
-                + "&uniquenessKey=reminder");
+        HttpResponse<String> r =
+                get("/api/task?orderingId=nobody&scheduledTime=2026-11-27T05:20:37.123Z" + "&uniquenessKey=reminder");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(error(r)).contains("no task", "nobody");
     }
@@ -101,8 +108,9 @@ class AdminHttpTest {
     void a_key_with_a_bad_time_is_refused_with_400_naming_the_field() throws Exception {
         HttpResponse<String> r = get("/api/task?orderingId=a&scheduledTime=yesterday&uniquenessKey=b");
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(error(r)).isEqualTo("bad key: scheduledTime: 'yesterday' is not a time; use an ISO-8601 instant "
-                + "such as 2026-11-27T05:20:37.123Z, or epoch milliseconds");
+        assertThat(error(r))
+                .isEqualTo("bad key: scheduledTime: 'yesterday' is not a time; use an ISO-8601 instant "
+                        + "such as 2026-11-27T05:20:37.123Z, or epoch milliseconds");
     }
 
     @Test
@@ -123,8 +131,9 @@ class AdminHttpTest {
 
         HttpResponse<String> badStatus = get("/api/tasks?status=FAILED,DONE");
         assertThat(badStatus.statusCode()).isEqualTo(400);
-        assertThat(error(badStatus)).isEqualTo("status: 'DONE' is not a status; use PENDING, FAILED, CANCELLED or "
-                + "SUCCEEDED, several separated by commas");
+        assertThat(error(badStatus))
+                .isEqualTo("status: 'DONE' is not a status; use PENDING, FAILED, CANCELLED or "
+                        + "SUCCEEDED, several separated by commas");
 
         HttpResponse<String> running = get("/api/tasks?status=running");
         assertThat(running.statusCode()).isEqualTo(400);
@@ -189,8 +198,10 @@ class AdminHttpTest {
 
     @Test
     void a_post_from_another_origin_is_refused_even_with_the_token() throws Exception {
-        HttpResponse<String> r = post("/api/task/cancel", keyJson(), Map.of("Authorization", "Bearer " + TOKEN,
-                "Origin", "http://evil.example"));
+        HttpResponse<String> r = post(
+                "/api/task/cancel",
+                keyJson(),
+                Map.of("Authorization", "Bearer " + TOKEN, "Origin", "http://evil.example"));
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(error(r)).contains("cross-origin");
         assertThat(admin.cancelled).isEmpty();
@@ -198,8 +209,8 @@ class AdminHttpTest {
 
     @Test
     void a_command_the_task_does_not_allow_is_409_and_an_unknown_task_404() throws Exception {
-        admin.commandFailure = new AdminException(AdminException.Reason.CONFLICT, "task is SUCCEEDED: only a FAILED "
-                + "task can be retried");
+        admin.commandFailure = new AdminException(
+                AdminException.Reason.CONFLICT, "task is SUCCEEDED: only a FAILED " + "task can be retried");
         HttpResponse<String> conflict = post("/api/task/retry", keyJson(), Map.of("Authorization", "Bearer " + TOKEN));
         assertThat(conflict.statusCode()).isEqualTo(409);
         assertThat(error(conflict)).contains("only a FAILED task can be retried");
@@ -217,8 +228,11 @@ class AdminHttpTest {
         HttpResponse<String> array = post("/api/task/cancel", "[]", auth);
         assertThat(array.statusCode()).isEqualTo(400);
         assertThat(error(array)).isEqualTo("the request body must be a JSON object");
-        HttpResponse<String> extra = post("/api/task/cancel", "{\"orderingId\":\"a\",\"scheduledTime\":\"2026-11-27T05:20:37Z\","
-                + "\"uniquenessKey\":\"b\",\"force\":\"yes\"}", auth);
+        HttpResponse<String> extra = post(
+                "/api/task/cancel",
+                "{\"orderingId\":\"a\",\"scheduledTime\":\"2026-11-27T05:20:37Z\","
+                        + "\"uniquenessKey\":\"b\",\"force\":\"yes\"}",
+                auth);
         assertThat(extra.statusCode()).isEqualTo(400);
         assertThat(error(extra)).startsWith("bad key: unknown field(s) [force]");
     }
@@ -254,7 +268,8 @@ class AdminHttpTest {
         admin.scrape = "scheduler_tasks_enqueued_total{topic=\"t\"} 3.0\n";
         HttpResponse<String> text = get("/metrics");
         assertThat(text.statusCode()).isEqualTo(200);
-        assertThat(text.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(text.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(text.body()).contains("scheduler_tasks_enqueued_total");
     }
 
@@ -278,8 +293,14 @@ class AdminHttpTest {
         volatile String scrape;
 
         private static TaskInfo failed(TaskKey key) {
-            return new TaskInfo(Task.of(key, Map.of("to", "ada")), 1, TaskStatus.FAILED, 3, null,
-                    "java.io.IOException: mail server down", List.of());
+            return new TaskInfo(
+                    Task.of(key, Map.of("to", "ada")),
+                    1,
+                    TaskStatus.FAILED,
+                    3,
+                    null,
+                    "java.io.IOException: mail server down",
+                    List.of());
         }
 
         @Override
@@ -332,9 +353,15 @@ class AdminHttpTest {
 
         @Override
         public Overview overview() {
-            Activity.Percentiles none = new Activity.Percentiles(0, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-                    Duration.ZERO, Duration.ZERO);
-            return new Overview("t", "g", "i", 1, List.of(0), health,
+            Activity.Percentiles none = new Activity.Percentiles(
+                    0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+            return new Overview(
+                    "t",
+                    "g",
+                    "i",
+                    1,
+                    List.of(0),
+                    health,
                     new Activity(Duration.ofMinutes(1), 0, 0, 0, 0, 0, none, none));
         }
 

@@ -17,7 +17,10 @@ class TaskQueryTest {
         TaskQuery q = TaskQuery.between(FROM, TO);
         assertThat(q.statuses()).isEmpty();
         assertThat(q.pageSize()).isEqualTo(TaskQuery.DEFAULT_PAGE_SIZE);
-        assertThat(q.withStatuses(TaskStatus.FAILED).withOrderingId("order-42").withPageSize(500).statuses())
+        assertThat(q.withStatuses(TaskStatus.FAILED)
+                        .withOrderingId("order-42")
+                        .withPageSize(500)
+                        .statuses())
                 .containsExactly(TaskStatus.FAILED);
     }
 
@@ -28,7 +31,8 @@ class TaskQueryTest {
         assertThatThrownBy(() -> q.withPageSize(0)).hasMessage("pageSize must be between 1 and 500, was 0");
         assertThatThrownBy(() -> TaskQuery.between(TO, FROM))
                 .hasMessage("from (2026-11-27T06:00:00Z) must be before to (2026-11-27T05:00:00Z)");
-        assertThatThrownBy(() -> q.withStatuses(TaskStatus.RUNNING)).hasMessageStartingWith("status RUNNING cannot be listed");
+        assertThatThrownBy(() -> q.withStatuses(TaskStatus.RUNNING))
+                .hasMessageStartingWith("status RUNNING cannot be listed");
         assertThatThrownBy(() -> q.withPartition(-1)).hasMessage("partition must be 0 or more, was -1");
         assertThatThrownBy(() -> q.withOrderingId(" ")).hasMessage("orderingId must not be blank when given");
     }

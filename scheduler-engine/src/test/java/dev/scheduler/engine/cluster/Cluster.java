@@ -29,8 +29,14 @@ import java.util.stream.Collectors;
 final class Cluster implements AutoCloseable {
 
     /** One line of a node's executions log: an attempt's start (S) or end (E). */
-    record Exec(String type, String orderingId, String uniquenessKey, int attempt, long millis, String instance,
-                int partition) {
+    record Exec(
+            String type,
+            String orderingId,
+            String uniquenessKey,
+            int attempt,
+            long millis,
+            String instance,
+            int partition) {
         String key() {
             return orderingId + "|" + uniquenessKey;
         }
@@ -50,7 +56,8 @@ final class Cluster implements AutoCloseable {
         Set<Integer> partitions() {
             try {
                 String text = Files.readString(dir.resolve("partitions")).trim();
-                return text.isEmpty() ? Set.of()
+                return text.isEmpty()
+                        ? Set.of()
                         : Arrays.stream(text.split(",")).map(Integer::valueOf).collect(Collectors.toSet());
             } catch (IOException e) {
                 return Set.of();
@@ -67,7 +74,10 @@ final class Cluster implements AutoCloseable {
 
         void signal(String signal) {
             try {
-                new ProcessBuilder("kill", "-" + signal, Long.toString(jvm.pid())).inheritIO().start().waitFor();
+                new ProcessBuilder("kill", "-" + signal, Long.toString(jvm.pid()))
+                        .inheritIO()
+                        .start()
+                        .waitFor();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -96,12 +106,26 @@ final class Cluster implements AutoCloseable {
 
     Node start(String instance, String... extra) {
         Path dir = root.resolve(instance + "-" + generation.incrementAndGet());
-        List<String> args = new ArrayList<>(List.of("dir=" + dir, "instance=" + instance, "bootstrap=" + bootstrap,
-                "topic=" + topic, "group=cluster-" + topic,
-                "cassandra=" + cassandra.getHostString() + ":" + cassandra.getPort(), "keyspace=" + keyspace));
+        List<String> args = new ArrayList<>(List.of(
+                "dir=" + dir,
+                "instance=" + instance,
+                "bootstrap=" + bootstrap,
+                "topic=" + topic,
+                "group=cluster-" + topic,
+                "cassandra=" + cassandra.getHostString() + ":" + cassandra.getPort(),
+                "keyspace=" + keyspace));
         args.addAll(List.of(extra));
-        ForkedJvm jvm = new ForkedJvm("engine " + instance, List.of("-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.log.dev.scheduler.engine.internal=debug"), ForkedJvm.currentClasspath(), EngineNode.class.getName(), args, root,
+        ForkedJvm jvm = new ForkedJvm(
+                "engine " + instance,
+                List.of(
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dorg.slf4j.simpleLogger.log.dev.scheduler.engine.internal=debug"),
+                ForkedJvm.currentClasspath(),
+                EngineNode.class.getName(),
+                args,
+                root,
                 dir.resolve("output.log"));
         jvm.start(() -> Files.exists(dir.resolve("ready")), Duration.ofSeconds(90), dir.resolve("output.log"));
         Node node = new Node(instance, dir, jvm);
@@ -129,7 +153,13 @@ final class Cluster implements AutoCloseable {
                 for (String line : Files.readAllLines(log)) {
                     String[] f = line.split("\\|");
                     if (f.length == 7) {
-                        all.add(new Exec(f[0], f[1], f[2], Integer.parseInt(f[3]), Long.parseLong(f[4]), f[5],
+                        all.add(new Exec(
+                                f[0],
+                                f[1],
+                                f[2],
+                                Integer.parseInt(f[3]),
+                                Long.parseLong(f[4]),
+                                f[5],
                                 Integer.parseInt(f[6])));
                     }
                 }
@@ -147,8 +177,11 @@ final class Cluster implements AutoCloseable {
 
     /** Keys whose first attempt started more than once. */
     static Map<String, List<Exec>> duplicates(List<Exec> execs) {
-        return execs.stream().filter(e -> e.type().equals("S") && e.attempt() == 1)
-                .collect(Collectors.groupingBy(Exec::key)).entrySet().stream()
+        return execs.stream()
+                .filter(e -> e.type().equals("S") && e.attempt() == 1)
+                .collect(Collectors.groupingBy(Exec::key))
+                .entrySet()
+                .stream()
                 .filter(e -> e.getValue().size() > 1)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
@@ -164,7 +197,9 @@ final class Cluster implements AutoCloseable {
             String id = e.key() + "|" + e.attempt() + "|" + e.instance();
             if (e.type().equals("S")) {
                 intervals.put(id, new long[] {e.millis(), openUntil});
-                byOrdering.computeIfAbsent(e.orderingId(), k -> new ArrayList<>()).add(id);
+                byOrdering
+                        .computeIfAbsent(e.orderingId(), k -> new ArrayList<>())
+                        .add(id);
             } else if (intervals.containsKey(id)) {
                 intervals.get(id)[1] = e.millis();
             }
@@ -192,31 +227,37 @@ final class Cluster implements AutoCloseable {
         private volatile boolean running = true;
 
         Load(String bootstrap, String topic, int perSecond, int orderingIds, String hangOrderingId) {
-            client = SchedulerClient.builder().bootstrapServers(bootstrap).topic(topic)
-                    .producerProperty("delivery.timeout.ms", 120_000).build();
-            thread = new Thread(() -> {
-                long interval = 1_000_000_000L / perSecond;
-                long next = System.nanoTime();
-                int i = 0;
-                while (running) {
-                    String orderingId = "oid-" + (i % orderingIds);
-                    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(500 + (i % 7) * 200L);
-                    Task task = Task.of(orderingId, at, "t-" + i, Map.of());
-                    client.scheduleTask(task).whenComplete((v, e) -> {
-                        if (e == null) {
-                            accepted.add(task.orderingId() + "|" + task.uniquenessKey());
-                        } else {
-                            refused.incrementAndGet();
+            client = SchedulerClient.builder()
+                    .bootstrapServers(bootstrap)
+                    .topic(topic)
+                    .producerProperty("delivery.timeout.ms", 120_000)
+                    .build();
+            thread = new Thread(
+                    () -> {
+                        long interval = 1_000_000_000L / perSecond;
+                        long next = System.nanoTime();
+                        int i = 0;
+                        while (running) {
+                            String orderingId = "oid-" + (i % orderingIds);
+                            Instant at =
+                                    Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(500 + (i % 7) * 200L);
+                            Task task = Task.of(orderingId, at, "t-" + i, Map.of());
+                            client.scheduleTask(task).whenComplete((v, e) -> {
+                                if (e == null) {
+                                    accepted.add(task.orderingId() + "|" + task.uniquenessKey());
+                                } else {
+                                    refused.incrementAndGet();
+                                }
+                            });
+                            i++;
+                            next += interval;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing, not synchronisation
+                            }
                         }
-                    });
-                    i++;
-                    next += interval;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing, not synchronisation
-                    }
-                }
-            }, "load");
+                    },
+                    "load");
             thread.start();
         }
 

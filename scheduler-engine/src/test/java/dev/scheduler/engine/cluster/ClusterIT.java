@@ -46,8 +46,13 @@ class ClusterIT {
         // Kept under target/ so that the nodes' logs can be read after a failure.
         root = Path.of("target", "cluster", test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime())
                 .toAbsolutePath();
-        cluster = new Cluster(root, infra.kafkaBootstrapServers(), infra.cassandraContactPoint(),
-                infra.createTopic("cluster", PARTITIONS), infra.uniqueKeyspaceName("cluster"), PARTITIONS);
+        cluster = new Cluster(
+                root,
+                infra.kafkaBootstrapServers(),
+                infra.cassandraContactPoint(),
+                infra.createTopic("cluster", PARTITIONS),
+                infra.uniqueKeyspaceName("cluster"),
+                PARTITIONS);
     }
 
     @AfterEach
@@ -57,35 +62,46 @@ class ClusterIT {
 
     private void awaitMoreRuns(int more) {
         int target = Cluster.ranKeys(cluster.executions()).size() + more;
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> Cluster.ranKeys(cluster.executions()).size() >= target);
     }
 
     private void awaitAllAccepted(Load load) {
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> Cluster.ranKeys(cluster.executions()).containsAll(load.accepted));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             Set<String> missing = new java.util.TreeSet<>(load.accepted);
             missing.removeAll(Cluster.ranKeys(cluster.executions()));
-            Map<Integer, Long> byPartition = missing.stream().collect(Collectors.groupingBy(
-                    k -> TaskPartitioner.partitionFor(k.substring(0, k.indexOf('|')), PARTITIONS),
-                    java.util.TreeMap::new, Collectors.counting()));
-            throw new AssertionError(missing.size() + " accepted tasks never ran, by partition " + byPartition
-                    + "; first: " + missing.stream().limit(10).toList() + "; node logs under " + root, e);
+            Map<Integer, Long> byPartition = missing.stream()
+                    .collect(Collectors.groupingBy(
+                            k -> TaskPartitioner.partitionFor(k.substring(0, k.indexOf('|')), PARTITIONS),
+                            java.util.TreeMap::new,
+                            Collectors.counting()));
+            throw new AssertionError(
+                    missing.size() + " accepted tasks never ran, by partition " + byPartition + "; first: "
+                            + missing.stream().limit(10).toList() + "; node logs under " + root,
+                    e);
         }
     }
 
     /** Milliseconds from {@code since} to the first start, by another instance, on one of the given partitions. */
     private long firstRunElsewhere(Set<Integer> partitions, String notInstance, long since) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> firstStart(partitions, notInstance, since).isPresent());
         return firstStart(partitions, notInstance, since).get().millis() - since;
     }
 
     private Optional<Exec> firstStart(Set<Integer> partitions, String notInstance, long since) {
-        return cluster.executions().stream().filter(e -> e.type().equals("S") && e.millis() >= since
-                && partitions.contains(e.partition()) && !e.instance().equals(notInstance)).findFirst();
+        return cluster.executions().stream()
+                .filter(e -> e.type().equals("S")
+                        && e.millis() >= since
+                        && partitions.contains(e.partition())
+                        && !e.instance().equals(notInstance))
+                .findFirst();
     }
 
     private List<Node> startThree() {
@@ -105,8 +121,10 @@ class ClusterIT {
             long stopAt = System.currentTimeMillis();
             c.stop();
             cluster.awaitBalanced(nodes.subList(0, 2), Duration.ofSeconds(30));
-            System.out.printf("graceful leave: %d partitions handed over, first task on the new owner %d ms after "
-                    + "the stop began%n", moved.size(), firstRunElsewhere(moved, "c", stopAt));
+            System.out.printf(
+                    "graceful leave: %d partitions handed over, first task on the new owner %d ms after "
+                            + "the stop began%n",
+                    moved.size(), firstRunElsewhere(moved, "c", stopAt));
             awaitMoreRuns(300);
             Node c2 = cluster.start("c");
             cluster.awaitBalanced(List.of(nodes.get(0), nodes.get(1), c2), Duration.ofSeconds(60));
@@ -118,7 +136,10 @@ class ClusterIT {
     private void assertNothingLostNorDuplicated(Load load) {
         awaitAllAccepted(load);
         List<Exec> execs = cluster.executions();
-        System.out.printf("accepted %d, ran %d, duplicates %d%n", load.accepted.size(), Cluster.ranKeys(execs).size(),
+        System.out.printf(
+                "accepted %d, ran %d, duplicates %d%n",
+                load.accepted.size(),
+                Cluster.ranKeys(execs).size(),
                 Cluster.duplicates(execs).size());
         assertThat(Cluster.duplicates(execs)).isEmpty();
         assertThat(Cluster.overlaps(execs, System.currentTimeMillis())).isEmpty();
@@ -136,27 +157,37 @@ class ClusterIT {
             moved = c.partitions();
             killAt = System.currentTimeMillis();
             c.kill();
-            System.out.printf("SIGKILL: first task on a new owner %d ms after the kill%n",
-                    firstRunElsewhere(moved, "c", killAt));
+            System.out.printf(
+                    "SIGKILL: first task on a new owner %d ms after the kill%n", firstRunElsewhere(moved, "c", killAt));
             awaitMoreRuns(300);
         }
         awaitAllAccepted(load);
         List<Exec> execs = cluster.executions();
         Map<String, List<Exec>> duplicates = Cluster.duplicates(execs);
-        List<Exec> cStarts = execs.stream().filter(e -> e.instance().equals("c") && e.type().equals("S")).toList();
-        Set<String> cEnded = execs.stream().filter(e -> e.instance().equals("c") && e.type().equals("E"))
-                .map(Exec::key).collect(Collectors.toSet());
-        long unfinished = cStarts.stream().filter(e -> !cEnded.contains(e.key())).count();
+        List<Exec> cStarts = execs.stream()
+                .filter(e -> e.instance().equals("c") && e.type().equals("S"))
+                .toList();
+        Set<String> cEnded = execs.stream()
+                .filter(e -> e.instance().equals("c") && e.type().equals("E"))
+                .map(Exec::key)
+                .collect(Collectors.toSet());
+        long unfinished =
+                cStarts.stream().filter(e -> !cEnded.contains(e.key())).count();
         // "started and not recorded": unfinished at the kill, or finished in the last second (outcome in flight)
-        long unrecordedBound = unfinished + execs.stream().filter(e -> e.instance().equals("c")
-                && e.type().equals("E") && e.millis() >= killAt - 1_000).count();
-        System.out.printf("SIGKILL: accepted %d, duplicates %d (c had %d unfinished, bound %d)%n",
+        long unrecordedBound = unfinished
+                + execs.stream()
+                        .filter(e -> e.instance().equals("c") && e.type().equals("E") && e.millis() >= killAt - 1_000)
+                        .count();
+        System.out.printf(
+                "SIGKILL: accepted %d, duplicates %d (c had %d unfinished, bound %d)%n",
                 load.accepted.size(), duplicates.size(), unfinished, unrecordedBound);
-        assertThat(duplicates.values()).allSatisfy(runs ->
-                assertThat(runs).anySatisfy(e -> assertThat(e.instance()).isEqualTo("c")));
+        assertThat(duplicates.values())
+                .allSatisfy(runs -> assertThat(runs)
+                        .anySatisfy(e -> assertThat(e.instance()).isEqualTo("c")));
         assertThat((long) duplicates.size()).isLessThanOrEqualTo(unrecordedBound);
-        assertThat(Cluster.overlaps(execs.stream().filter(e -> !e.instance().equals("c")).toList(),
-                System.currentTimeMillis())).isEmpty();
+        assertThat(Cluster.overlaps(
+                        execs.stream().filter(e -> !e.instance().equals("c")).toList(), System.currentTimeMillis()))
+                .isEmpty();
     }
 
     @Test
@@ -172,7 +203,8 @@ class ClusterIT {
             stopAt = System.currentTimeMillis();
             c.signal("STOP");
             cluster.awaitBalanced(nodes.subList(0, 2), Duration.ofSeconds(60));
-            System.out.printf("SIGSTOP: partitions taken over; first task on a new owner %d ms after the pause%n",
+            System.out.printf(
+                    "SIGSTOP: partitions taken over; first task on a new owner %d ms after the pause%n",
                     firstRunElsewhere(lost, "c", stopAt));
             awaitMoreRuns(200);
             contAt = System.currentTimeMillis();
@@ -181,32 +213,47 @@ class ClusterIT {
         }
         awaitAllAccepted(load);
         List<Exec> execs = cluster.executions();
-        Set<String> startedByOthers = execs.stream().filter(e -> e.type().equals("S") && !e.instance().equals("c"))
-                .map(Exec::key).collect(Collectors.toSet());
-        List<Exec> cAfterResume = execs.stream().filter(e -> e.type().equals("S") && e.instance().equals("c")
-                && e.millis() >= contAt).toList();
-        System.out.printf("SIGSTOP: c started %d tasks after it resumed (partitions it got back)%n",
-                cAfterResume.size());
+        Set<String> startedByOthers = execs.stream()
+                .filter(e -> e.type().equals("S") && !e.instance().equals("c"))
+                .map(Exec::key)
+                .collect(Collectors.toSet());
+        List<Exec> cAfterResume = execs.stream()
+                .filter(e -> e.type().equals("S") && e.instance().equals("c") && e.millis() >= contAt)
+                .toList();
+        System.out.printf(
+                "SIGSTOP: c started %d tasks after it resumed (partitions it got back)%n", cAfterResume.size());
         assertThat(cAfterResume).noneSatisfy(e -> assertThat(startedByOthers).contains(e.key()));
 
         // Tasks c had started before the pause ran again elsewhere; c's late outcome must not be what is recorded.
-        Map<String, Exec> cBeforePause = execs.stream().filter(e -> e.type().equals("S") && e.instance().equals("c")
-                && e.millis() < stopAt).collect(Collectors.toMap(Exec::key, e -> e, (x, y) -> x));
-        List<Exec> rerun = execs.stream().filter(e -> e.type().equals("S") && !e.instance().equals("c")
-                && cBeforePause.containsKey(e.key()) && e.attempt() == 1).toList();
-        System.out.printf("SIGSTOP: %d tasks c had started before the pause ran again on the new owner%n",
-                rerun.size());
-        try (CqlSession session = CqlSession.builder().addContactPoint(cluster.cassandra)
-                .withLocalDatacenter(infra.cassandraLocalDatacenter()).build()) {
+        Map<String, Exec> cBeforePause = execs.stream()
+                .filter(e -> e.type().equals("S") && e.instance().equals("c") && e.millis() < stopAt)
+                .collect(Collectors.toMap(Exec::key, e -> e, (x, y) -> x));
+        List<Exec> rerun = execs.stream()
+                .filter(e -> e.type().equals("S")
+                        && !e.instance().equals("c")
+                        && cBeforePause.containsKey(e.key())
+                        && e.attempt() == 1)
+                .toList();
+        System.out.printf(
+                "SIGSTOP: %d tasks c had started before the pause ran again on the new owner%n", rerun.size());
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(cluster.cassandra)
+                .withLocalDatacenter(infra.cassandraLocalDatacenter())
+                .build()) {
             for (Exec e : rerun) {
                 int partition = TaskPartitioner.partitionFor(e.orderingId(), PARTITIONS);
                 // A success is recorded on the task row: its start must be the new owner's, not c's.
-                Row row = session.execute("SELECT started_at FROM " + cluster.keyspace + ".tasks WHERE "
-                        + "partition = ? AND ordering_id = ? AND uniqueness_key = ? ALLOW FILTERING",
-                        partition, e.orderingId(), e.uniquenessKey()).one();
+                Row row = session.execute(
+                                "SELECT started_at FROM " + cluster.keyspace + ".tasks WHERE "
+                                        + "partition = ? AND ordering_id = ? AND uniqueness_key = ? ALLOW FILTERING",
+                                partition,
+                                e.orderingId(),
+                                e.uniquenessKey())
+                        .one();
                 assertThat(row).isNotNull();
                 Instant recorded = row.getInstant("started_at");
-                assertThat(Math.abs(recorded.toEpochMilli() - e.millis())).as("recorded start of %s", e.key())
+                assertThat(Math.abs(recorded.toEpochMilli() - e.millis()))
+                        .as("recorded start of %s", e.key())
                         .isLessThanOrEqualTo(5);
             }
         }

@@ -29,8 +29,7 @@ import java.util.stream.Collectors;
  */
 public final class EngineNode {
 
-    private EngineNode() {
-    }
+    private EngineNode() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>();
@@ -43,7 +42,8 @@ public final class EngineNode {
         String instance = a.get("instance");
         long workMs = Long.parseLong(a.getOrDefault("workMs", "2"));
         String hang = a.get("hang");
-        FileOutputStream log = new FileOutputStream(dir.resolve("executions.log").toFile(), true);
+        FileOutputStream log =
+                new FileOutputStream(dir.resolve("executions.log").toFile(), true);
         String[] cassandra = a.get("cassandra").split(":");
         EngineSettings settings = EngineSettings.builder()
                 .lookAhead(Duration.ofSeconds(5))
@@ -56,7 +56,9 @@ public final class EngineNode {
                 .ownerLease(Duration.ofSeconds(3))
                 .build();
         SchedulerEngine engine = SchedulerEngine.builder()
-                .bootstrapServers(a.get("bootstrap")).topic(a.get("topic")).groupId(a.get("group"))
+                .bootstrapServers(a.get("bootstrap"))
+                .topic(a.get("topic"))
+                .groupId(a.get("group"))
                 .cassandra(new InetSocketAddress(cassandra[0], Integer.parseInt(cassandra[1])), "datacenter1")
                 .keyspace(a.get("keyspace"))
                 .instanceId(instance)
@@ -81,8 +83,10 @@ public final class EngineNode {
         Path partitions = dir.resolve("partitions");
         Path tmp = dir.resolve("partitions.tmp");
         while (true) {
-            String owned = engine.partitions().stream().filter(PartitionState::healthy)
-                    .map(p -> Integer.toString(p.partition())).collect(Collectors.joining(","));
+            String owned = engine.partitions().stream()
+                    .filter(PartitionState::healthy)
+                    .map(p -> Integer.toString(p.partition()))
+                    .collect(Collectors.joining(","));
             Files.writeString(tmp, owned);
             Files.move(tmp, partitions, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Thread.sleep(100); // publishing cadence of this test process, not synchronisation

@@ -65,7 +65,9 @@ public final class CassandraClasspath {
         if (resolved == null) {
             String explicit = System.getProperty(CLASSPATH_PROPERTY);
             if (explicit != null && !explicit.isBlank()) {
-                resolved = List.of(explicit.split(File.pathSeparator)).stream().map(Path::of).toList();
+                resolved = List.of(explicit.split(File.pathSeparator)).stream()
+                        .map(Path::of)
+                        .toList();
             } else {
                 Path cache = cacheFile();
                 resolved = readCache(cache).orElseGet(() -> {
@@ -80,13 +82,15 @@ public final class CassandraClasspath {
 
     /** The jamm jar among {@code jars}, which Cassandra needs as {@code -javaagent}. */
     public static Path jammAgent(List<Path> jars) {
-        return jars.stream().filter(jar -> jar.getFileName().toString().matches("jamm-[0-9].*\\.jar")).findFirst()
+        return jars.stream()
+                .filter(jar -> jar.getFileName().toString().matches("jamm-[0-9].*\\.jar"))
+                .findFirst()
                 .orElseThrow(() -> new InfrastructureException("no jamm jar on Cassandra's classpath " + jars));
     }
 
     static Path cacheFile() {
-        return Path.of(System.getProperty("user.home"), ".cache", "scheduler-testkit",
-                "cassandra-" + VERSION + ".classpath");
+        return Path.of(
+                System.getProperty("user.home"), ".cache", "scheduler-testkit", "cassandra-" + VERSION + ".classpath");
     }
 
     /** The jars listed in {@code cache}, or empty if it is missing, unreadable or names a jar that is gone. */
@@ -114,7 +118,8 @@ public final class CassandraClasspath {
     static void writeCache(Path cache, List<Path> jars) {
         try {
             Files.createDirectories(cache.getParent());
-            Path temporary = Files.createTempFile(cache.getParent(), cache.getFileName().toString(), ".tmp");
+            Path temporary =
+                    Files.createTempFile(cache.getParent(), cache.getFileName().toString(), ".tmp");
             List<String> lines = new ArrayList<>();
             lines.add("# runtime classpath of org.apache.cassandra:cassandra-all:" + VERSION
                     + ", written by scheduler-testkit; delete to resolve again");
@@ -147,16 +152,21 @@ public final class CassandraClasspath {
         DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
         // For profile activation in the POMs (jdk, os), as Maven does.
         session.setSystemProperties(System.getProperties());
-        session.setLocalRepositoryManager(
-                system.newLocalRepositoryManager(session, new LocalRepository(localRepository(settings).toFile())));
+        session.setLocalRepositoryManager(system.newLocalRepositoryManager(
+                session, new LocalRepository(localRepository(settings).toFile())));
 
         DefaultMirrorSelector mirrors = new DefaultMirrorSelector();
         settings.mirrors().forEach(m -> mirrors.add(m.id(), m.url(), "default", false, false, m.mirrorOf(), "*"));
         session.setMirrorSelector(mirrors);
 
         DefaultAuthenticationSelector authentication = new DefaultAuthenticationSelector();
-        settings.servers().forEach((id, credentials) -> authentication.add(id, new AuthenticationBuilder()
-                .addUsername(credentials.username()).addPassword(credentials.password()).build()));
+        settings.servers()
+                .forEach((id, credentials) -> authentication.add(
+                        id,
+                        new AuthenticationBuilder()
+                                .addUsername(credentials.username())
+                                .addPassword(credentials.password())
+                                .build()));
         session.setAuthenticationSelector(authentication);
 
         if (settings.proxies().isEmpty()) {
@@ -166,10 +176,13 @@ public final class CassandraClasspath {
             for (MavenSettings.Proxy proxy : settings.proxies()) {
                 AuthenticationBuilder auth = new AuthenticationBuilder();
                 if (proxy.credentials() != null) {
-                    auth.addUsername(proxy.credentials().username()).addPassword(proxy.credentials().password());
+                    auth.addUsername(proxy.credentials().username())
+                            .addPassword(proxy.credentials().password());
                 }
-                proxies.add(new org.eclipse.aether.repository.Proxy(proxy.protocol(), proxy.host(), proxy.port(),
-                        auth.build()), proxy.nonProxyHosts());
+                proxies.add(
+                        new org.eclipse.aether.repository.Proxy(
+                                proxy.protocol(), proxy.host(), proxy.port(), auth.build()),
+                        proxy.nonProxyHosts());
             }
             session.setProxySelector(proxies);
         }
@@ -182,11 +195,14 @@ public final class CassandraClasspath {
         try {
             DefaultRepositorySystemSession session = session(system, settings);
             RemoteRepository central = central(system, session);
-            LOG.info("Resolving Cassandra {} from {} into {}", VERSION, central.getUrl(),
+            LOG.info(
+                    "Resolving Cassandra {} from {} into {}",
+                    VERSION,
+                    central.getUrl(),
                     session.getLocalRepository().getBasedir());
             CollectRequest collect = new CollectRequest(
-                    new Dependency(new DefaultArtifact("org.apache.cassandra:cassandra-all:" + VERSION),
-                            JavaScopes.RUNTIME),
+                    new Dependency(
+                            new DefaultArtifact("org.apache.cassandra:cassandra-all:" + VERSION), JavaScopes.RUNTIME),
                     List.of(central));
             DependencyRequest request =
                     new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
@@ -194,12 +210,17 @@ public final class CassandraClasspath {
                     .map(ArtifactResult::getArtifact)
                     .map(artifact -> artifact.getFile().toPath().toAbsolutePath())
                     .collect(Collectors.toList());
-            LOG.info("Resolved Cassandra {} ({} jars) in {} ms", VERSION, jars.size(),
+            LOG.info(
+                    "Resolved Cassandra {} ({} jars) in {} ms",
+                    VERSION,
+                    jars.size(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
             return List.copyOf(jars);
         } catch (DependencyResolutionException e) {
-            throw new InfrastructureException("cannot resolve org.apache.cassandra:cassandra-all:" + VERSION
-                    + " (set -D" + CLASSPATH_PROPERTY + " to give its classpath): " + e.getMessage(), e);
+            throw new InfrastructureException(
+                    "cannot resolve org.apache.cassandra:cassandra-all:" + VERSION + " (set -D" + CLASSPATH_PROPERTY
+                            + " to give its classpath): " + e.getMessage(),
+                    e);
         } finally {
             system.shutdown();
         }

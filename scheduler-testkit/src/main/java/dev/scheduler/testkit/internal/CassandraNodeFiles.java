@@ -57,8 +57,8 @@ public record CassandraNodeFiles(Path nodeDirectory) {
         }
         try {
             String yaml = Files.readString(configFile(), StandardCharsets.UTF_8);
-            return Optional.of(new Ports(port(yaml, "native_transport_port"), port(yaml, "storage_port"),
-                    port(yaml, "ssl_storage_port")));
+            return Optional.of(new Ports(
+                    port(yaml, "native_transport_port"), port(yaml, "storage_port"), port(yaml, "ssl_storage_port")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -82,7 +82,8 @@ public record CassandraNodeFiles(Path nodeDirectory) {
      */
     public void write(Ports ports) {
         String host = LoopbackPorts.HOST;
-        String yaml = String.join("\n",
+        String yaml = String.join(
+                "\n",
                 "# written by scheduler-testkit: a single node on " + host,
                 "cluster_name: scheduler-testkit",
                 "num_tokens: 1",
@@ -120,7 +121,8 @@ public record CassandraNodeFiles(Path nodeDirectory) {
                 "auto_snapshot: false",
                 "hinted_handoff_enabled: false",
                 "");
-        String logback = String.join("\n",
+        String logback = String.join(
+                "\n",
                 "<configuration scan=\"false\">",
                 "  <appender name=\"FILE\" class=\"ch.qos.logback.core.FileAppender\">",
                 "    <file>" + xml(systemLog()) + "</file>",
@@ -144,7 +146,8 @@ public record CassandraNodeFiles(Path nodeDirectory) {
             Files.writeString(configFile(), yaml, StandardCharsets.UTF_8);
             Files.writeString(logbackFile(), logback, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the configuration of the Cassandra node in " + nodeDirectory, e);
+            throw new UncheckedIOException(
+                    "cannot write the configuration of the Cassandra node in " + nodeDirectory, e);
         }
     }
 
@@ -153,6 +156,10 @@ public record CassandraNodeFiles(Path nodeDirectory) {
     }
 
     private static String xml(Path path) {
-        return path.toAbsolutePath().toString().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return path.toAbsolutePath()
+                .toString()
+                .replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }

@@ -26,8 +26,8 @@ public final class ContainerMode {
         requireTestcontainers();
         if (shared == null) {
             if (startFailure != null) {
-                throw new InfrastructureException("the test containers failed to start before: "
-                        + startFailure.getMessage(), startFailure);
+                throw new InfrastructureException(
+                        "the test containers failed to start before: " + startFailure.getMessage(), startFailure);
             }
             try {
                 ContainerInfrastructure started = ContainerInfrastructure.start();
@@ -44,11 +44,13 @@ public final class ContainerMode {
     private static void requireTestcontainers() {
         try {
             Class.forName("org.testcontainers.kafka.KafkaContainer", false, ContainerMode.class.getClassLoader());
-            Class.forName("org.testcontainers.cassandra.CassandraContainer", false,
-                    ContainerMode.class.getClassLoader());
+            Class.forName(
+                    "org.testcontainers.cassandra.CassandraContainer", false, ContainerMode.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new InfrastructureException("container mode needs org.testcontainers:testcontainers-kafka and "
-                    + "org.testcontainers:testcontainers-cassandra on the test classpath", e);
+            throw new InfrastructureException(
+                    "container mode needs org.testcontainers:testcontainers-kafka and "
+                            + "org.testcontainers:testcontainers-cassandra on the test classpath",
+                    e);
         }
     }
 }

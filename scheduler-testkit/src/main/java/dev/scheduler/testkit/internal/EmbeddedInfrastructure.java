@@ -28,8 +28,9 @@ public final class EmbeddedInfrastructure implements SchedulerInfrastructure {
     public static synchronized SchedulerInfrastructure shared() {
         if (shared == null) {
             if (startFailure != null) {
-                throw new InfrastructureException("the shared test infrastructure failed to start before: "
-                        + startFailure.getMessage(), startFailure);
+                throw new InfrastructureException(
+                        "the shared test infrastructure failed to start before: " + startFailure.getMessage(),
+                        startFailure);
             }
             try {
                 shared = start();
@@ -43,7 +44,8 @@ public final class EmbeddedInfrastructure implements SchedulerInfrastructure {
 
     /** Starts Cassandra (the slower one) on another thread while Kafka starts on this one. */
     private static EmbeddedInfrastructure start() {
-        FutureTask<ForkedCassandra> cassandraStart = new FutureTask<>(() -> ForkedCassandra.builder().start());
+        FutureTask<ForkedCassandra> cassandraStart =
+                new FutureTask<>(() -> ForkedCassandra.builder().start());
         Thread thread = new Thread(cassandraStart, "scheduler-testkit-cassandra-start");
         thread.setDaemon(true);
         thread.start();

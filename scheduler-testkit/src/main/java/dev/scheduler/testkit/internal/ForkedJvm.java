@@ -41,8 +41,14 @@ public final class ForkedJvm {
      * @param classpath    classpath holding {@link ForkWatchdog} and {@code mainClass}
      * @param outputFile   file that standard output and error are appended to
      */
-    public ForkedJvm(String name, List<String> jvmOptions, String classpath, String mainClass, List<String> arguments,
-            Path workingDirectory, Path outputFile) {
+    public ForkedJvm(
+            String name,
+            List<String> jvmOptions,
+            String classpath,
+            String mainClass,
+            List<String> arguments,
+            Path workingDirectory,
+            Path outputFile) {
         this.name = name;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.classpath = classpath;
@@ -127,11 +133,19 @@ public final class ForkedJvm {
     private InfrastructureException failure(String what, Path logForDiagnosis) {
         StringBuilder message = new StringBuilder(what).append('.');
         if (logForDiagnosis != null && !logForDiagnosis.equals(outputFile)) {
-            message.append(System.lineSeparator()).append("--- last lines of ").append(logForDiagnosis).append(" ---")
-                    .append(System.lineSeparator()).append(LogTail.of(logForDiagnosis, 40));
+            message.append(System.lineSeparator())
+                    .append("--- last lines of ")
+                    .append(logForDiagnosis)
+                    .append(" ---")
+                    .append(System.lineSeparator())
+                    .append(LogTail.of(logForDiagnosis, 40));
         }
-        message.append(System.lineSeparator()).append("--- last lines of ").append(outputFile).append(" ---")
-                .append(System.lineSeparator()).append(LogTail.of(outputFile, 40));
+        message.append(System.lineSeparator())
+                .append("--- last lines of ")
+                .append(outputFile)
+                .append(" ---")
+                .append(System.lineSeparator())
+                .append(LogTail.of(outputFile, 40));
         return new InfrastructureException(message.toString());
     }
 
@@ -150,7 +164,10 @@ public final class ForkedJvm {
         process.toHandle().destroy();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{} (pid {}) did not stop within {} s of SIGTERM; killing it", name, lastPid,
+                LOG.warn(
+                        "{} (pid {}) did not stop within {} s of SIGTERM; killing it",
+                        name,
+                        lastPid,
                         timeout.toSeconds());
                 killAndWait(process);
             }
@@ -246,7 +263,8 @@ public final class ForkedJvm {
      */
     public static Path writeWatchdogClasspath(Path directory) {
         String resource = ForkWatchdog.class.getSimpleName() + ".class";
-        Path target = directory.resolve(ForkWatchdog.class.getPackageName().replace('.', File.separatorChar))
+        Path target = directory
+                .resolve(ForkWatchdog.class.getPackageName().replace('.', File.separatorChar))
                 .resolve(resource);
         try (var in = ForkWatchdog.class.getResourceAsStream(resource)) {
             if (in == null) {

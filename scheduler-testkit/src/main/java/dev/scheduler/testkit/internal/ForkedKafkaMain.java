@@ -21,10 +21,13 @@ public final class ForkedKafkaMain {
             KafkaBrokerConfig.formatIfNeeded(propertiesFile);
             KafkaRaftServer server =
                     new KafkaRaftServer(KafkaConfig.fromProps(KafkaBrokerConfig.read(propertiesFile)), Time.SYSTEM);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.shutdown();
-                server.awaitShutdown();
-            }, "kafka-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                server.shutdown();
+                                server.awaitShutdown();
+                            },
+                            "kafka-shutdown"));
             server.startup();
             System.out.println("ForkedKafkaMain: broker started");
             server.awaitShutdown();

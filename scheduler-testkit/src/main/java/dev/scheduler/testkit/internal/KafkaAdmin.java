@@ -67,12 +67,15 @@ public final class KafkaAdmin {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = connect(bootstrapServers)) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             while (true) {
                 try {
-                    TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
-                            .get(5, TimeUnit.SECONDS).get(name);
+                    TopicDescription description = admin.describeTopics(List.of(name))
+                            .allTopicNames()
+                            .get(5, TimeUnit.SECONDS)
+                            .get(name);
                     if (description.partitions().size() == partitions
                             && description.partitions().stream().allMatch(KafkaAdmin::hasLeader)) {
                         // A leader named in the metadata may still answer "not leader" for a moment: wait until
@@ -93,7 +96,8 @@ public final class KafkaAdmin {
         } catch (ExecutionException e) {
             throw new InfrastructureException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new InfrastructureException("topic " + name + " was not created within " + timeout.toSeconds() + " s", e);
+            throw new InfrastructureException(
+                    "topic " + name + " was not created within " + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InfrastructureException("interrupted while creating topic " + name, e);

@@ -37,15 +37,17 @@ public final class KafkaBrokerConfig {
      * </ul>
      * {@code overrides} are applied last, unchanged.
      */
-    public static Properties serverProperties(Path logDirectory, int brokerPort, int controllerPort,
-            Map<String, String> overrides) {
+    public static Properties serverProperties(
+            Path logDirectory, int brokerPort, int controllerPort, Map<String, String> overrides) {
         String host = LoopbackPorts.HOST;
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.bootstrap.servers", host + ":" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
-        p.setProperty("advertised.listeners",
+        p.setProperty(
+                "listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.setProperty(
+                "advertised.listeners",
                 "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -104,15 +106,23 @@ public final class KafkaBrokerConfig {
             return;
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        String[] args = {"format", "--cluster-id", Uuid.randomUuid().toString(),
-            "--config", propertiesFile.toString(), "--standalone", "--ignore-formatted"};
+        String[] args = {
+            "format",
+            "--cluster-id",
+            Uuid.randomUuid().toString(),
+            "--config",
+            propertiesFile.toString(),
+            "--standalone",
+            "--ignore-formatted"
+        };
         int exitCode;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
             // execute(), unlike main(), returns instead of exiting the JVM.
             exitCode = StorageTool.execute(args, out);
         } catch (Exception e) {
-            throw new InfrastructureException("cannot format Kafka storage in " + logDirectory + ": "
-                    + output.toString(StandardCharsets.UTF_8), e);
+            throw new InfrastructureException(
+                    "cannot format Kafka storage in " + logDirectory + ": " + output.toString(StandardCharsets.UTF_8),
+                    e);
         }
         if (exitCode != 0) {
             throw new InfrastructureException("formatting Kafka storage in " + logDirectory + " failed with code "

@@ -27,8 +27,8 @@ import org.xml.sax.SAXException;
  * @param localRepository {@code <localRepository>}, with {@code ${user.home}} and {@code ${env.X}} expanded
  * @param servers         credentials by server id, for mirrors that need them
  */
-public record MavenSettings(Optional<Path> localRepository, List<Mirror> mirrors, List<Proxy> proxies,
-        Map<String, Credentials> servers) {
+public record MavenSettings(
+        Optional<Path> localRepository, List<Mirror> mirrors, List<Proxy> proxies, Map<String, Credentials> servers) {
 
     /** A {@code <mirror>}; {@code mirrorOf} keeps Maven's syntax ({@code *}, {@code external:*}, {@code !id}, lists). */
     public record Mirror(String id, String url, String mirrorOf) {}
@@ -65,7 +65,8 @@ public record MavenSettings(Optional<Path> localRepository, List<Mirror> mirrors
         } catch (IOException | SAXException | ParserConfigurationException e) {
             throw new IllegalArgumentException("cannot read Maven settings " + file + ": " + e.getMessage(), e);
         }
-        Optional<Path> localRepository = text(root, "localRepository").map(MavenSettings::expand).map(Path::of);
+        Optional<Path> localRepository =
+                text(root, "localRepository").map(MavenSettings::expand).map(Path::of);
         List<Mirror> mirrors = new ArrayList<>();
         for (Element mirror : children(child(root, "mirrors"), "mirror")) {
             Optional<String> url = text(mirror, "url");
@@ -79,9 +80,12 @@ public record MavenSettings(Optional<Path> localRepository, List<Mirror> mirrors
             boolean active = text(proxy, "active").map(Boolean::parseBoolean).orElse(true);
             Optional<String> host = text(proxy, "host");
             if (active && host.isPresent()) {
-                proxies.add(new Proxy(text(proxy, "protocol").orElse("http"), host.get(),
+                proxies.add(new Proxy(
+                        text(proxy, "protocol").orElse("http"),
+                        host.get(),
                         text(proxy, "port").map(Integer::parseInt).orElse(8080),
-                        text(proxy, "nonProxyHosts").orElse(""), credentials(proxy).orElse(null)));
+                        text(proxy, "nonProxyHosts").orElse(""),
+                        credentials(proxy).orElse(null)));
             }
         }
         Map<String, Credentials> servers = new LinkedHashMap<>();
@@ -154,11 +158,10 @@ public record MavenSettings(Optional<Path> localRepository, List<Mirror> mirrors
         Matcher matcher = PLACEHOLDER.matcher(value);
         StringBuilder result = new StringBuilder();
         while (matcher.find()) {
-            String replacement = matcher.group(1) != null
-                    ? System.getenv(matcher.group(2))
-                    : System.getProperty(matcher.group(2));
-            matcher.appendReplacement(result, Matcher.quoteReplacement(
-                    replacement != null ? replacement : matcher.group()));
+            String replacement =
+                    matcher.group(1) != null ? System.getenv(matcher.group(2)) : System.getProperty(matcher.group(2));
+            matcher.appendReplacement(
+                    result, Matcher.quoteReplacement(replacement != null ? replacement : matcher.group()));
         }
         matcher.appendTail(result);
         return result.toString();

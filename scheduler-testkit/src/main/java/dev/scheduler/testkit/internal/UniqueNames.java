@@ -10,6 +10,7 @@ public final class UniqueNames {
 
     /** Cassandra's limit on keyspace names. */
     static final int MAX_KEYSPACE_LENGTH = 48;
+
     static final int MAX_TOPIC_PREFIX_LENGTH = 200;
 
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[a-zA-Z0-9._-]+");

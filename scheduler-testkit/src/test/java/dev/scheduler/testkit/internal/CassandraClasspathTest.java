@@ -36,10 +36,17 @@ class CassandraClasspathTest {
     }
 
     @ParameterizedTest(name = "mirrorOf {0}: central mirrored = {1}")
-    @CsvSource({"*, true", "central, true", "external:*, true", "'other,central', true", "other, false",
-        "'*,!central', false"})
+    @CsvSource({
+        "*, true",
+        "central, true",
+        "external:*, true",
+        "'other,central', true",
+        "other, false",
+        "'*,!central', false"
+    })
     void central_is_replaced_by_a_mirror_whose_mirror_of_matches_it(String mirrorOf, boolean mirrored) {
-        MavenSettings settings = settings(List.of(new MavenSettings.Mirror("company", "https://repo.example.com/m2", mirrorOf)),
+        MavenSettings settings = settings(
+                List.of(new MavenSettings.Mirror("company", "https://repo.example.com/m2", mirrorOf)),
                 Map.of("company", new MavenSettings.Credentials("ci", "secret")));
 
         RemoteRepository central = CassandraClasspath.central(system, CassandraClasspath.session(system, settings));
@@ -70,11 +77,12 @@ class CassandraClasspathTest {
             System.clearProperty("maven.repo.local");
             assertThat(CassandraClasspath.localRepository(MavenSettings.empty()))
                     .isEqualTo(Path.of(System.getProperty("user.home"), ".m2", "repository"));
-            MavenSettings settings = new MavenSettings(Optional.of(directory.resolve("from-settings")), List.of(),
-                    List.of(), Map.of());
+            MavenSettings settings =
+                    new MavenSettings(Optional.of(directory.resolve("from-settings")), List.of(), List.of(), Map.of());
             assertThat(CassandraClasspath.localRepository(settings)).isEqualTo(directory.resolve("from-settings"));
 
-            System.setProperty("maven.repo.local", directory.resolve("from-property").toString());
+            System.setProperty(
+                    "maven.repo.local", directory.resolve("from-property").toString());
             assertThat(CassandraClasspath.localRepository(settings)).isEqualTo(directory.resolve("from-property"));
         } finally {
             if (previous == null) {
@@ -100,8 +108,8 @@ class CassandraClasspathTest {
         assertThat(CassandraClasspath.readCache(directory.resolve("absent"))).isEmpty();
     }
 
-    private static MavenSettings settings(List<MavenSettings.Mirror> mirrors,
-            Map<String, MavenSettings.Credentials> servers) {
+    private static MavenSettings settings(
+            List<MavenSettings.Mirror> mirrors, Map<String, MavenSettings.Credentials> servers) {
         return new MavenSettings(Optional.empty(), mirrors, List.of(), servers);
     }
 }

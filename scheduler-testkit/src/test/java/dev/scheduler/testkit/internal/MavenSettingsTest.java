@@ -42,11 +42,13 @@ class MavenSettingsTest {
         MavenSettings settings = MavenSettings.read(file);
 
         assertThat(settings.localRepository()).contains(Path.of(System.getProperty("user.home"), "repo"));
-        assertThat(settings.mirrors()).containsExactly(
-                new MavenSettings.Mirror("company", "https://repo.example.com/maven2", "central"));
-        assertThat(settings.proxies()).containsExactly(
-                new MavenSettings.Proxy("https", "proxy.example.com", 3128, "localhost|*.example.com", null));
-        assertThat(settings.servers()).containsOnlyKeys("company")
+        assertThat(settings.mirrors())
+                .containsExactly(new MavenSettings.Mirror("company", "https://repo.example.com/maven2", "central"));
+        assertThat(settings.proxies())
+                .containsExactly(
+                        new MavenSettings.Proxy("https", "proxy.example.com", 3128, "localhost|*.example.com", null));
+        assertThat(settings.servers())
+                .containsOnlyKeys("company")
                 .containsEntry("company", new MavenSettings.Credentials("ci", "secret"));
     }
 

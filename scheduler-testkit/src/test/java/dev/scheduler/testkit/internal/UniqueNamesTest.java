@@ -29,19 +29,24 @@ class UniqueNamesTest {
     @Test
     void keyspace_prefixes_that_are_not_identifiers_are_rejected() {
         assertThatThrownBy(() -> UniqueNames.keyspace("1tasks"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start with a letter");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("start with a letter");
         assertThatThrownBy(() -> UniqueNames.keyspace("task-store"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"task-store\"");
-        assertThatThrownBy(() -> UniqueNames.keyspace(""))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"task-store\"");
+        assertThatThrownBy(() -> UniqueNames.keyspace("")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void topic_names_keep_the_prefix_and_reject_characters_kafka_refuses() {
-        assertThat(UniqueNames.topic("Tasks.due-soon_1")).startsWith("Tasks.due-soon_1-").matches("[a-zA-Z0-9._-]+");
+        assertThat(UniqueNames.topic("Tasks.due-soon_1"))
+                .startsWith("Tasks.due-soon_1-")
+                .matches("[a-zA-Z0-9._-]+");
         assertThatThrownBy(() -> UniqueNames.topic("tasks/due"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topic prefix");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("topic prefix");
         assertThatThrownBy(() -> UniqueNames.topic("t".repeat(201)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("200");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("200");
     }
 }

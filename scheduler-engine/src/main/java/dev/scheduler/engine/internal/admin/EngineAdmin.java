@@ -1,14 +1,5 @@
 package dev.scheduler.engine.internal.admin;
 
-import dev.scheduler.engine.internal.kafka.TaskConsumer;
-import dev.scheduler.engine.internal.observe.ActivityStats;
-import dev.scheduler.engine.internal.observe.EngineMetrics;
-import dev.scheduler.engine.internal.partition.PartitionHandle;
-import dev.scheduler.engine.internal.store.AdminReads;
-import dev.scheduler.engine.internal.store.Buckets;
-import dev.scheduler.engine.internal.store.OwnerRow;
-import dev.scheduler.engine.internal.store.CassandraTaskStore;
-import dev.scheduler.engine.internal.store.StoredTask;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import dev.scheduler.client.TaskKey;
@@ -25,6 +16,15 @@ import dev.scheduler.engine.admin.Overview;
 import dev.scheduler.engine.admin.PartitionView;
 import dev.scheduler.engine.admin.TaskPage;
 import dev.scheduler.engine.admin.TaskQuery;
+import dev.scheduler.engine.internal.kafka.TaskConsumer;
+import dev.scheduler.engine.internal.observe.ActivityStats;
+import dev.scheduler.engine.internal.observe.EngineMetrics;
+import dev.scheduler.engine.internal.partition.PartitionHandle;
+import dev.scheduler.engine.internal.store.AdminReads;
+import dev.scheduler.engine.internal.store.Buckets;
+import dev.scheduler.engine.internal.store.CassandraTaskStore;
+import dev.scheduler.engine.internal.store.OwnerRow;
+import dev.scheduler.engine.internal.store.StoredTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,22 +56,22 @@ import org.slf4j.LoggerFactory;
 public final class EngineAdmin implements AdminService, AutoCloseable {
 
     /** What the engine is, for the overview. */
-    public record Identity(String topic, String groupId, String instanceId, int partitionCount) {
-    }
+    public record Identity(String topic, String groupId, String instanceId, int partitionCount) {}
 
     /** How the engine carries out cancels and retries (published to Kafka for the partition's owner). */
-    public record Commands(Function<TaskKey, CompletionStage<Void>> cancel,
-                           Function<TaskKey, CompletionStage<Void>> retry) {
-    }
+    public record Commands(
+            Function<TaskKey, CompletionStage<Void>> cancel, Function<TaskKey, CompletionStage<Void>> retry) {}
 
     private static final Logger log = LoggerFactory.getLogger(EngineAdmin.class);
 
     /** Bounds on what one listing page reads, so that no request holds Cassandra or an admin thread for long. */
     static final int MAX_QUERIES_PER_PAGE = 200;
+
     static final int MAX_ROWS_PER_PAGE = 5_000;
     private static final int FETCH_SIZE = 500;
     /** Bounds on the overdue scan of one partition. */
     static final int MAX_OVERDUE_QUERIES = 60;
+
     static final int MAX_OVERDUE_ROWS = 20_000;
     private static final int MAX_QUEUED = 64;
 
@@ -89,11 +89,23 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
     private ScheduledFuture<?> staleScan;
 
     /** Prepares its statements: blocking, call at start. */
-    public EngineAdmin(CqlSession session, String keyspace, EngineSettings settings, Clock clock, Identity identity,
-                       CassandraTaskStore store, TaskConsumer consumer, BooleanSupplier running,
-                       BooleanSupplier pollThreadAlive, ActivityStats activity, EngineMetrics metrics,
-                       Commands commands) {
-        this.reads = new AdminReads(session, keyspace, Buckets.of(settings.bucketSize()),
+    public EngineAdmin(
+            CqlSession session,
+            String keyspace,
+            EngineSettings settings,
+            Clock clock,
+            Identity identity,
+            CassandraTaskStore store,
+            TaskConsumer consumer,
+            BooleanSupplier running,
+            BooleanSupplier pollThreadAlive,
+            ActivityStats activity,
+            EngineMetrics metrics,
+            Commands commands) {
+        this.reads = new AdminReads(
+                session,
+                keyspace,
+                Buckets.of(settings.bucketSize()),
                 DefaultConsistencyLevel.valueOf(settings.readConsistency()));
         this.store = store;
         this.consumer = consumer;
@@ -120,8 +132,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
             return;
         }
         long every = metrics.staleScanInterval().toMillis();
-        staleScan = threads.scheduleWithFixedDelay(() -> scanStale(after), Math.min(every, 1_000), every,
-                TimeUnit.MILLISECONDS);
+        staleScan = threads.scheduleWithFixedDelay(
+                () -> scanStale(after), Math.min(every, 1_000), every, TimeUnit.MILLISECONDS);
     }
 
     private void scanStale(Duration after) {
@@ -129,8 +141,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
             try {
                 Instant now = clock.instant();
                 Instant checkpoint = reads.checkpoint(h.partition()).orElse(null);
-                AdminReads.Overdue overdue = reads.overdue(h.partition(), checkpoint, now.minus(after),
-                        MAX_OVERDUE_QUERIES, MAX_OVERDUE_ROWS);
+                AdminReads.Overdue overdue = reads.overdue(
+                        h.partition(), checkpoint, now.minus(after), MAX_OVERDUE_QUERIES, MAX_OVERDUE_ROWS);
                 metrics.staleTasks(h.partition(), overdue.count());
             } catch (RuntimeException e) {
                 log.debug("scanning partition {} for stale tasks failed: {}", h.partition(), e.toString());
@@ -170,8 +182,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
         long bucket = firstBucket;
         TaskKey after = null;
         if (q.pageToken() != null) {
-            PageToken t = PageToken.decode(q.pageToken(), filters,
-                    "from, to, status, orderingId, partition and errorsOnly");
+            PageToken t =
+                    PageToken.decode(q.pageToken(), filters, "from, to, status, orderingId, partition and errorsOnly");
             index = t.index();
             bucket = t.position();
             after = t.after();
@@ -198,8 +210,14 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
                 rows++;
                 after = row.task().key();
                 if (matches(q, row)) {
-                    found.add(new TaskInfo(row.task(), partition, row.status(), row.attempts(), row.nextAttemptAt(),
-                            row.lastError(), List.of()));
+                    found.add(new TaskInfo(
+                            row.task(),
+                            partition,
+                            row.status(),
+                            row.attempts(),
+                            row.nextAttemptAt(),
+                            row.lastError(),
+                            List.of()));
                     if (found.size() == q.pageSize()) {
                         return new TaskPage(found, new PageToken(checksum, index, bucket, after).encode(), rows);
                     }
@@ -222,8 +240,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
         if (q.orderingId() != null) {
             int p = TaskPartitioner.partitionFor(q.orderingId(), count);
             if (q.partition() != null && q.partition() != p) {
-                throw new IllegalArgumentException("orderingId '" + q.orderingId() + "' is on partition " + p
-                        + ", not " + q.partition() + ": give one of them");
+                throw new IllegalArgumentException("orderingId '" + q.orderingId() + "' is on partition " + p + ", not "
+                        + q.partition() + ": give one of them");
             }
             return List.of(p);
         }
@@ -239,15 +257,16 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
 
     private static boolean matches(TaskQuery q, StoredTask row) {
         return (q.statuses().isEmpty() || q.statuses().contains(row.status()))
-                && (q.orderingId() == null || q.orderingId().equals(row.task().key().orderingId()))
+                && (q.orderingId() == null
+                        || q.orderingId().equals(row.task().key().orderingId()))
                 && (!q.errorsOnly() || row.lastError() != null);
     }
 
     @Override
     public CompletionStage<DeadLetterPage> deadLetters(Integer partition, int pageSize, String pageToken) {
         if (pageSize < 1 || pageSize > TaskQuery.MAX_PAGE_SIZE) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("pageSize must be between 1 and "
-                    + TaskQuery.MAX_PAGE_SIZE + ", was " + pageSize));
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "pageSize must be between 1 and " + TaskQuery.MAX_PAGE_SIZE + ", was " + pageSize));
         }
         return onAdminThread(() -> listDeadLetters(partition, pageSize, pageToken));
     }
@@ -255,8 +274,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
     private DeadLetterPage listDeadLetters(Integer partition, int pageSize, String pageToken) {
         int count = identity.partitionCount();
         if (partition != null && (partition < 0 || partition >= count)) {
-            throw new IllegalArgumentException("partition " + partition + " does not exist: topic '"
-                    + identity.topic() + "' has " + count + " partitions (0 to " + (count - 1) + ")");
+            throw new IllegalArgumentException("partition " + partition + " does not exist: topic '" + identity.topic()
+                    + "' has " + count + " partitions (0 to " + (count - 1) + ")");
         }
         String filters = "dead-letters|" + Objects.toString(partition, "");
         int p = partition == null ? 0 : partition;
@@ -271,8 +290,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
         int queries = 0;
         while (p <= last) {
             if (queries >= MAX_QUERIES_PER_PAGE) {
-                return new DeadLetterPage(found, new PageToken(PageToken.checksum(filters), p, afterOffset, null)
-                        .encode());
+                return new DeadLetterPage(
+                        found, new PageToken(PageToken.checksum(filters), p, afterOffset, null).encode());
             }
             int limit = pageSize - found.size();
             List<DeadLetterRecord> got = reads.deadLetters(p, afterOffset, limit);
@@ -282,8 +301,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
                 afterOffset = got.get(got.size() - 1).offset();
             }
             if (found.size() == pageSize) {
-                return new DeadLetterPage(found, new PageToken(PageToken.checksum(filters), p, afterOffset, null)
-                        .encode());
+                return new DeadLetterPage(
+                        found, new PageToken(PageToken.checksum(filters), p, afterOffset, null).encode());
             }
             p++;
             afterOffset = -1;
@@ -293,27 +312,42 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
 
     @Override
     public CompletionStage<Void> cancel(TaskKey key) {
-        return checkedCommand(key, "cancelled", info -> !info.status().isTerminal(),
-                "only a task that has not finished can be cancelled", commands.cancel());
+        return checkedCommand(
+                key,
+                "cancelled",
+                info -> !info.status().isTerminal(),
+                "only a task that has not finished can be cancelled",
+                commands.cancel());
     }
 
     @Override
     public CompletionStage<Void> retry(TaskKey key) {
-        return checkedCommand(key, "retried", info -> info.status() == TaskStatus.FAILED,
-                "only a FAILED task can be retried", commands.retry());
+        return checkedCommand(
+                key,
+                "retried",
+                info -> info.status() == TaskStatus.FAILED,
+                "only a FAILED task can be retried",
+                commands.retry());
     }
 
-    private CompletionStage<Void> checkedCommand(TaskKey key, String verb,
-                                                 java.util.function.Predicate<TaskInfo> allowed, String rule,
-                                                 Function<TaskKey, CompletionStage<Void>> command) {
+    private CompletionStage<Void> checkedCommand(
+            TaskKey key,
+            String verb,
+            java.util.function.Predicate<TaskInfo> allowed,
+            String rule,
+            Function<TaskKey, CompletionStage<Void>> command) {
         return task(key).thenCompose(found -> {
             if (found.isEmpty()) {
-                throw new AdminException(AdminException.Reason.NOT_FOUND, "no task " + key + " is stored (never "
-                        + "scheduled, not stored yet, or expired after the retention period): nothing was " + verb);
+                throw new AdminException(
+                        AdminException.Reason.NOT_FOUND,
+                        "no task " + key + " is stored (never "
+                                + "scheduled, not stored yet, or expired after the retention period): nothing was "
+                                + verb);
             }
             if (!allowed.test(found.get())) {
-                throw new AdminException(AdminException.Reason.CONFLICT, "task " + key + " is "
-                        + found.get().status() + ": " + rule);
+                throw new AdminException(
+                        AdminException.Reason.CONFLICT,
+                        "task " + key + " is " + found.get().status() + ": " + rule);
             }
             return command.apply(key);
         });
@@ -322,8 +356,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
     @Override
     public CompletionStage<List<PartitionView>> partitions(Duration overdueAfter) {
         if (overdueAfter == null || overdueAfter.isNegative()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "overdueAfter must be zero or positive, was " + overdueAfter));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("overdueAfter must be zero or positive, was " + overdueAfter));
         }
         return onAdminThread(() -> partitionViews(overdueAfter));
     }
@@ -336,16 +370,27 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
         List<PartitionView> views = new ArrayList<>();
         for (int p = 0; p < identity.partitionCount(); p++) {
             Instant checkpoint = checkpoints.get(p);
-            AdminReads.Overdue overdue = reads.overdue(p, checkpoint, threshold, MAX_OVERDUE_QUERIES,
-                    MAX_OVERDUE_ROWS);
+            AdminReads.Overdue overdue = reads.overdue(p, checkpoint, threshold, MAX_OVERDUE_QUERIES, MAX_OVERDUE_ROWS);
             OwnerRow owner = owners.get(p);
             PartitionHandle h = owned.get(p);
             Long lag = h == null || h.consumerLag() < 0 ? null : h.consumerLag();
-            views.add(new PartitionView(p, owner == null ? null : owner.owner(), owner == null ? null : owner.epoch(),
-                    owner == null ? null : owner.claimedAt(), owner != null && owner.released(), h != null,
-                    h == null ? null : h.healthy(), h == null ? null : h.tasksInMemory(),
-                    h == null ? null : h.unpersisted(), h == null ? null : h.durableOffset(), lag, checkpoint,
-                    overdue.count(), overdue.capped(), overdue.oldest(), overdue.oldestDueAt()));
+            views.add(new PartitionView(
+                    p,
+                    owner == null ? null : owner.owner(),
+                    owner == null ? null : owner.epoch(),
+                    owner == null ? null : owner.claimedAt(),
+                    owner != null && owner.released(),
+                    h != null,
+                    h == null ? null : h.healthy(),
+                    h == null ? null : h.tasksInMemory(),
+                    h == null ? null : h.unpersisted(),
+                    h == null ? null : h.durableOffset(),
+                    lag,
+                    checkpoint,
+                    overdue.count(),
+                    overdue.capped(),
+                    overdue.oldest(),
+                    overdue.oldestDueAt()));
         }
         return views;
     }
@@ -378,8 +423,14 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
 
     @Override
     public Overview overview() {
-        return new Overview(identity.topic(), identity.groupId(), identity.instanceId(), identity.partitionCount(),
-                new ArrayList<>(new TreeSet<>(consumer.partitions().keySet())), health(), activity.snapshot());
+        return new Overview(
+                identity.topic(),
+                identity.groupId(),
+                identity.instanceId(),
+                identity.partitionCount(),
+                new ArrayList<>(new TreeSet<>(consumer.partitions().keySet())),
+                health(),
+                activity.snapshot());
     }
 
     @Override
@@ -396,7 +447,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
             return notRunning();
         }
         if (threads.getQueue().size() >= MAX_QUEUED) {
-            return CompletableFuture.failedFuture(new AdminException(AdminException.Reason.UNAVAILABLE,
+            return CompletableFuture.failedFuture(new AdminException(
+                    AdminException.Reason.UNAVAILABLE,
                     "too many admin requests are waiting (" + MAX_QUEUED + "); try again in a moment"));
         }
         try {
@@ -407,8 +459,8 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
     }
 
     private static <T> CompletionStage<T> notRunning() {
-        return CompletableFuture.failedFuture(new AdminException(AdminException.Reason.UNAVAILABLE,
-                "the scheduler engine is not running"));
+        return CompletableFuture.failedFuture(
+                new AdminException(AdminException.Reason.UNAVAILABLE, "the scheduler engine is not running"));
     }
 
     /** Stops the admin threads and the stale scan; requests still queued fail. */

@@ -58,7 +58,8 @@ public record PageToken(int filters, int index, long position, TaskKey after) {
     static PageToken decode(String token, String filters, String filterNames) {
         PageToken t;
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(Base64.getUrlDecoder().decode(token)));
+            DataInputStream in = new DataInputStream(
+                    new ByteArrayInputStream(Base64.getUrlDecoder().decode(token)));
             if (in.readByte() != VERSION) {
                 throw new IOException("unknown version");
             }

@@ -10,8 +10,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** The Kafka client configurations the engine derives from the application's consumer properties. */
 public final class KafkaProperties {
 
-    private KafkaProperties() {
-    }
+    private KafkaProperties() {}
 
     /**
      * The engine's consumer: manual commits from the earliest offset, cooperative-sticky assignment, a short
@@ -38,10 +37,19 @@ public final class KafkaProperties {
     public static Map<String, Object> admin(String bootstrapServers, Map<String, Object> consumerOverrides) {
         Map<String, Object> admin = new HashMap<>(consumerOverrides);
         admin.put("bootstrap.servers", bootstrapServers);
-        admin.keySet().removeIf(k -> k.startsWith("key.") || k.startsWith("value.") || k.equals("group.id")
-                || k.startsWith("auto.") || k.startsWith("enable.") || k.startsWith("max.poll")
-                || k.startsWith("partition.assignment") || k.startsWith("session.") || k.startsWith("heartbeat.")
-                || k.startsWith("fetch.") || k.startsWith("isolation.") || k.equals("group.protocol"));
+        admin.keySet()
+                .removeIf(k -> k.startsWith("key.")
+                        || k.startsWith("value.")
+                        || k.equals("group.id")
+                        || k.startsWith("auto.")
+                        || k.startsWith("enable.")
+                        || k.startsWith("max.poll")
+                        || k.startsWith("partition.assignment")
+                        || k.startsWith("session.")
+                        || k.startsWith("heartbeat.")
+                        || k.startsWith("fetch.")
+                        || k.startsWith("isolation.")
+                        || k.equals("group.protocol"));
         return admin;
     }
 
@@ -49,7 +57,9 @@ public final class KafkaProperties {
     public static Map<String, Object> producerConnection(Map<String, Object> consumerOverrides) {
         Map<String, Object> producer = new HashMap<>();
         consumerOverrides.forEach((k, v) -> {
-            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")
+            if (k.startsWith("security.")
+                    || k.startsWith("sasl.")
+                    || k.startsWith("ssl.")
                     || k.equals("client.dns.lookup")) {
                 producer.put(k, v);
             }

@@ -26,8 +26,7 @@ final class RecordDecoder {
     private static final Logger log = LoggerFactory.getLogger(RecordDecoder.class);
 
     /** One partition's records of one poll, split by kind, in offset order within each kind. */
-    record Decoded(List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries, List<DeadLetter> deadLetters) {
-    }
+    record Decoded(List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries, List<DeadLetter> deadLetters) {}
 
     private final TaskLimits limits;
 
@@ -59,8 +58,8 @@ final class RecordDecoder {
             } catch (RuntimeException e) {
                 String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
                 log.warn("partition {} offset {}: record set aside: {}", partition, r.offset(), e.getMessage());
-                deadLetters.add(new DeadLetter(partition, r.offset(), key, r.value(),
-                        e.getClass().getSimpleName() + ": " + e.getMessage()));
+                deadLetters.add(new DeadLetter(
+                        partition, r.offset(), key, r.value(), e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
         }
         return new Decoded(tasks, cancels, retries, deadLetters);

@@ -1,12 +1,11 @@
 package dev.scheduler.engine.internal.kafka;
 
+import dev.scheduler.client.TaskLimits;
 import dev.scheduler.engine.internal.failure.FailureStreak;
-
 import dev.scheduler.engine.internal.observe.EngineMetrics;
 import dev.scheduler.engine.internal.partition.EngineGuardian;
 import dev.scheduler.engine.internal.partition.PartitionHandle;
 import dev.scheduler.engine.internal.partition.PartitionScheduler;
-import dev.scheduler.client.TaskLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,9 +62,15 @@ public final class TaskConsumer implements Runnable {
     private volatile Throwable lastError;
     private long lastCommitNanos = System.nanoTime();
 
-    public TaskConsumer(KafkaConsumer<byte[], byte[]> consumer, String topic,
-                        ActorSystem<EngineGuardian.SpawnPartition> system, TaskLimits limits, int maxUnpersisted,
-                        Duration pollTimeout, Duration commitInterval, Duration shutdownTimeout) {
+    public TaskConsumer(
+            KafkaConsumer<byte[], byte[]> consumer,
+            String topic,
+            ActorSystem<EngineGuardian.SpawnPartition> system,
+            TaskLimits limits,
+            int maxUnpersisted,
+            Duration pollTimeout,
+            Duration commitInterval,
+            Duration shutdownTimeout) {
         this.consumer = consumer;
         this.topic = topic;
         this.system = system;
@@ -123,8 +128,11 @@ public final class TaskConsumer implements Runnable {
                     lastError = e;
                     Duration wait = failures.failed();
                     if (failures.worthLogging()) {
-                        log.warn("Kafka poll loop failed ({} in a row), retrying in {} ms", failures.count(),
-                                wait.toMillis(), e);
+                        log.warn(
+                                "Kafka poll loop failed ({} in a row), retrying in {} ms",
+                                failures.count(),
+                                wait.toMillis(),
+                                e);
                     }
                     sleepQuietly(wait.toMillis());
                 }
@@ -148,9 +156,19 @@ public final class TaskConsumer implements Runnable {
             RecordDecoder.Decoded d = decoder.decode(tp.partition(), list);
             long nextOffset = list.get(list.size() - 1).offset() + 1;
             handle.recordsHandedOver(list.size());
-            metrics.recordsHandedOver(tp.partition(), d.tasks().size(), d.cancels().size(), d.deadLetters().size());
-            actor.tell(new PartitionScheduler.Ingest(handle.generation(), d.tasks(), d.cancels(), d.retries(),
-                    d.deadLetters(), list.size(), nextOffset));
+            metrics.recordsHandedOver(
+                    tp.partition(),
+                    d.tasks().size(),
+                    d.cancels().size(),
+                    d.deadLetters().size());
+            actor.tell(new PartitionScheduler.Ingest(
+                    handle.generation(),
+                    d.tasks(),
+                    d.cancels(),
+                    d.retries(),
+                    d.deadLetters(),
+                    list.size(),
+                    nextOffset));
         }
     }
 
@@ -216,8 +234,11 @@ public final class TaskConsumer implements Runnable {
         try {
             consumer.commitSync(offsets, Duration.ofSeconds(10));
         } catch (RuntimeException e) {
-            log.warn("committing offsets of partitions {} failed; their records will be read again by the next "
-                    + "owner (no task is lost, some may be stored twice)", partitions, e);
+            log.warn(
+                    "committing offsets of partitions {} failed; their records will be read again by the next "
+                            + "owner (no task is lost, some may be stored twice)",
+                    partitions,
+                    e);
         }
     }
 
@@ -227,17 +248,20 @@ public final class TaskConsumer implements Runnable {
         for (int p : partitions) {
             ActorRef<PartitionScheduler.Command> actor = actors.remove(p);
             if (actor != null) {
-                stops.add(AskPattern.<PartitionScheduler.Command, PartitionScheduler.Stopped>ask(actor,
-                        PartitionScheduler.Stop::new, shutdownTimeout.plusSeconds(5), system.scheduler())
+                stops.add(AskPattern.<PartitionScheduler.Command, PartitionScheduler.Stopped>ask(
+                                actor, PartitionScheduler.Stop::new, shutdownTimeout.plusSeconds(5), system.scheduler())
                         .toCompletableFuture());
             }
         }
         for (CompletableFuture<PartitionScheduler.Stopped> stop : stops) {
             try {
-                PartitionScheduler.Stopped stopped = stop.get(shutdownTimeout.toMillis() + 6_000, TimeUnit.MILLISECONDS);
+                PartitionScheduler.Stopped stopped =
+                        stop.get(shutdownTimeout.toMillis() + 6_000, TimeUnit.MILLISECONDS);
                 if (stopped.abandonedAttempts() > 0) {
-                    log.warn("partition {}: {} attempts did not finish in time and will run again on the next owner",
-                            stopped.partition(), stopped.abandonedAttempts());
+                    log.warn(
+                            "partition {}: {} attempts did not finish in time and will run again on the next owner",
+                            stopped.partition(),
+                            stopped.abandonedAttempts());
                 }
             } catch (Exception e) {
                 log.warn("a partition did not stop in time: {}", e.toString());
@@ -267,11 +291,14 @@ public final class TaskConsumer implements Runnable {
             handles.put(p, handle);
             metrics.partitionStarted(handle);
             try {
-                ActorRef<PartitionScheduler.Command> ref = AskPattern
-                        .<EngineGuardian.SpawnPartition, ActorRef<PartitionScheduler.Command>>ask(system,
-                                replyTo -> new EngineGuardian.SpawnPartition(p, handle, replyTo),
-                                Duration.ofSeconds(10), system.scheduler())
-                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                ActorRef<PartitionScheduler.Command> ref =
+                        AskPattern.<EngineGuardian.SpawnPartition, ActorRef<PartitionScheduler.Command>>ask(
+                                        system,
+                                        replyTo -> new EngineGuardian.SpawnPartition(p, handle, replyTo),
+                                        Duration.ofSeconds(10),
+                                        system.scheduler())
+                                .toCompletableFuture()
+                                .get(10, TimeUnit.SECONDS);
                 actors.put(p, ref);
             } catch (Exception e) {
                 throw new IllegalStateException("could not start the actors of partition " + p, e);
@@ -328,7 +355,8 @@ public final class TaskConsumer implements Runnable {
                 log.info("partitions revoked: {}", partitions);
                 metrics.rebalance(EngineMetrics.Rebalance.REVOKED, partitions.size());
                 long started = System.nanoTime();
-                stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), true);
+                stopPartitions(
+                        partitions.stream().map(TopicPartition::partition).toList(), true);
                 metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));
             }
         }

@@ -47,8 +47,8 @@ public final class ActivityStats implements AttemptEvents {
     }
 
     @Override
-    public synchronized void attemptFinished(TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter,
-                                             Duration duration) {
+    public synchronized void attemptFinished(
+            TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter, Duration duration) {
         long now = nanoTime.getAsLong();
         int slot = slot(now);
         switch (result) {
@@ -81,7 +81,14 @@ public final class ActivityStats implements AttemptEvents {
         long windowNanos = Math.min(WINDOW_SECONDS * SECOND, Math.max(SECOND, now - startedAt));
         double perSecond = (ok + ko) / (windowNanos / (double) SECOND);
         long since = now - WINDOW_SECONDS * SECOND;
-        return new Activity(Duration.ofNanos(windowNanos), s, ok, ko, late, perSecond, lateness.percentiles(since),
+        return new Activity(
+                Duration.ofNanos(windowNanos),
+                s,
+                ok,
+                ko,
+                late,
+                perSecond,
+                lateness.percentiles(since),
                 duration.percentiles(since));
     }
 
@@ -121,12 +128,17 @@ public final class ActivityStats implements AttemptEvents {
                 }
             }
             if (n == 0) {
-                return new Activity.Percentiles(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-                        Duration.ZERO);
+                return new Activity.Percentiles(
+                        0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
             }
             Arrays.sort(recent, 0, n);
-            return new Activity.Percentiles(n, at(recent, n, 0.5), at(recent, n, 0.9), at(recent, n, 0.99),
-                    at(recent, n, 0.999), Duration.ofNanos(recent[n - 1]));
+            return new Activity.Percentiles(
+                    n,
+                    at(recent, n, 0.5),
+                    at(recent, n, 0.9),
+                    at(recent, n, 0.99),
+                    at(recent, n, 0.999),
+                    Duration.ofNanos(recent[n - 1]));
         }
 
         /** Nearest-rank percentile. */

@@ -43,8 +43,8 @@ public final class AttemptEventFanOut implements AttemptEvents {
     }
 
     @Override
-    public void attemptFinished(TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter,
-                                Duration duration) {
+    public void attemptFinished(
+            TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter, Duration duration) {
         for (AttemptEvents o : observers) {
             try {
                 o.attemptFinished(key, attempt, result, statusAfter, duration);

@@ -14,19 +14,16 @@ import java.time.Duration;
 public interface AttemptEvents {
 
     /** An attempt was handed to the executor, {@code lateness} after it was due. */
-    default void attemptStarted(TaskKey key, int attempt, Duration lateness) {
-    }
+    default void attemptStarted(TaskKey key, int attempt, Duration lateness) {}
 
     /**
      * An attempt ended.
      *
      * @param statusAfter PENDING when a retry follows, otherwise the task's final status
      */
-    default void attemptFinished(TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter,
-                                 Duration duration) {
-    }
+    default void attemptFinished(
+            TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter, Duration duration) {}
 
     /** Observes nothing. */
-    AttemptEvents NONE = new AttemptEvents() {
-    };
+    AttemptEvents NONE = new AttemptEvents() {};
 }

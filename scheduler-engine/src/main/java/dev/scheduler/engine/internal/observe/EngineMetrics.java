@@ -15,12 +15,10 @@ import java.util.function.Supplier;
 public interface EngineMetrics extends AttemptEvents {
 
     /** Records of one poll handed to a partition's actors: schedules, cancels and records set aside. */
-    default void recordsHandedOver(int partition, int tasks, int cancels, int deadLetters) {
-    }
+    default void recordsHandedOver(int partition, int tasks, int cancels, int deadLetters) {}
 
     /** Records of a partition became durable in Cassandra. */
-    default void recordsPersisted(int partition, int records) {
-    }
+    default void recordsPersisted(int partition, int records) {}
 
     /** What a rebalance did to this instance's partitions; the {@code kind} tag is the lower-case name. */
     enum Rebalance {
@@ -35,24 +33,19 @@ public interface EngineMetrics extends AttemptEvents {
     }
 
     /** The consumer group assigned, revoked or lost partitions. */
-    default void rebalance(Rebalance kind, int partitions) {
-    }
+    default void rebalance(Rebalance kind, int partitions) {}
 
     /** Revoked or lost partitions were stopped (running attempts drained, offsets committed) in {@code took}. */
-    default void handoff(int partitions, Duration took) {
-    }
+    default void handoff(int partitions, Duration took) {}
 
     /** This instance now owns the partition: per-partition gauges read the handle. */
-    default void partitionStarted(PartitionGauges partition) {
-    }
+    default void partitionStarted(PartitionGauges partition) {}
 
     /** This instance no longer owns the partition: its per-partition gauges go. */
-    default void partitionStopped(int partition) {
-    }
+    default void partitionStopped(int partition) {}
 
     /** Unfinished tasks of an owned partition due more than {@link #staleAfter()} ago (a bounded count). */
-    default void staleTasks(int partition, int count) {
-    }
+    default void staleTasks(int partition, int count) {}
 
     /** How overdue an unfinished task is before it counts as stale; null when stale tasks are not measured. */
     default Duration staleAfter() {
@@ -70,10 +63,8 @@ public interface EngineMetrics extends AttemptEvents {
     }
 
     /** Removes the engine's meters from the registry (the engine stopped). */
-    default void close() {
-    }
+    default void close() {}
 
     /** Records nothing. */
-    EngineMetrics NONE = new EngineMetrics() {
-    };
+    EngineMetrics NONE = new EngineMetrics() {};
 }

@@ -74,7 +74,10 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
         enqueued = counter(TASKS_ENQUEUED, "Schedule records handed to a partition", Tags.empty());
         persisted = counter(RECORDS_PERSISTED, "Kafka records made durable in Cassandra", Tags.empty());
         retries = counter(TASKS_RETRIES, "Attempts started after the first", Tags.empty());
-        failed = counter(TASKS_FAILED, "Tasks that ended FAILED: the last allowed attempt failed, or the executor said not to retry", Tags.empty());
+        failed = counter(
+                TASKS_FAILED,
+                "Tasks that ended FAILED: the last allowed attempt failed, or the executor said not to retry",
+                Tags.empty());
         cancels = counter(TASKS_CANCELS, "Cancel records handed to a partition", Tags.empty());
         deadLettered = counter(RECORDS_DEAD_LETTERED, "Records set aside as unreadable or invalid", Tags.empty());
         for (AttemptResult outcome : AttemptResult.values()) {
@@ -83,16 +86,25 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
         lateness = timer(TASK_LATENESS, "From when an attempt was due to its start");
         execution = timer(TASK_EXECUTION, "Duration of attempts");
         handoff = timer(PARTITION_HANDOFF, "Time to hand revoked or lost partitions off");
-        remember(Gauge.builder(PARTITIONS_OWNED, partitionMeters, Map::size).tags(tags)
-                .description("Partitions this instance owns").register(registry));
+        remember(Gauge.builder(PARTITIONS_OWNED, partitionMeters, Map::size)
+                .tags(tags)
+                .description("Partitions this instance owns")
+                .register(registry));
     }
 
     private Counter counter(String name, String description, Tags extra) {
-        return remember(Counter.builder(name).tags(tags).tags(extra).description(description).register(registry));
+        return remember(Counter.builder(name)
+                .tags(tags)
+                .tags(extra)
+                .description(description)
+                .register(registry));
     }
 
     private Timer timer(String name, String description) {
-        return remember(Timer.builder(name).tags(tags).description(description).publishPercentiles(PERCENTILES)
+        return remember(Timer.builder(name)
+                .tags(tags)
+                .description(description)
+                .publishPercentiles(PERCENTILES)
                 .register(registry));
     }
 
@@ -102,8 +114,8 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     }
 
     private Counter executed(AttemptResult outcome) {
-        return executed.computeIfAbsent(outcome, o -> counter(TASKS_EXECUTED, "Attempts ended, by outcome",
-                Tags.of("outcome", o.name())));
+        return executed.computeIfAbsent(
+                outcome, o -> counter(TASKS_EXECUTED, "Attempts ended, by outcome", Tags.of("outcome", o.name())));
     }
 
     @Override
@@ -115,8 +127,8 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     }
 
     @Override
-    public void attemptFinished(TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter,
-                                Duration duration) {
+    public void attemptFinished(
+            TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter, Duration duration) {
         execution.record(Math.max(0, duration.toNanos()), TimeUnit.NANOSECONDS);
         executed.get(result).increment();
         if (statusAfter == TaskStatus.FAILED) {
@@ -138,8 +150,11 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
 
     @Override
     public void rebalance(Rebalance kind, int partitions) {
-        rebalances.computeIfAbsent(kind, k -> counter(REBALANCES, "Partitions assigned, revoked or lost",
-                Tags.of("kind", k.tag()))).increment(partitions);
+        rebalances
+                .computeIfAbsent(
+                        kind,
+                        k -> counter(REBALANCES, "Partitions assigned, revoked or lost", Tags.of("kind", k.tag())))
+                .increment(partitions);
     }
 
     @Override
@@ -155,15 +170,22 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
         stale.put(p, staleCount);
         Tags partitionTags = tags.and("partition", Integer.toString(p));
         List<Meter> list = new CopyOnWriteArrayList<>();
-        list.add(Gauge.builder(PARTITION_TASKS_IN_MEMORY, handle, PartitionGauges::tasksInMemory).tags(partitionTags)
-                .description("Tasks held in memory").strongReference(true).register(registry));
+        list.add(Gauge.builder(PARTITION_TASKS_IN_MEMORY, handle, PartitionGauges::tasksInMemory)
+                .tags(partitionTags)
+                .description("Tasks held in memory")
+                .strongReference(true)
+                .register(registry));
         list.add(Gauge.builder(PARTITION_CONSUMER_LAG, handle, h -> h.consumerLag() < 0 ? Double.NaN : h.consumerLag())
-                .tags(partitionTags).description("Records on the topic not yet durable").strongReference(true)
+                .tags(partitionTags)
+                .description("Records on the topic not yet durable")
+                .strongReference(true)
                 .register(registry));
         if (config.staleAfter() != null) {
             list.add(Gauge.builder(PARTITION_TASKS_STALE, staleCount, c -> c.get() < 0 ? Double.NaN : c.get())
-                    .tags(partitionTags).description("Unfinished tasks due more than " + config.staleAfter() + " ago")
-                    .strongReference(true).register(registry));
+                    .tags(partitionTags)
+                    .description("Unfinished tasks due more than " + config.staleAfter() + " ago")
+                    .strongReference(true)
+                    .register(registry));
         }
         partitionMeters.put(p, list);
     }

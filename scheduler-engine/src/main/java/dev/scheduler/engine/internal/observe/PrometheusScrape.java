@@ -13,8 +13,7 @@ import java.util.function.Supplier;
  */
 public final class PrometheusScrape {
 
-    private PrometheusScrape() {
-    }
+    private PrometheusScrape() {}
 
     static Optional<Supplier<String>> of(MeterRegistry registry) {
         PrometheusMeterRegistry prometheus = find(registry);

@@ -14,24 +14,24 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class EngineGuardian {
 
     /** Spawn the actors of a newly assigned partition and reply with the root's reference. */
-    public record SpawnPartition(int partition, PartitionHandle handle,
-                                 ActorRef<ActorRef<PartitionScheduler.Command>> replyTo) {
-    }
+    public record SpawnPartition(
+            int partition, PartitionHandle handle, ActorRef<ActorRef<PartitionScheduler.Command>> replyTo) {}
 
-    private EngineGuardian() {
-    }
+    private EngineGuardian() {}
 
     public static Behavior<SpawnPartition> create(
             Function<PartitionHandle, Behavior<PartitionScheduler.Command>> partitionBehavior) {
         return Behaviors.setup(ctx -> {
             long[] incarnation = {0};
             return Behaviors.receiveMessage(spawn -> {
-                Behavior<PartitionScheduler.Command> supervised = Behaviors
-                        .supervise(partitionBehavior.apply(spawn.handle()))
-                        .onFailure(Exception.class, SupervisorStrategy.restartWithBackoff(
-                                Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
-                ActorRef<PartitionScheduler.Command> ref = ctx.spawn(supervised,
-                        "partition-" + spawn.partition() + "-" + incarnation[0]++);
+                Behavior<PartitionScheduler.Command> supervised = Behaviors.supervise(
+                                partitionBehavior.apply(spawn.handle()))
+                        .onFailure(
+                                Exception.class,
+                                SupervisorStrategy.restartWithBackoff(
+                                        Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+                ActorRef<PartitionScheduler.Command> ref =
+                        ctx.spawn(supervised, "partition-" + spawn.partition() + "-" + incarnation[0]++);
                 spawn.replyTo().tell(ref);
                 return Behaviors.same();
             });

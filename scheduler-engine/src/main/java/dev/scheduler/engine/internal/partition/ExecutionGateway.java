@@ -34,7 +34,8 @@ public final class ExecutionGateway {
 
     CompletionStage<Void> run(TaskContext context) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicReference<Future<?>> work = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Future<?>> work =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
             work.set(pool.submit(() -> {
                 // The timeout counts from here: time spent waiting for a free pool thread is not the attempt's.

@@ -42,12 +42,10 @@ final class InMemorySchedule {
     }
 
     /** A read of the store's tasks from {@code from} up to (not including) {@code upTo}, at most {@code limit}. */
-    record Load(LoadBound from, long upTo, int limit) {
-    }
+    record Load(LoadBound from, long upTo, int limit) {}
 
     /** What a successful load leaves to the caller. */
-    record Merged(boolean fullPage, List<Task> statusReads) {
-    }
+    record Merged(boolean fullPage, List<Task> statusReads) {}
 
     /** How long finished keys are remembered in memory to drop re-enqueues without a read. */
     static final Duration DONE_MEMORY = Duration.ofMinutes(2);
@@ -109,8 +107,12 @@ final class InMemorySchedule {
         }
         // A re-enqueue (or a record read again after a rewind) updates the data but keeps what the store knows:
         // the attempts made and the time of the next one.
-        waiting.compute(key, (k, known) -> known == null ? new StoredTask(task, TaskStatus.PENDING, 0, null, null)
-                : new StoredTask(task, known.status(), known.attempts(), known.nextAttemptAt(), known.lastError()));
+        waiting.compute(
+                key,
+                (k, known) -> known == null
+                        ? new StoredTask(task, TaskStatus.PENDING, 0, null, null)
+                        : new StoredTask(
+                                task, known.status(), known.attempts(), known.nextAttemptAt(), known.lastError()));
         return Acceptance.SETTLED;
     }
 
@@ -119,7 +121,9 @@ final class InMemorySchedule {
         reading.remove(task.key());
         StoredTask stored = read.orElse(new StoredTask(task, TaskStatus.PENDING, 0, null, null));
         TaskKey key = task.key();
-        if (!stored.status().isTerminal() && !waiting.containsKey(key) && !dispatched.contains(key)
+        if (!stored.status().isTerminal()
+                && !waiting.containsKey(key)
+                && !dispatched.contains(key)
                 && loaded.covers(key)) {
             waiting.put(key, stored);
             return true;

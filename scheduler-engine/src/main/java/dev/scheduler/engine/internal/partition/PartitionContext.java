@@ -10,8 +10,13 @@ import java.util.Objects;
  * What every actor of one partition shares: the settings, the store, the way to run executors, the clock
  * tasks are timed by, the handle shared with the poll thread, and where attempt events go.
  */
-public record PartitionContext(EngineSettings settings, TaskStore store, ExecutionGateway gateway, Clock clock,
-                               PartitionHandle handle, AttemptEvents events) {
+public record PartitionContext(
+        EngineSettings settings,
+        TaskStore store,
+        ExecutionGateway gateway,
+        Clock clock,
+        PartitionHandle handle,
+        AttemptEvents events) {
 
     public PartitionContext {
         Objects.requireNonNull(settings, "settings");

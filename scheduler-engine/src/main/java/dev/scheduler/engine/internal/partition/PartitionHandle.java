@@ -1,8 +1,7 @@
 package dev.scheduler.engine.internal.partition;
 
-import dev.scheduler.engine.internal.observe.PartitionGauges;
-
 import dev.scheduler.engine.internal.observe.EngineMetrics;
+import dev.scheduler.engine.internal.observe.PartitionGauges;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -20,23 +20,25 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class PartitionLease {
 
-    record Claimed(Claim claim) implements PartitionScheduler.Command {
+    record Claimed(Claim claim) implements PartitionScheduler.Command {}
+
+    record ClaimFailed(Throwable error) implements PartitionScheduler.Command {}
+
+    record OwnerRead(long issuedAtNanos, Optional<OwnerRow> owner) implements PartitionScheduler.Command {}
+
+    record OwnerNotRead(Throwable error) implements PartitionScheduler.Command {}
+
+    enum RetryClaim implements PartitionScheduler.Command {
+        INSTANCE
     }
 
-    record ClaimFailed(Throwable error) implements PartitionScheduler.Command {
+    enum TakeoverWaitOver implements PartitionScheduler.Command {
+        INSTANCE
     }
 
-    record OwnerRead(long issuedAtNanos, Optional<OwnerRow> owner) implements PartitionScheduler.Command {
+    enum LeaseTick implements PartitionScheduler.Command {
+        INSTANCE
     }
-
-    record OwnerNotRead(Throwable error) implements PartitionScheduler.Command {
-    }
-
-    enum RetryClaim implements PartitionScheduler.Command { INSTANCE }
-
-    enum TakeoverWaitOver implements PartitionScheduler.Command { INSTANCE }
-
-    enum LeaseTick implements PartitionScheduler.Command { INSTANCE }
 
     private final ActorContext<PartitionScheduler.Command> context;
     private final TimerScheduler<PartitionScheduler.Command> timers;
@@ -46,8 +48,10 @@ final class PartitionLease {
     private final PartitionHandle handle;
     private long claimIssuedNanos;
 
-    PartitionLease(ActorContext<PartitionScheduler.Command> context, TimerScheduler<PartitionScheduler.Command> timers,
-                   PartitionContext partition) {
+    PartitionLease(
+            ActorContext<PartitionScheduler.Command> context,
+            TimerScheduler<PartitionScheduler.Command> timers,
+            PartitionContext partition) {
         this.context = context;
         this.timers = timers;
         this.partition = partition.partition();
@@ -59,8 +63,8 @@ final class PartitionLease {
     void claim() {
         long issued = System.nanoTime();
         claimIssuedNanos = issued;
-        context.pipeToSelf(store.claim(partition, handle.owner()),
-                (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
+        context.pipeToSelf(
+                store.claim(partition, handle.owner()), (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
     }
 
     /**
@@ -72,9 +76,12 @@ final class PartitionLease {
         long leaseNanos = settings.ownerLease().toNanos();
         handle.claimed(claimed.claim().mine().epoch());
         handle.leaseConfirmed(claimIssuedNanos, leaseNanos);
-        timers.startTimerWithFixedDelay(LeaseTick.INSTANCE, settings.ownerLease().dividedBy(3));
+        timers.startTimerWithFixedDelay(
+                LeaseTick.INSTANCE, settings.ownerLease().dividedBy(3));
         OwnerRow previous = claimed.claim().previous();
-        if (previous.owner() != null && !previous.released() && !previous.owner().equals(handle.owner())) {
+        if (previous.owner() != null
+                && !previous.released()
+                && !previous.owner().equals(handle.owner())) {
             return Optional.of(previous);
         }
         return Optional.empty();
@@ -82,8 +89,8 @@ final class PartitionLease {
 
     void renew() {
         long issued = System.nanoTime();
-        context.pipeToSelf(store.readOwner(partition),
-                (o, e) -> e == null ? new OwnerRead(issued, o) : new OwnerNotRead(e));
+        context.pipeToSelf(
+                store.readOwner(partition), (o, e) -> e == null ? new OwnerRead(issued, o) : new OwnerNotRead(e));
     }
 
     /** True, and the lease renewed, while the partition is ours; false once another instance claimed it. */

@@ -1,14 +1,14 @@
 package dev.scheduler.engine.internal.partition;
 
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.store.DeadLetter;
 import dev.scheduler.engine.internal.store.LoadResult;
 import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
-import dev.scheduler.client.Task;
-import dev.scheduler.client.TaskKey;
-import dev.scheduler.engine.EngineSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,59 +32,60 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class PartitionScheduler extends AbstractBehavior<PartitionScheduler.Command> {
 
-    public interface Command {
-    }
+    public interface Command {}
 
     /** Records of one poll for this partition, decoded, in offset order. */
-    public record Ingest(int generation, List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries,
-                         List<DeadLetter> deadLetters, int recordCount, long nextOffset) implements Command {
-    }
+    public record Ingest(
+            int generation,
+            List<Task> tasks,
+            List<TaskKey> cancels,
+            List<TaskKey> retries,
+            List<DeadLetter> deadLetters,
+            int recordCount,
+            long nextOffset)
+            implements Command {}
 
     /** Graceful stop: start nothing more, let running attempts finish (up to the shutdown timeout), then stop. */
-    public record Stop(ActorRef<Stopped> replyTo) implements Command {
-    }
+    public record Stop(ActorRef<Stopped> replyTo) implements Command {}
 
     /** Reply to {@link Stop}. */
-    public record Stopped(int partition, int abandonedAttempts) {
+    public record Stopped(int partition, int abandonedAttempts) {}
+
+    private record Started(Optional<Instant> checkpoint) implements Command {}
+
+    private record StartFailed(Throwable error) implements Command {}
+
+    private record WrappedPersisted(TaskPersister.Persisted persisted) implements Command {}
+
+    private record WrappedFinished(TaskRunner.Finished finished) implements Command {}
+
+    private record WrappedDrained(TaskRunner.Drained drained) implements Command {}
+
+    private record Loaded(LoadResult result, int limit) implements Command {}
+
+    private record LoadFailed(Throwable error) implements Command {}
+
+    private record StatusRead(Task task, Optional<StoredTask> stored) implements Command {}
+
+    private record StatusNotRead(Task task, Throwable error) implements Command {}
+
+    private record RetryRead(Task task) implements Command {}
+
+    private enum Released implements Command {
+        INSTANCE
     }
 
-    private record Started(Optional<Instant> checkpoint) implements Command {
+    private enum Tick implements Command {
+        INSTANCE
     }
 
-    private record StartFailed(Throwable error) implements Command {
+    private enum Fire implements Command {
+        INSTANCE
     }
 
-    private record WrappedPersisted(TaskPersister.Persisted persisted) implements Command {
+    private enum RetryStart implements Command {
+        INSTANCE
     }
-
-    private record WrappedFinished(TaskRunner.Finished finished) implements Command {
-    }
-
-    private record WrappedDrained(TaskRunner.Drained drained) implements Command {
-    }
-
-    private record Loaded(LoadResult result, int limit) implements Command {
-    }
-
-    private record LoadFailed(Throwable error) implements Command {
-    }
-
-    private record StatusRead(Task task, Optional<StoredTask> stored) implements Command {
-    }
-
-    private record StatusNotRead(Task task, Throwable error) implements Command {
-    }
-
-    private record RetryRead(Task task) implements Command {
-    }
-
-    private enum Released implements Command { INSTANCE }
-
-    private enum Tick implements Command { INSTANCE }
-
-    private enum Fire implements Command { INSTANCE }
-
-    private enum RetryStart implements Command { INSTANCE }
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -110,8 +111,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PartitionScheduler(ctx, timers, partition)));
     }
 
-    private PartitionScheduler(ActorContext<Command> context, TimerScheduler<Command> timers,
-                               PartitionContext partition) {
+    private PartitionScheduler(
+            ActorContext<Command> context, TimerScheduler<Command> timers, PartitionContext partition) {
         super(context);
         this.context = context;
         this.timers = timers;
@@ -136,9 +137,18 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         return newReceiveBuilder()
                 .onMessage(PartitionLease.Claimed.class, this::onClaimed)
                 .onMessage(PartitionLease.ClaimFailed.class, f -> onStartFailed(new StartFailed(f.error())))
-                .onMessageEquals(PartitionLease.RetryClaim.INSTANCE, () -> { lease.claim(); return this; })
-                .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, () -> { readCheckpoint(); return this; })
-                .onMessageEquals(PartitionLease.LeaseTick.INSTANCE, () -> { lease.renew(); return this; })
+                .onMessageEquals(PartitionLease.RetryClaim.INSTANCE, () -> {
+                    lease.claim();
+                    return this;
+                })
+                .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, () -> {
+                    readCheckpoint();
+                    return this;
+                })
+                .onMessageEquals(PartitionLease.LeaseTick.INSTANCE, () -> {
+                    lease.renew();
+                    return this;
+                })
                 .onMessage(PartitionLease.OwnerRead.class, this::onOwnerRead)
                 .onMessage(PartitionLease.OwnerNotRead.class, r -> this)
                 .onMessageEquals(Released.INSTANCE, this::onReleased)
@@ -171,8 +181,13 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         Optional<OwnerRow> notHandedOver = lease.claimed(claimed);
         if (notHandedOver.isPresent()) {
             OwnerRow previous = notHandedOver.get();
-            context.getLog().info("partition {}: taken over from {} (epoch {}) without a handover; starting in {}",
-                    partition, previous.owner(), previous.epoch(), settings.ownerLease());
+            context.getLog()
+                    .info(
+                            "partition {}: taken over from {} (epoch {}) without a handover; starting in {}",
+                            partition,
+                            previous.owner(),
+                            previous.epoch(),
+                            settings.ownerLease());
             timers.startSingleTimer(PartitionLease.TakeoverWaitOver.INSTANCE, settings.ownerLease());
         } else {
             readCheckpoint();
@@ -185,8 +200,14 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             return this;
         }
         OwnerRow now = read.owner().get();
-        context.getLog().warn("partition {}: {} claimed it (epoch {} > ours {}); this instance starts and records "
-                + "nothing more for it", partition, now.owner(), now.epoch(), handle.ownerEpoch());
+        context.getLog()
+                .warn(
+                        "partition {}: {} claimed it (epoch {} > ours {}); this instance starts and records "
+                                + "nothing more for it",
+                        partition,
+                        now.owner(),
+                        now.epoch(),
+                        handle.ownerEpoch());
         handle.fence();
         handle.healthy(false);
         timers.cancelAll();
@@ -208,13 +229,21 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         // With no checkpoint, nothing was ever stored for this partition (a checkpoint is written before the
         // first task), so loading may start now.
         Instant from = started.checkpoint().orElse(now);
-        schedule = new InMemorySchedule(from.toEpochMilli(), settings.maxTasksInMemoryPerPartition(),
-                settings.lookAhead(), settings.loadBatchSize());
-        persister = context.spawn(TaskPersister.create(partitionContext,
-                context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new),
-                started.checkpoint().orElse(null)), "persister");
-        runner = context.spawn(TaskRunner.create(partitionContext,
-                context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new)), "runner");
+        schedule = new InMemorySchedule(
+                from.toEpochMilli(),
+                settings.maxTasksInMemoryPerPartition(),
+                settings.lookAhead(),
+                settings.loadBatchSize());
+        persister = context.spawn(
+                TaskPersister.create(
+                        partitionContext,
+                        context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new),
+                        started.checkpoint().orElse(null)),
+                "persister");
+        runner = context.spawn(
+                TaskRunner.create(
+                        partitionContext, context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new)),
+                "runner");
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.loadInterval());
         handle.healthy(true);
         // A new incarnation (first start, or restart after a failure) holds nothing from Kafka: what was handed
@@ -229,9 +258,14 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         handle.healthy(false);
         Duration wait = startFailures.failed();
         if (startFailures.worthLogging()) {
-            context.getLog().warn("partition {}: claiming it or reading its checkpoint failed ({} in a row), "
-                    + "retrying in {} ms: {}", partition, startFailures.count(), wait.toMillis(),
-                    failed.error().toString());
+            context.getLog()
+                    .warn(
+                            "partition {}: claiming it or reading its checkpoint failed ({} in a row), "
+                                    + "retrying in {} ms: {}",
+                            partition,
+                            startFailures.count(),
+                            wait.toMillis(),
+                            failed.error().toString());
         }
         timers.startSingleTimer(RetryStart.INSTANCE, wait);
         return this;
@@ -251,18 +285,32 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             handle.dropped(ingest.generation());
             return this;
         }
-        persister.tell(new TaskPersister.Persist(seq++, ingest.generation(), ingest.tasks(), ingest.cancels(),
-                ingest.retries(), ingest.deadLetters(), ingest.recordCount(), ingest.nextOffset()));
+        persister.tell(new TaskPersister.Persist(
+                seq++,
+                ingest.generation(),
+                ingest.tasks(),
+                ingest.cancels(),
+                ingest.retries(),
+                ingest.deadLetters(),
+                ingest.recordCount(),
+                ingest.nextOffset()));
         return this;
     }
 
     private Behavior<Command> onPersisted(TaskPersister.Persisted persisted) {
         seenSeq = persisted.lastSeq();
         if (context.getLog().isDebugEnabled()) {
-            context.getLog().debug("partition {}: {} tasks stored (batches {}), loaded {}, doneSince {}, loading {}",
-                    partition, persisted.tasks().size(), persisted.batches().stream()
-                            .map(b -> b.generation() + ":" + b.nextOffset()).toList(),
-                    schedule.loaded(), schedule.doneSince(), schedule.loading());
+            context.getLog()
+                    .debug(
+                            "partition {}: {} tasks stored (batches {}), loaded {}, doneSince {}, loading {}",
+                            partition,
+                            persisted.tasks().size(),
+                            persisted.batches().stream()
+                                    .map(b -> b.generation() + ":" + b.nextOffset())
+                                    .toList(),
+                            schedule.loaded(),
+                            schedule.doneSince(),
+                            schedule.loading());
         }
         for (TaskPersister.Persist batch : persisted.batches()) {
             handle.markDurable(batch.generation(), batch.nextOffset(), batch.recordCount());
@@ -284,7 +332,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private void readStatus(Task task) {
-        context.pipeToSelf(store.read(partition, task.key()),
+        context.pipeToSelf(
+                store.read(partition, task.key()),
                 (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
     }
 
@@ -296,11 +345,15 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private Behavior<Command> onStatusNotRead(StatusNotRead failed) {
-        context.getLog().warn("partition {}: reading the status of {} failed, retrying: {}", partition,
-                failed.task().key(), failed.error().toString());
+        context.getLog()
+                .warn(
+                        "partition {}: reading the status of {} failed, retrying: {}",
+                        partition,
+                        failed.task().key(),
+                        failed.error().toString());
         // The key stays in `reading` meanwhile, so that the checkpoint cannot move past it.
-        timers.startSingleTimer("read-" + failed.task().key(), new RetryRead(failed.task()),
-                settings.storeRetryMinBackoff());
+        timers.startSingleTimer(
+                "read-" + failed.task().key(), new RetryRead(failed.task()), settings.storeRetryMinBackoff());
         return this;
     }
 
@@ -326,9 +379,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         if (schedule.loading() || stopReplyTo != null) {
             return;
         }
-        schedule.startLoad(clock.millis()).ifPresent(load -> context.pipeToSelf(
-                store.load(partition, load.from(), load.upTo(), load.limit()),
-                (r, e) -> e == null ? new Loaded(r, load.limit()) : new LoadFailed(e)));
+        schedule.startLoad(clock.millis())
+                .ifPresent(load -> context.pipeToSelf(
+                        store.load(partition, load.from(), load.upTo(), load.limit()),
+                        (r, e) -> e == null ? new Loaded(r, load.limit()) : new LoadFailed(e)));
     }
 
     private Behavior<Command> onLoaded(Loaded l) {
@@ -348,8 +402,12 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         handle.healthy(false);
         loadFailures.failed(); // the next tick retries: the wait is the load interval
         if (loadFailures.worthLogging()) {
-            context.getLog().warn("partition {}: loading tasks failed ({} in a row), retrying on the next tick: {}",
-                    partition, loadFailures.count(), failed.error().toString());
+            context.getLog()
+                    .warn(
+                            "partition {}: loading tasks failed ({} in a row), retrying on the next tick: {}",
+                            partition,
+                            loadFailures.count(),
+                            failed.error().toString());
         }
         return this;
     }
@@ -367,7 +425,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         handle.tasksInMemory(schedule.inMemory());
         // Only when the last load stopped at its page limit or tasks were evicted: the tick moves the window on
         // with time. (Loading after every change cost a range read per task.)
-        if (schedule.moreToLoad() && stopReplyTo == null
+        if (schedule.moreToLoad()
+                && stopReplyTo == null
                 && schedule.inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
             startLoad();
         }

@@ -1,11 +1,11 @@
 package dev.scheduler.engine.internal.partition;
 
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.store.DeadLetter;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
-import dev.scheduler.client.Task;
-import dev.scheduler.client.TaskKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -32,30 +32,34 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
 
-    interface Command {
-    }
+    interface Command {}
 
     /** Records of one Kafka poll, in offset order. {@code seq} increases by one per batch. */
-    record Persist(long seq, int generation, List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries,
-                   List<DeadLetter> deadLetters, int recordCount, long nextOffset) implements Command {
-    }
+    record Persist(
+            long seq,
+            int generation,
+            List<Task> tasks,
+            List<TaskKey> cancels,
+            List<TaskKey> retries,
+            List<DeadLetter> deadLetters,
+            int recordCount,
+            long nextOffset)
+            implements Command {}
 
     /** The parent has handled every {@link Persisted} up to {@code seenSeq}; no incomplete task is before {@code to}. */
-    record AdvanceCheckpoint(Instant to, long seenSeq) implements Command {
-    }
+    record AdvanceCheckpoint(Instant to, long seenSeq) implements Command {}
 
     /** Reply to the parent, in seq order. */
-    record Persisted(long lastSeq, List<Task> tasks, Set<TaskKey> cancelled, List<StoredTask> retried,
-                     List<Persist> batches) {
-    }
+    record Persisted(
+            long lastSeq, List<Task> tasks, Set<TaskKey> cancelled, List<StoredTask> retried, List<Persist> batches) {}
 
-    private record WriteDone(Instant checkpointWritten) implements Command {
-    }
+    private record WriteDone(Instant checkpointWritten) implements Command {}
 
-    private record WriteFailed(Throwable error) implements Command {
-    }
+    private record WriteFailed(Throwable error) implements Command {}
 
-    private enum RetryNow implements Command { INSTANCE }
+    private enum RetryNow implements Command {
+        INSTANCE
+    }
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -68,6 +72,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     private final Deque<Persist> queue = new ArrayDeque<>();
     /** Earliest task time of every batch the parent may not have taken into memory yet, by seq. */
     private final TreeMap<Long, Instant> unseenMinTimes = new TreeMap<>();
+
     private List<Persist> inFlight;
     private Instant durableCheckpoint;
     private Instant wantedCheckpoint;
@@ -78,12 +83,16 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
      * @param checkpoint the partition's durable checkpoint as read at start, or null when it has none
      */
     static Behavior<Command> create(PartitionContext partition, ActorRef<Persisted> parent, Instant checkpoint) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TaskPersister(ctx, timers, partition, parent,
-                checkpoint)));
+        return Behaviors.setup(
+                ctx -> Behaviors.withTimers(timers -> new TaskPersister(ctx, timers, partition, parent, checkpoint)));
     }
 
-    private TaskPersister(ActorContext<Command> context, TimerScheduler<Command> timers, PartitionContext partition,
-                          ActorRef<Persisted> parent, Instant checkpoint) {
+    private TaskPersister(
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            PartitionContext partition,
+            ActorRef<Persisted> parent,
+            Instant checkpoint) {
         super(context);
         this.context = context;
         this.timers = timers;
@@ -94,7 +103,8 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         this.durableCheckpoint = checkpoint;
         // Writes of up to a load's worth of tasks: one write then carries what one load may bring back.
         this.maxTasksPerWrite = Math.max(1_000, partition.settings().loadBatchSize());
-        this.failures = new FailureStreak(partition.settings().storeRetryMinBackoff(),
+        this.failures = new FailureStreak(
+                partition.settings().storeRetryMinBackoff(),
                 partition.settings().storeRetryMaxBackoff());
     }
 
@@ -137,7 +147,8 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         if (!queue.isEmpty()) {
             List<Persist> batches = new ArrayList<>();
             int tasks = 0;
-            while (!queue.isEmpty() && (batches.isEmpty() || tasks + queue.peek().tasks().size() <= maxTasksPerWrite)) {
+            while (!queue.isEmpty()
+                    && (batches.isEmpty() || tasks + queue.peek().tasks().size() <= maxTasksPerWrite)) {
                 Persist p = queue.poll();
                 tasks += p.tasks().size();
                 batches.add(p);
@@ -149,7 +160,8 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         Instant target = advanceTarget();
         if (target != null && handle.leaseValid()) {
             inFlight = List.of();
-            context.pipeToSelf(store.writeCheckpoint(partition, target),
+            context.pipeToSelf(
+                    store.writeCheckpoint(partition, target),
                     (v, e) -> e == null ? new WriteDone(target) : new WriteFailed(e));
         }
     }
@@ -186,25 +198,28 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
                 ? store.writeCheckpoint(partition, min).thenApply(v -> min)
                 : CompletableFuture.completedFuture(null);
         CompletionStage<BatchesWritten> written = lowered.thenCompose(checkpoint -> {
-            CompletableFuture<Void> rows = tasks.isEmpty() ? CompletableFuture.completedFuture(null)
+            CompletableFuture<Void> rows = tasks.isEmpty()
+                    ? CompletableFuture.completedFuture(null)
                     : store.persist(partition, tasks).toCompletableFuture();
-            CompletableFuture<Void> aside = letters.isEmpty() ? CompletableFuture.completedFuture(null)
+            CompletableFuture<Void> aside = letters.isEmpty()
+                    ? CompletableFuture.completedFuture(null)
                     : store.deadLetter(letters).toCompletableFuture();
             // Cancels after the tasks of the same batch: a schedule then a cancel of one key ends cancelled.
             return rows.thenCombine(aside, (x, y) -> (Void) null)
-                    .thenCompose(v -> cancels.isEmpty() ? CompletableFuture.completedFuture(Set.<TaskKey>of())
+                    .thenCompose(v -> cancels.isEmpty()
+                            ? CompletableFuture.completedFuture(Set.<TaskKey>of())
                             : store.cancel(partition, cancels))
                     .thenCompose(cancelled -> (retries.isEmpty()
-                            ? CompletableFuture.completedFuture(List.<StoredTask>of())
-                            : store.resetFailed(partition, retries))
+                                    ? CompletableFuture.completedFuture(List.<StoredTask>of())
+                                    : store.resetFailed(partition, retries))
                             .thenApply(reset -> new BatchesWritten(tasks, cancelled, reset, checkpoint)));
         });
         context.pipeToSelf(written, (w, e) -> e == null ? w : new WriteFailed(e));
     }
 
-    private record BatchesWritten(List<Task> tasks, Set<TaskKey> cancelled, List<StoredTask> retried,
-                                  Instant checkpointWritten) implements Command {
-    }
+    private record BatchesWritten(
+            List<Task> tasks, Set<TaskKey> cancelled, List<StoredTask> retried, Instant checkpointWritten)
+            implements Command {}
 
     private Behavior<Command> onBatchesWritten(BatchesWritten w) {
         List<Persist> batches = inFlight;
@@ -235,8 +250,13 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         inFlight = null;
         Duration wait = failures.failed();
         if (failures.worthLogging()) {
-            context.getLog().warn("partition {}: a Cassandra write failed ({} in a row), retrying in {} ms: {}",
-                    partition, failures.count(), wait.toMillis(), f.error().toString());
+            context.getLog()
+                    .warn(
+                            "partition {}: a Cassandra write failed ({} in a row), retrying in {} ms: {}",
+                            partition,
+                            failures.count(),
+                            wait.toMillis(),
+                            f.error().toString());
         }
         if (batches != null) {
             for (int i = batches.size() - 1; i >= 0; i--) {

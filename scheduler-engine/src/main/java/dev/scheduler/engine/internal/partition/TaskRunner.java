@@ -1,17 +1,17 @@
 package dev.scheduler.engine.internal.partition;
 
-import dev.scheduler.engine.internal.failure.FailureStreak;
-import dev.scheduler.engine.internal.observe.AttemptEvents;
-import dev.scheduler.engine.internal.store.AttemptResult;
-import dev.scheduler.engine.EngineSettings;
-import dev.scheduler.engine.internal.store.AttemptOutcome;
-import dev.scheduler.engine.internal.store.StoredTask;
-import dev.scheduler.engine.internal.store.TaskStore;
 import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.NonRetryableException;
 import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.TaskContext;
 import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.engine.internal.failure.FailureStreak;
+import dev.scheduler.engine.internal.observe.AttemptEvents;
+import dev.scheduler.engine.internal.store.AttemptOutcome;
+import dev.scheduler.engine.internal.store.AttemptResult;
+import dev.scheduler.engine.internal.store.StoredTask;
+import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,55 +40,51 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
-    interface Command {
-    }
+    interface Command {}
 
     /** A task whose scheduled time has come. */
-    record Run(StoredTask task) implements Command {
-    }
+    record Run(StoredTask task) implements Command {}
 
     /** Drop a queued task that has not started. A running one finishes and its outcome is recorded. */
-    record Cancel(TaskKey key) implements Command {
-    }
+    record Cancel(TaskKey key) implements Command {}
 
     /** Start no new attempt; reply once running attempts ended and their outcomes are durable. */
-    record Drain(ActorRef<Drained> replyTo) implements Command {
-    }
+    record Drain(ActorRef<Drained> replyTo) implements Command {}
 
     /** Reply to {@link Drain}. */
-    record Drained(int abandoned) {
-    }
+    record Drained(int abandoned) {}
 
     /** To the parent: the task reached a terminal status, durably. */
-    record Finished(TaskKey key, TaskStatus status) {
-    }
+    record Finished(TaskKey key, TaskStatus status) {}
 
-    private record AttemptEnded(String orderingId, int attempt, Instant startedAt, Throwable error) implements Command {
-    }
+    private record AttemptEnded(String orderingId, int attempt, Instant startedAt, Throwable error)
+            implements Command {}
 
-    private record RetryDue(String orderingId) implements Command {
-    }
+    private record RetryDue(String orderingId) implements Command {}
 
-    private record RecordStart(TaskKey key) implements Command {
-    }
+    private record RecordStart(TaskKey key) implements Command {}
 
     /** How long an attempt runs before its start is written on its own. */
     static final Duration START_RECORD_DELAY = Duration.ofMillis(500);
 
-    private record OutcomesWritten(List<AttemptOutcome> outcomes) implements Command {
-    }
+    private record OutcomesWritten(List<AttemptOutcome> outcomes) implements Command {}
 
-    private record OutcomesNotWritten(List<AttemptOutcome> outcomes, Throwable error) implements Command {
-    }
+    private record OutcomesNotWritten(List<AttemptOutcome> outcomes, Throwable error) implements Command {}
 
-    private enum FlushRetry implements Command { INSTANCE }
+    private enum FlushRetry implements Command {
+        INSTANCE
+    }
 
     /** Re-check after the ownership lease was not valid. */
-    private enum LeaseRecheck implements Command { INSTANCE }
+    private enum LeaseRecheck implements Command {
+        INSTANCE
+    }
 
     private static final Duration LEASE_RECHECK = Duration.ofMillis(100);
 
-    private enum DrainDeadline implements Command { INSTANCE }
+    private enum DrainDeadline implements Command {
+        INSTANCE
+    }
 
     /** The tasks of one ordering id, in key order; the head is the only one that may run. */
     private static final class Lane {
@@ -120,6 +116,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private final List<AttemptOutcome> unwritten = new ArrayList<>();
     /** Outcome writes in flight; a few at once so that one slow write does not hold every lane back. */
     private int writesInFlight;
+
     private static final int MAX_WRITES_IN_FLIGHT = 4;
     private int running;
     private final FailureStreak writeFailures;
@@ -129,8 +126,11 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TaskRunner(ctx, timers, partition, parent)));
     }
 
-    private TaskRunner(ActorContext<Command> context, TimerScheduler<Command> timers, PartitionContext partition,
-                       ActorRef<Finished> parent) {
+    private TaskRunner(
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            PartitionContext partition,
+            ActorRef<Finished> parent) {
         super(context);
         EngineSettings settings = partition.settings();
         this.context = context;
@@ -158,8 +158,15 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                 .onMessage(RecordStart.class, this::onRecordStart)
                 .onMessage(OutcomesWritten.class, this::onOutcomesWritten)
                 .onMessage(OutcomesNotWritten.class, this::onOutcomesNotWritten)
-                .onMessageEquals(FlushRetry.INSTANCE, () -> { flush(); return this; })
-                .onMessageEquals(LeaseRecheck.INSTANCE, () -> { startReady(); flush(); return this; })
+                .onMessageEquals(FlushRetry.INSTANCE, () -> {
+                    flush();
+                    return this;
+                })
+                .onMessageEquals(LeaseRecheck.INSTANCE, () -> {
+                    startReady();
+                    flush();
+                    return this;
+                })
                 .onMessage(Drain.class, this::onDrain)
                 .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
                 .build();
@@ -236,9 +243,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         events.attemptStarted(head.task().key(), attempt, Duration.between(head.dueAt(), now));
         // Attempts still running after START_RECORD_DELAY are recorded as started (durably RUNNING); most
         // attempts end sooner, and their outcome write records the start: no extra write for them.
-        timers.startSingleTimer(new RecordStart(head.task().key()), new RecordStart(head.task().key()),
-                START_RECORD_DELAY);
-        context.pipeToSelf(gateway.run(new TaskContext(head.task(), attempt, partition)),
+        timers.startSingleTimer(
+                new RecordStart(head.task().key()), new RecordStart(head.task().key()), START_RECORD_DELAY);
+        context.pipeToSelf(
+                gateway.run(new TaskContext(head.task(), attempt, partition)),
                 (v, e) -> new AttemptEnded(orderingId, attempt, now, e));
     }
 
@@ -295,13 +303,16 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             after = TaskStatus.CANCELLED; // cancelled while this attempt ran: no retry
             next = null;
         }
-        events.attemptFinished(head.task().key(), ended.attempt(), result, after,
-                Duration.between(ended.startedAt(), now));
+        events.attemptFinished(
+                head.task().key(), ended.attempt(), result, after, Duration.between(ended.startedAt(), now));
         String errorClass = error == null ? null : error.getClass().getName();
-        String message = error == null ? null
-                : error instanceof TimeoutException ? "attempt ran longer than the execution timeout" : error.getMessage();
-        unwritten.add(new AttemptOutcome(head.task(), ended.attempt(), ended.startedAt(), now, after, next, result,
-                errorClass, message));
+        String message = error == null
+                ? null
+                : error instanceof TimeoutException
+                        ? "attempt ran longer than the execution timeout"
+                        : error.getMessage();
+        unwritten.add(new AttemptOutcome(
+                head.task(), ended.attempt(), ended.startedAt(), now, after, next, result, errorClass, message));
         flush();
         startReady();
         return this;
@@ -335,7 +346,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     }
 
     private void flush() {
-        if (writesInFlight >= MAX_WRITES_IN_FLIGHT || unwritten.isEmpty()
+        if (writesInFlight >= MAX_WRITES_IN_FLIGHT
+                || unwritten.isEmpty()
                 || timers.isTimerActive(FlushRetry.INSTANCE)) {
             return;
         }
@@ -346,7 +358,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         List<AttemptOutcome> batch = new ArrayList<>(unwritten);
         unwritten.clear();
         writesInFlight++;
-        context.pipeToSelf(store.recordOutcomes(partition, batch),
+        context.pipeToSelf(
+                store.recordOutcomes(partition, batch),
                 (v, e) -> e == null ? new OutcomesWritten(batch) : new OutcomesNotWritten(batch, e));
     }
 
@@ -367,8 +380,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                 lane.busy = false;
                 tryStart(key.orderingId(), lane);
             } else if (head != null) {
-                lane.tasks.put(key, new StoredTask(head.task(), TaskStatus.PENDING, o.attempt(), o.nextAttemptAt(),
-                        o.errorClass()));
+                lane.tasks.put(
+                        key,
+                        new StoredTask(
+                                head.task(), TaskStatus.PENDING, o.attempt(), o.nextAttemptAt(), o.errorClass()));
                 lane.busy = false;
                 tryStart(key.orderingId(), lane);
             }
@@ -383,8 +398,14 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         writesInFlight--;
         Duration wait = writeFailures.failed();
         if (writeFailures.worthLogging()) {
-            context.getLog().warn("partition {}: recording {} outcomes failed ({} in a row), retrying in {} ms: {}",
-                    partition, unwritten.size(), writeFailures.count(), wait.toMillis(), failed.error().toString());
+            context.getLog()
+                    .warn(
+                            "partition {}: recording {} outcomes failed ({} in a row), retrying in {} ms: {}",
+                            partition,
+                            unwritten.size(),
+                            writeFailures.count(),
+                            wait.toMillis(),
+                            failed.error().toString());
         }
         timers.startSingleTimer(FlushRetry.INSTANCE, wait);
         return this;
@@ -408,8 +429,13 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
     private Behavior<Command> onDrainDeadline() {
         if (drainReplyTo != null) {
-            context.getLog().warn("partition {}: {} attempts still running after {}; their tasks will run again "
-                    + "on the next owner", partition, running, shutdownTimeout);
+            context.getLog()
+                    .warn(
+                            "partition {}: {} attempts still running after {}; their tasks will run again "
+                                    + "on the next owner",
+                            partition,
+                            running,
+                            shutdownTimeout);
             drainReplyTo.tell(new Drained(running + unwritten.size() + writesInFlight));
             drainReplyTo = null;
         }

@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.admin.DeadLetterRecord;
@@ -71,12 +70,27 @@ public final class AdminReads {
      * Task rows of one (partition, bucket) scheduled in {@code [fromMillis, toMillis)}, after {@code after} when
      * given (exclusive), in key order, at most {@code limit}.
      */
-    public List<StoredTask> bucketRows(int partition, long bucket, TaskKey after, long fromMillis, long toMillis, int limit) {
+    public List<StoredTask> bucketRows(
+            int partition, long bucket, TaskKey after, long fromMillis, long toMillis, int limit) {
         ResultSet rs = session.execute((after == null
-                ? rowsFrom.bind(partition, bucket, Instant.ofEpochMilli(fromMillis), "", "", Instant.ofEpochMilli(toMillis), limit)
-                : rowsAfter.bind(partition, bucket, after.scheduledTime(), after.orderingId(), after.uniquenessKey(),
-                        Instant.ofEpochMilli(toMillis), limit))
-                .setConsistencyLevel(read).setPageSize(limit));
+                        ? rowsFrom.bind(
+                                partition,
+                                bucket,
+                                Instant.ofEpochMilli(fromMillis),
+                                "",
+                                "",
+                                Instant.ofEpochMilli(toMillis),
+                                limit)
+                        : rowsAfter.bind(
+                                partition,
+                                bucket,
+                                after.scheduledTime(),
+                                after.orderingId(),
+                                after.uniquenessKey(),
+                                Instant.ofEpochMilli(toMillis),
+                                limit))
+                .setConsistencyLevel(read)
+                .setPageSize(limit));
         List<StoredTask> rows = new ArrayList<>();
         for (Row row : rs) {
             rows.add(Rows.storedTask(row));
@@ -108,10 +122,17 @@ public final class AdminReads {
             }
             int limit = Math.min(1_000, maxRows - rows);
             ResultSet rs = session.execute((after == null
-                    ? lightFrom.bind(partition, bucket, Instant.ofEpochMilli(from), "", "", threshold, limit)
-                    : lightAfter.bind(partition, bucket, after.scheduledTime(), after.orderingId(),
-                            after.uniquenessKey(), threshold, limit))
-                    .setConsistencyLevel(read).setPageSize(limit));
+                            ? lightFrom.bind(partition, bucket, Instant.ofEpochMilli(from), "", "", threshold, limit)
+                            : lightAfter.bind(
+                                    partition,
+                                    bucket,
+                                    after.scheduledTime(),
+                                    after.orderingId(),
+                                    after.uniquenessKey(),
+                                    threshold,
+                                    limit))
+                    .setConsistencyLevel(read)
+                    .setPageSize(limit));
             queries++;
             int got = 0;
             for (Row row : rs) {
@@ -140,15 +161,17 @@ public final class AdminReads {
     }
 
     public Optional<Instant> checkpoint(int partition) {
-        Row row = session.execute(checkpoint.bind(partition).setConsistencyLevel(read)).one();
+        Row row = session.execute(checkpoint.bind(partition).setConsistencyLevel(read))
+                .one();
         return row == null ? Optional.empty() : Optional.ofNullable(row.getInstant("checkpoint"));
     }
 
     /** Every partition's checkpoint (a small table: one row per partition). */
     public Map<Integer, Instant> checkpoints() {
         Map<Integer, Instant> result = new HashMap<>();
-        for (Row row : session.execute(SimpleStatement.newInstance("SELECT partition, checkpoint FROM "
-                + cql.table("partition_checkpoints")).setConsistencyLevel(read))) {
+        for (Row row : session.execute(
+                SimpleStatement.newInstance("SELECT partition, checkpoint FROM " + cql.table("partition_checkpoints"))
+                        .setConsistencyLevel(read))) {
             result.put(row.getInt("partition"), row.getInstant("checkpoint"));
         }
         return result;
@@ -159,7 +182,8 @@ public final class AdminReads {
         Map<Integer, OwnerRow> result = new HashMap<>();
         try {
             for (Row row : session.execute(SimpleStatement.newInstance("SELECT partition, epoch, owner, claimed_at, "
-                    + "released FROM " + cql.table("partition_owners")).setConsistencyLevel(read))) {
+                            + "released FROM " + cql.table("partition_owners"))
+                    .setConsistencyLevel(read))) {
                 result.put(row.getInt("partition"), Rows.owner(row));
             }
         } catch (InvalidQueryException e) {
@@ -171,25 +195,34 @@ public final class AdminReads {
     /** Dead letters of one partition after {@code afterOffset}, by offset, at most {@code limit}. */
     public List<DeadLetterRecord> deadLetters(int partition, long afterOffset, int limit) {
         List<DeadLetterRecord> result = new ArrayList<>();
-        for (Row row : session.execute(deadLetters.bind(partition, afterOffset, limit).setConsistencyLevel(read)
+        for (Row row : session.execute(deadLetters
+                .bind(partition, afterOffset, limit)
+                .setConsistencyLevel(read)
                 .setPageSize(limit))) {
             ByteBuffer raw = row.getByteBuffer("raw");
-            result.add(new DeadLetterRecord(row.getInt("partition"), row.getLong("kafka_offset"),
-                    row.getInstant("received_at"), row.getString("reason"), row.getString("record_key"),
-                    raw == null ? null : text(raw), raw == null ? -1 : raw.remaining()));
+            result.add(new DeadLetterRecord(
+                    row.getInt("partition"),
+                    row.getLong("kafka_offset"),
+                    row.getInstant("received_at"),
+                    row.getString("reason"),
+                    row.getString("record_key"),
+                    raw == null ? null : text(raw),
+                    raw == null ? -1 : raw.remaining()));
         }
         return result;
     }
 
     private static String text(ByteBuffer raw) {
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(raw.duplicate()).toString();
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(raw.duplicate())
+                    .toString();
             return s.length() <= DeadLetterRecord.MAX_RAW_TEXT ? s : s.substring(0, DeadLetterRecord.MAX_RAW_TEXT);
         } catch (java.nio.charset.CharacterCodingException e) {
             return null; // cannot happen with REPLACE
         }
     }
-
-
 }

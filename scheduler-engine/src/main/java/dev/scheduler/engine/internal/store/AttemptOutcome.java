@@ -17,6 +17,13 @@ import java.time.Instant;
  * @param errorClass the exception class of a failed attempt, or null
  * @param errorMessage its message, or null
  */
-public record AttemptOutcome(Task task, int attempt, Instant startedAt, Instant finishedAt, TaskStatus statusAfter,
-                      Instant nextAttemptAt, AttemptResult result, String errorClass, String errorMessage) {
-}
+public record AttemptOutcome(
+        Task task,
+        int attempt,
+        Instant startedAt,
+        Instant finishedAt,
+        TaskStatus statusAfter,
+        Instant nextAttemptAt,
+        AttemptResult result,
+        String errorClass,
+        String errorMessage) {}

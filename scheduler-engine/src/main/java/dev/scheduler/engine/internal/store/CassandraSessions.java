@@ -10,8 +10,7 @@ import java.util.List;
 /** Opens the engine's own Cassandra session when the application does not pass one. */
 public final class CassandraSessions {
 
-    private CassandraSessions() {
-    }
+    private CassandraSessions() {}
 
     /**
      * A session with the driver's defaults except: a 10 s request timeout, a 5 s connection init timeout,
@@ -27,7 +26,10 @@ public final class CassandraSessions {
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
                 .build();
-        return CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter(localDatacenter)
-                .withConfigLoader(config).build();
+        return CqlSession.builder()
+                .addContactPoints(contactPoints)
+                .withLocalDatacenter(localDatacenter)
+                .withConfigLoader(config)
+                .build();
     }
 }

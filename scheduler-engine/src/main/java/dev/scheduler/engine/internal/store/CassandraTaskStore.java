@@ -10,7 +10,6 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
@@ -20,7 +19,6 @@ import dev.scheduler.engine.TaskInfo;
 import dev.scheduler.engine.TaskStatus;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,6 +53,7 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement loadAtOrAfter;
     /** A load from a bound whose key is loaded: it reads strictly after it ({@code >}). */
     private final PreparedStatement loadAfter;
+
     private final PreparedStatement finish;
     private final PreparedStatement retry;
     private final PreparedStatement attempt;
@@ -75,7 +74,8 @@ public final class CassandraTaskStore implements TaskStore {
     public CassandraTaskStore(CqlSession session, String keyspace, EngineSettings settings, Clock clock) {
         this.session = session;
         this.buckets = Buckets.of(settings.bucketSize());
-        this.retentionSeconds = (int) Math.min(Integer.MAX_VALUE, settings.retention().toSeconds());
+        this.retentionSeconds =
+                (int) Math.min(Integer.MAX_VALUE, settings.retention().toSeconds());
         this.clock = clock;
         this.read = DefaultConsistencyLevel.valueOf(settings.readConsistency());
         this.write = DefaultConsistencyLevel.valueOf(settings.writeConsistency());
@@ -87,21 +87,25 @@ public final class CassandraTaskStore implements TaskStore {
                 + key + " IF status = null");
         loadAtOrAfter = session.prepare(cql.taskRange(Cql.TASK_COLUMNS, false));
         loadAfter = session.prepare(cql.taskRange(Cql.TASK_COLUMNS, true));
-        finish = session.prepare("UPDATE " + keyspace + ".tasks USING TTL ? SET task_data = ?, status = ?, attempts = ?,"
-                + " next_attempt_at = null, last_error = ?, updated_at = ?, started_at = ?, finished_at = ?, result = ?"
-                + key);
+        finish =
+                session.prepare("UPDATE " + keyspace + ".tasks USING TTL ? SET task_data = ?, status = ?, attempts = ?,"
+                        + " next_attempt_at = null, last_error = ?, updated_at = ?, started_at = ?, finished_at = ?, result = ?"
+                        + key);
         retry = session.prepare("UPDATE " + keyspace + ".tasks SET attempts = ?, next_attempt_at = ?, last_error = ?,"
                 + " updated_at = ?" + key);
-        attempt = session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?, finished_at = ?,"
-                + " result = ?, error_class = ?, error_message = ?" + key + " AND attempt = ?");
-        attemptStart = session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?" + key
-                + " AND attempt = ?");
-        readOne = session.prepare("SELECT " + Cql.TASK_COLUMNS_WITH_LAST_ATTEMPT + " FROM " + keyspace + ".tasks" + key);
-        readAttempts = session.prepare("SELECT attempt, started_at, finished_at, result, error_class, error_message FROM "
-                + keyspace + ".task_attempts" + key);
+        attempt =
+                session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?, finished_at = ?,"
+                        + " result = ?, error_class = ?, error_message = ?" + key + " AND attempt = ?");
+        attemptStart = session.prepare(
+                "UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?" + key + " AND attempt = ?");
+        readOne =
+                session.prepare("SELECT " + Cql.TASK_COLUMNS_WITH_LAST_ATTEMPT + " FROM " + keyspace + ".tasks" + key);
+        readAttempts =
+                session.prepare("SELECT attempt, started_at, finished_at, result, error_class, error_message FROM "
+                        + keyspace + ".task_attempts" + key);
         readCheckpoint = session.prepare(cql.readCheckpoint());
-        writeCheckpoint = session.prepare("UPDATE " + keyspace + ".partition_checkpoints SET checkpoint = ?, updated_at = ?"
-                + " WHERE partition = ?");
+        writeCheckpoint = session.prepare("UPDATE " + keyspace
+                + ".partition_checkpoints SET checkpoint = ?, updated_at = ?" + " WHERE partition = ?");
         resetFailed = session.prepare("UPDATE " + keyspace + ".tasks SET status = null, next_attempt_at = null,"
                 + " updated_at = ?" + key + " IF status = 'FAILED'");
         readOwner = session.prepare("SELECT epoch, owner, claimed_at, released FROM " + keyspace + ".partition_owners"
@@ -110,10 +114,11 @@ public final class CassandraTaskStore implements TaskStore {
                 + " claimed_at, released) VALUES (?, 1, ?, ?, false) IF NOT EXISTS");
         claimNext = session.prepare("UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = ?, claimed_at = ?,"
                 + " released = false WHERE partition = ? IF epoch = ?");
-        claimUnset = session.prepare("UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = ?, claimed_at = ?,"
-                + " released = false WHERE partition = ? IF epoch = null");
-        release = session.prepare("UPDATE " + keyspace + ".partition_owners SET released = true WHERE partition = ?"
-                + " IF epoch = ?");
+        claimUnset =
+                session.prepare("UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = ?, claimed_at = ?,"
+                        + " released = false WHERE partition = ? IF epoch = null");
+        release = session.prepare(
+                "UPDATE " + keyspace + ".partition_owners SET released = true WHERE partition = ?" + " IF epoch = ?");
         deadLetter = session.prepare("INSERT INTO " + keyspace + ".dead_letters (partition, kafka_offset, received_at,"
                 + " reason, record_key, raw) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?");
     }
@@ -129,9 +134,9 @@ public final class CassandraTaskStore implements TaskStore {
             TaskKey k = task.key();
             long bucket = bucketOf(k.scheduledTime().toEpochMilli());
             // The map is set with its type: inferring the codec from a Map value cost ~10% of the engine's CPU.
-            byBucket.computeIfAbsent(bucket, b -> new ArrayList<>()).add(persist.bind(null, partition, bucket,
-                    k.scheduledTime(), k.orderingId(), k.uniquenessKey()).setMap(0, task.data(), String.class,
-                    String.class));
+            byBucket.computeIfAbsent(bucket, b -> new ArrayList<>())
+                    .add(persist.bind(null, partition, bucket, k.scheduledTime(), k.orderingId(), k.uniquenessKey())
+                            .setMap(0, task.data(), String.class, String.class));
         }
         return executeBatched(byBucket);
     }
@@ -142,14 +147,23 @@ public final class CassandraTaskStore implements TaskStore {
         List<CompletableFuture<?>> all = new ArrayList<>();
         Instant now = clock.instant();
         for (TaskKey k : keys) {
-            BoundStatement s = cancel.bind(retentionSeconds, now, partition, bucketOf(k.scheduledTime().toEpochMilli()),
-                    k.scheduledTime(), k.orderingId(), k.uniquenessKey()).setConsistencyLevel(write)
+            BoundStatement s = cancel.bind(
+                            retentionSeconds,
+                            now,
+                            partition,
+                            bucketOf(k.scheduledTime().toEpochMilli()),
+                            k.scheduledTime(),
+                            k.orderingId(),
+                            k.uniquenessKey())
+                    .setConsistencyLevel(write)
                     .setSerialConsistencyLevel(serial);
-            all.add(session.executeAsync(s).thenAccept(rs -> {
-                if (rs.wasApplied()) {
-                    applied.add(k);
-                }
-            }).toCompletableFuture());
+            all.add(session.executeAsync(s)
+                    .thenAccept(rs -> {
+                        if (rs.wasApplied()) {
+                            applied.add(k);
+                        }
+                    })
+                    .toCompletableFuture());
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> Set.copyOf(applied));
     }
@@ -159,14 +173,27 @@ public final class CassandraTaskStore implements TaskStore {
         List<CompletableFuture<Optional<StoredTask>>> all = new ArrayList<>();
         Instant now = clock.instant();
         for (TaskKey k : keys) {
-            BoundStatement s = resetFailed.bind(now, partition, bucketOf(k.scheduledTime().toEpochMilli()),
-                    k.scheduledTime(), k.orderingId(), k.uniquenessKey()).setConsistencyLevel(write)
+            BoundStatement s = resetFailed
+                    .bind(
+                            now,
+                            partition,
+                            bucketOf(k.scheduledTime().toEpochMilli()),
+                            k.scheduledTime(),
+                            k.orderingId(),
+                            k.uniquenessKey())
+                    .setConsistencyLevel(write)
                     .setSerialConsistencyLevel(serial);
-            all.add(session.executeAsync(s).thenCompose(rs -> rs.wasApplied() ? read(partition, k)
-                    : CompletableFuture.completedFuture(Optional.<StoredTask>empty())).toCompletableFuture());
+            all.add(session.executeAsync(s)
+                    .thenCompose(rs -> rs.wasApplied()
+                            ? read(partition, k)
+                            : CompletableFuture.completedFuture(Optional.<StoredTask>empty()))
+                    .toCompletableFuture());
         }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> all.stream()
-                .map(CompletableFuture::join).flatMap(Optional::stream).toList());
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenApply(v -> all.stream()
+                        .map(CompletableFuture::join)
+                        .flatMap(Optional::stream)
+                        .toList());
     }
 
     @Override
@@ -175,8 +202,8 @@ public final class CassandraTaskStore implements TaskStore {
         return loadFrom(partition, from, upToMillis, limit, rows);
     }
 
-    private CompletionStage<LoadResult> loadFrom(int partition, LoadBound from, long upToMillis, int limit,
-                                                 List<StoredTask> rows) {
+    private CompletionStage<LoadResult> loadFrom(
+            int partition, LoadBound from, long upToMillis, int limit, List<StoredTask> rows) {
         if (from.timeMillis() >= upToMillis) {
             LoadBound end = from.timeMillis() > upToMillis ? from : LoadBound.before(upToMillis);
             return CompletableFuture.completedFuture(new LoadResult(rows, end));
@@ -184,9 +211,16 @@ public final class CassandraTaskStore implements TaskStore {
         long bucket = bucketOf(from.timeMillis());
         int wanted = limit - rows.size();
         PreparedStatement ps = from.inclusive() ? loadAfter : loadAtOrAfter;
-        BoundStatement s = ps.bind(partition, bucket, Instant.ofEpochMilli(from.timeMillis()), from.orderingId(),
-                from.uniquenessKey(), Instant.ofEpochMilli(upToMillis), wanted)
-                .setConsistencyLevel(read).setPageSize(Math.max(wanted, 1));
+        BoundStatement s = ps.bind(
+                        partition,
+                        bucket,
+                        Instant.ofEpochMilli(from.timeMillis()),
+                        from.orderingId(),
+                        from.uniquenessKey(),
+                        Instant.ofEpochMilli(upToMillis),
+                        wanted)
+                .setConsistencyLevel(read)
+                .setPageSize(Math.max(wanted, 1));
         return session.executeAsync(s).thenCompose(rs -> {
             int got = 0;
             StoredTask last = null;
@@ -196,7 +230,8 @@ public final class CassandraTaskStore implements TaskStore {
                 got++;
             }
             if (got >= wanted) {
-                return CompletableFuture.completedFuture(new LoadResult(rows, LoadBound.through(last.task().key())));
+                return CompletableFuture.completedFuture(
+                        new LoadResult(rows, LoadBound.through(last.task().key())));
             }
             long nextBucketStart = buckets.startOf(bucket + 1);
             if (nextBucketStart >= upToMillis) {
@@ -215,20 +250,50 @@ public final class CassandraTaskStore implements TaskStore {
             List<BoundStatement> list = byBucket.computeIfAbsent(bucket, b -> new ArrayList<>());
             String error = o.errorClass() == null ? null : truncate(o.errorClass() + ": " + o.errorMessage());
             if (o.statusAfter().isTerminal()) {
-                list.add(finish.bind(retentionSeconds, null, o.statusAfter().name(), o.attempt(), error,
-                        o.finishedAt(), o.startedAt(), o.finishedAt(), o.result().name(), partition, bucket,
-                        k.scheduledTime(), k.orderingId(), k.uniquenessKey())
+                list.add(finish.bind(
+                                retentionSeconds,
+                                null,
+                                o.statusAfter().name(),
+                                o.attempt(),
+                                error,
+                                o.finishedAt(),
+                                o.startedAt(),
+                                o.finishedAt(),
+                                o.result().name(),
+                                partition,
+                                bucket,
+                                k.scheduledTime(),
+                                k.orderingId(),
+                                k.uniquenessKey())
                         .setMap(1, o.task().data(), String.class, String.class));
             } else {
-                list.add(retry.bind(o.attempt(), o.nextAttemptAt(), error, o.finishedAt(), partition, bucket,
-                        k.scheduledTime(), k.orderingId(), k.uniquenessKey()));
+                list.add(retry.bind(
+                        o.attempt(),
+                        o.nextAttemptAt(),
+                        error,
+                        o.finishedAt(),
+                        partition,
+                        bucket,
+                        k.scheduledTime(),
+                        k.orderingId(),
+                        k.uniquenessKey()));
             }
             if (o.result() != AttemptResult.SUCCEEDED) {
                 // A success is recorded on the task row alone (one write less per task, the common case);
                 // failed attempts keep a history row each.
-                list.add(attempt.bind(retentionSeconds, o.startedAt(), o.finishedAt(), o.result().name(), o.errorClass(),
-                        truncate(o.errorMessage()), partition, bucket, k.scheduledTime(), k.orderingId(),
-                        k.uniquenessKey(), o.attempt()));
+                list.add(attempt.bind(
+                        retentionSeconds,
+                        o.startedAt(),
+                        o.finishedAt(),
+                        o.result().name(),
+                        o.errorClass(),
+                        truncate(o.errorMessage()),
+                        partition,
+                        bucket,
+                        k.scheduledTime(),
+                        k.orderingId(),
+                        k.uniquenessKey(),
+                        o.attempt()));
             }
         }
         return executeBatched(byBucket);
@@ -237,50 +302,98 @@ public final class CassandraTaskStore implements TaskStore {
     @Override
     public CompletionStage<Void> recordStart(int partition, Task task, int attemptNumber, Instant startedAt) {
         TaskKey k = task.key();
-        return session.executeAsync(attemptStart.bind(retentionSeconds, startedAt, partition,
-                bucketOf(k.scheduledTime().toEpochMilli()), k.scheduledTime(), k.orderingId(), k.uniquenessKey(),
-                attemptNumber).setConsistencyLevel(write).setIdempotent(true)).thenApply(rs -> null);
+        return session.executeAsync(attemptStart
+                        .bind(
+                                retentionSeconds,
+                                startedAt,
+                                partition,
+                                bucketOf(k.scheduledTime().toEpochMilli()),
+                                k.scheduledTime(),
+                                k.orderingId(),
+                                k.uniquenessKey(),
+                                attemptNumber)
+                        .setConsistencyLevel(write)
+                        .setIdempotent(true))
+                .thenApply(rs -> null);
     }
 
     @Override
     public CompletionStage<Optional<StoredTask>> read(int partition, TaskKey k) {
-        BoundStatement s = readOne.bind(partition, bucketOf(k.scheduledTime().toEpochMilli()), k.scheduledTime(),
-                k.orderingId(), k.uniquenessKey()).setConsistencyLevel(read);
-        return session.executeAsync(s).thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::storedTask));
+        BoundStatement s = readOne.bind(
+                        partition,
+                        bucketOf(k.scheduledTime().toEpochMilli()),
+                        k.scheduledTime(),
+                        k.orderingId(),
+                        k.uniquenessKey())
+                .setConsistencyLevel(read);
+        return session.executeAsync(s)
+                .thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::storedTask));
     }
 
     /** The task with its attempt history, for operators and tests. */
     public CompletionStage<Optional<TaskInfo>> readInfo(int partition, TaskKey k) {
-        BoundStatement s = readAttempts.bind(partition, bucketOf(k.scheduledTime().toEpochMilli()), k.scheduledTime(),
-                k.orderingId(), k.uniquenessKey()).setConsistencyLevel(read);
-        BoundStatement row = readOne.bind(partition, bucketOf(k.scheduledTime().toEpochMilli()), k.scheduledTime(),
-                k.orderingId(), k.uniquenessKey()).setConsistencyLevel(read);
-        return session.executeAsync(row).thenCombine(session.executeAsync(s), (rowRs, rs) -> Optional
-                .ofNullable(rowRs.one()).map(taskRow -> {
-            StoredTask t = Rows.storedTask(taskRow);
-            java.util.TreeMap<Integer, AttemptInfo> byNumber = new java.util.TreeMap<>();
-            for (Row r : rs.currentPage()) {
-                byNumber.put(r.getInt("attempt"), new AttemptInfo(r.getInt("attempt"), r.getInstant("started_at"),
-                        r.getInstant("finished_at"), r.getString("result"), r.getString("error_class"),
-                        r.getString("error_message")));
-            }
-            String lastResult = taskRow.getString("result");
-            if (lastResult != null && t.attempts() > 0) {
-                // The last finished attempt as the task row records it (a success has no history row of its own).
-                AttemptInfo recorded = byNumber.get(t.attempts());
-                if (recorded == null || recorded.finishedAt() == null) {
-                    byNumber.put(t.attempts(), new AttemptInfo(t.attempts(), taskRow.getInstant("started_at"),
-                            taskRow.getInstant("finished_at"), lastResult,
-                            recorded == null ? null : recorded.errorClass(),
-                            recorded == null ? null : recorded.errorMessage()));
-                }
-            }
-            List<AttemptInfo> history = new ArrayList<>(byNumber.values());
-            AttemptInfo last = history.isEmpty() ? null : history.get(history.size() - 1);
-            boolean running = t.status() == TaskStatus.PENDING && last != null && last.finishedAt() == null;
-            return new TaskInfo(t.task(), partition, running ? TaskStatus.RUNNING : t.status(),
-                    running ? last.attempt() : t.attempts(), t.nextAttemptAt(), t.lastError(), List.copyOf(history));
-        }));
+        BoundStatement s = readAttempts
+                .bind(
+                        partition,
+                        bucketOf(k.scheduledTime().toEpochMilli()),
+                        k.scheduledTime(),
+                        k.orderingId(),
+                        k.uniquenessKey())
+                .setConsistencyLevel(read);
+        BoundStatement row = readOne.bind(
+                        partition,
+                        bucketOf(k.scheduledTime().toEpochMilli()),
+                        k.scheduledTime(),
+                        k.orderingId(),
+                        k.uniquenessKey())
+                .setConsistencyLevel(read);
+        return session.executeAsync(row)
+                .thenCombine(
+                        session.executeAsync(s),
+                        (rowRs, rs) -> Optional.ofNullable(rowRs.one()).map(taskRow -> {
+                            StoredTask t = Rows.storedTask(taskRow);
+                            java.util.TreeMap<Integer, AttemptInfo> byNumber = new java.util.TreeMap<>();
+                            for (Row r : rs.currentPage()) {
+                                byNumber.put(
+                                        r.getInt("attempt"),
+                                        new AttemptInfo(
+                                                r.getInt("attempt"),
+                                                r.getInstant("started_at"),
+                                                r.getInstant("finished_at"),
+                                                r.getString("result"),
+                                                r.getString("error_class"),
+                                                r.getString("error_message")));
+                            }
+                            String lastResult = taskRow.getString("result");
+                            if (lastResult != null && t.attempts() > 0) {
+                                // The last finished attempt as the task row records it (a success has no history row of
+                                // its own).
+                                AttemptInfo recorded = byNumber.get(t.attempts());
+                                if (recorded == null || recorded.finishedAt() == null) {
+                                    byNumber.put(
+                                            t.attempts(),
+                                            new AttemptInfo(
+                                                    t.attempts(),
+                                                    taskRow.getInstant("started_at"),
+                                                    taskRow.getInstant("finished_at"),
+                                                    lastResult,
+                                                    recorded == null ? null : recorded.errorClass(),
+                                                    recorded == null ? null : recorded.errorMessage()));
+                                }
+                            }
+                            List<AttemptInfo> history = new ArrayList<>(byNumber.values());
+                            AttemptInfo last = history.isEmpty() ? null : history.get(history.size() - 1);
+                            boolean running =
+                                    t.status() == TaskStatus.PENDING && last != null && last.finishedAt() == null;
+                            return new TaskInfo(
+                                    t.task(),
+                                    partition,
+                                    running ? TaskStatus.RUNNING : t.status(),
+                                    running ? last.attempt() : t.attempts(),
+                                    t.nextAttemptAt(),
+                                    t.lastError(),
+                                    List.copyOf(history));
+                        }));
     }
 
     @Override
@@ -291,8 +404,10 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint) {
-        return session.executeAsync(writeCheckpoint.bind(checkpoint, clock.instant(), partition)
-                .setConsistencyLevel(write)).thenApply(rs -> null);
+        return session.executeAsync(writeCheckpoint
+                        .bind(checkpoint, clock.instant(), partition)
+                        .setConsistencyLevel(write))
+                .thenApply(rs -> null);
     }
 
     @Override
@@ -308,8 +423,13 @@ public final class CassandraTaskStore implements TaskStore {
             BoundStatement s = current.isEmpty()
                     ? claimFirst.bind(partition, owner, now)
                     : current.get().epoch() == 0
-                    ? claimUnset.bind(1L, owner, now, partition)
-                    : claimNext.bind(current.get().epoch() + 1, owner, now, partition, current.get().epoch());
+                            ? claimUnset.bind(1L, owner, now, partition)
+                            : claimNext.bind(
+                                    current.get().epoch() + 1,
+                                    owner,
+                                    now,
+                                    partition,
+                                    current.get().epoch());
             return session.executeAsync(s.setSerialConsistencyLevel(serial).setConsistencyLevel(write))
                     .thenCompose(rs -> {
                         if (!rs.wasApplied()) {
@@ -326,8 +446,10 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Void> release(int partition, long epoch) {
-        return session.executeAsync(release.bind(partition, epoch).setSerialConsistencyLevel(serial)
-                .setConsistencyLevel(write)).thenApply(rs -> null);
+        return session.executeAsync(release.bind(partition, epoch)
+                        .setSerialConsistencyLevel(serial)
+                        .setConsistencyLevel(write))
+                .thenApply(rs -> null);
     }
 
     @Override
@@ -336,8 +458,17 @@ public final class CassandraTaskStore implements TaskStore {
         Instant now = clock.instant();
         for (DeadLetter d : letters) {
             ByteBuffer raw = d.value() == null ? null : ByteBuffer.wrap(d.value());
-            all.add(session.executeAsync(deadLetter.bind(d.partition(), d.offset(), now, truncate(d.reason()),
-                    d.recordKey(), raw, retentionSeconds).setConsistencyLevel(write)).toCompletableFuture());
+            all.add(session.executeAsync(deadLetter
+                            .bind(
+                                    d.partition(),
+                                    d.offset(),
+                                    now,
+                                    truncate(d.reason()),
+                                    d.recordKey(),
+                                    raw,
+                                    retentionSeconds)
+                            .setConsistencyLevel(write))
+                    .toCompletableFuture());
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
@@ -355,15 +486,14 @@ public final class CassandraTaskStore implements TaskStore {
                     chunk.forEach(b::addStatement);
                     s = b.build();
                 }
-                all.add(session.executeAsync(s.setConsistencyLevel(write).setIdempotent(true)).toCompletableFuture());
+                all.add(session.executeAsync(s.setConsistencyLevel(write).setIdempotent(true))
+                        .toCompletableFuture());
             }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
-
     private static String truncate(String s) {
         return s == null || s.length() <= MAX_ERROR_LENGTH ? s : s.substring(0, MAX_ERROR_LENGTH) + "...";
     }
-
 }

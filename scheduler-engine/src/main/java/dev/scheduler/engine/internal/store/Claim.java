@@ -6,5 +6,4 @@ package dev.scheduler.engine.internal.store;
  * @param mine the row this instance wrote
  * @param previous the row it replaced ({@link OwnerRow#NONE} when there was none)
  */
-public record Claim(OwnerRow mine, OwnerRow previous) {
-}
+public record Claim(OwnerRow mine, OwnerRow previous) {}

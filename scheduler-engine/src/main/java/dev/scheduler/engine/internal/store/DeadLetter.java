@@ -9,5 +9,4 @@ package dev.scheduler.engine.internal.store;
  * @param value the raw value bytes (may be null for a tombstone)
  * @param reason why it was set aside
  */
-public record DeadLetter(int partition, long offset, String recordKey, byte[] value, String reason) {
-}
+public record DeadLetter(int partition, long offset, String recordKey, byte[] value, String reason) {}

@@ -9,11 +9,10 @@ import dev.scheduler.client.internal.Utf8;
  */
 public final class KeyOrder {
 
-    private KeyOrder() {
-    }
+    private KeyOrder() {}
 
-    public static int compare(long timeA, String orderingA, String uniqueA, long timeB, String orderingB,
-                              String uniqueB) {
+    public static int compare(
+            long timeA, String orderingA, String uniqueA, long timeB, String orderingB, String uniqueB) {
         int c = Long.compare(timeA, timeB);
         if (c != 0) {
             return c;
@@ -23,7 +22,12 @@ public final class KeyOrder {
     }
 
     public static int compare(TaskKey key, LoadBound bound) {
-        return compare(key.scheduledTime().toEpochMilli(), key.orderingId(), key.uniquenessKey(),
-                bound.timeMillis(), bound.orderingId(), bound.uniquenessKey());
+        return compare(
+                key.scheduledTime().toEpochMilli(),
+                key.orderingId(),
+                key.uniquenessKey(),
+                bound.timeMillis(),
+                bound.orderingId(),
+                bound.uniquenessKey());
     }
 }

@@ -5,5 +5,4 @@ import java.util.List;
 /**
  * Rows read by one load, in key order, and the bound up to which everything is now loaded.
  */
-public record LoadResult(List<StoredTask> rows, LoadBound loadedThrough) {
-}
+public record LoadResult(List<StoredTask> rows, LoadBound loadedThrough) {}

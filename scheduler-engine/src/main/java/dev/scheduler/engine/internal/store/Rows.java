@@ -9,12 +9,11 @@ import java.util.Map;
 /** Reads the engine's rows into its types. */
 final class Rows {
 
-    private Rows() {
-    }
+    private Rows() {}
 
     static TaskKey key(Row row) {
-        return TaskKey.of(row.getString("ordering_id"), row.getInstant("scheduled_time"),
-                row.getString("uniqueness_key"));
+        return TaskKey.of(
+                row.getString("ordering_id"), row.getInstant("scheduled_time"), row.getString("uniqueness_key"));
     }
 
     /** A null status is a pending task (the status column is only written when a task finishes or is cancelled). */
@@ -26,13 +25,18 @@ final class Rows {
     /** A row of {@link Cql#TASK_COLUMNS}. */
     static StoredTask storedTask(Row row) {
         Map<String, String> data = row.getMap("task_data", String.class, String.class);
-        return new StoredTask(Task.of(key(row), data == null ? Map.of() : data), status(row),
-                row.isNull("attempts") ? 0 : row.getInt("attempts"), row.getInstant("next_attempt_at"),
+        return new StoredTask(
+                Task.of(key(row), data == null ? Map.of() : data),
+                status(row),
+                row.isNull("attempts") ? 0 : row.getInt("attempts"),
+                row.getInstant("next_attempt_at"),
                 row.getString("last_error"));
     }
 
     static OwnerRow owner(Row row) {
-        return new OwnerRow(row.getLong("epoch"), row.getString("owner"),
+        return new OwnerRow(
+                row.getLong("epoch"),
+                row.getString("owner"),
                 row.getColumnDefinitions().contains("claimed_at") ? row.getInstant("claimed_at") : null,
                 !row.isNull("released") && row.getBoolean("released"));
     }

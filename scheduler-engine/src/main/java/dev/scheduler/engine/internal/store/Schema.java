@@ -31,48 +31,58 @@ public final class Schema {
      * during a rolling upgrade.
      */
     public static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "tasks, task_attempts, partition_checkpoints, partition_owners, dead_letters and "
-                    + "scheduler_meta", List.of(
-                    // One row per task. Partitioned by (Kafka partition, time bucket) so that loading what is due
-                    // is an ordered range read of one or a few Cassandra partitions. A pending task has a null
-                    // status; a finished one is rewritten with a TTL of the retention period. started_at,
-                    // finished_at and result describe the last finished attempt: a success is recorded here alone,
-                    // failed attempts also get a task_attempts row.
-                    statement("CREATE TABLE IF NOT EXISTS <ks>.tasks ("
-                            + "partition int, bucket bigint, scheduled_time timestamp, ordering_id text, "
-                            + "uniqueness_key text, task_data frozen<map<text, text>>, status text, attempts int, "
-                            + "next_attempt_at timestamp, last_error text, updated_at timestamp, "
-                            + "started_at timestamp, finished_at timestamp, result text, "
-                            + "PRIMARY KEY ((partition, bucket), scheduled_time, ordering_id, uniqueness_key))"),
-                    statement("CREATE TABLE IF NOT EXISTS <ks>.task_attempts ("
-                            + "partition int, bucket bigint, scheduled_time timestamp, ordering_id text, "
-                            + "uniqueness_key text, attempt int, started_at timestamp, finished_at timestamp, "
-                            + "result text, error_class text, error_message text, "
-                            + "PRIMARY KEY ((partition, bucket), scheduled_time, ordering_id, uniqueness_key, "
-                            + "attempt))"),
-                    // Per Kafka partition: no incomplete task is stored before this time.
-                    statement("CREATE TABLE IF NOT EXISTS <ks>.partition_checkpoints ("
-                            + "partition int PRIMARY KEY, checkpoint timestamp, updated_at timestamp)"),
-                    // Who owns each partition: an epoch claimed with a compare-and-set on assignment, renewed as a
-                    // lease.
-                    statement("CREATE TABLE IF NOT EXISTS <ks>.partition_owners ("
-                            + "partition int PRIMARY KEY, epoch bigint, owner text, claimed_at timestamp, "
-                            + "released boolean)"),
-                    // Records that could not be read or failed validation, with the reason and the raw bytes.
-                    statement("CREATE TABLE IF NOT EXISTS <ks>.dead_letters ("
-                            + "partition int, kafka_offset bigint, received_at timestamp, reason text, "
-                            + "record_key text, raw blob, PRIMARY KEY ((partition), kafka_offset))"),
-                    // What the data layout depends on, recorded on first start so that it cannot silently change.
-                    // Created last: a keyspace that has it has every other table of version 1.
-                    statement("CREATE TABLE IF NOT EXISTS <ks>.scheduler_meta ("
-                            + "id text PRIMARY KEY, topic text, partition_count int, bucket_ms bigint, "
-                            + "created_at timestamp)"))),
-            new Migration(2, "scheduler_meta records the schema version (row id = 'schema')", List.of(
-                    addColumn("scheduler_meta", "version", "int"),
-                    addColumn("scheduler_meta", "applied_at", "timestamp"))));
+            new Migration(
+                    1,
+                    "tasks, task_attempts, partition_checkpoints, partition_owners, dead_letters and "
+                            + "scheduler_meta",
+                    List.of(
+                            // One row per task. Partitioned by (Kafka partition, time bucket) so that loading what is
+                            // due
+                            // is an ordered range read of one or a few Cassandra partitions. A pending task has a null
+                            // status; a finished one is rewritten with a TTL of the retention period. started_at,
+                            // finished_at and result describe the last finished attempt: a success is recorded here
+                            // alone,
+                            // failed attempts also get a task_attempts row.
+                            statement(
+                                    "CREATE TABLE IF NOT EXISTS <ks>.tasks ("
+                                            + "partition int, bucket bigint, scheduled_time timestamp, ordering_id text, "
+                                            + "uniqueness_key text, task_data frozen<map<text, text>>, status text, attempts int, "
+                                            + "next_attempt_at timestamp, last_error text, updated_at timestamp, "
+                                            + "started_at timestamp, finished_at timestamp, result text, "
+                                            + "PRIMARY KEY ((partition, bucket), scheduled_time, ordering_id, uniqueness_key))"),
+                            statement("CREATE TABLE IF NOT EXISTS <ks>.task_attempts ("
+                                    + "partition int, bucket bigint, scheduled_time timestamp, ordering_id text, "
+                                    + "uniqueness_key text, attempt int, started_at timestamp, finished_at timestamp, "
+                                    + "result text, error_class text, error_message text, "
+                                    + "PRIMARY KEY ((partition, bucket), scheduled_time, ordering_id, uniqueness_key, "
+                                    + "attempt))"),
+                            // Per Kafka partition: no incomplete task is stored before this time.
+                            statement("CREATE TABLE IF NOT EXISTS <ks>.partition_checkpoints ("
+                                    + "partition int PRIMARY KEY, checkpoint timestamp, updated_at timestamp)"),
+                            // Who owns each partition: an epoch claimed with a compare-and-set on assignment, renewed
+                            // as a
+                            // lease.
+                            statement("CREATE TABLE IF NOT EXISTS <ks>.partition_owners ("
+                                    + "partition int PRIMARY KEY, epoch bigint, owner text, claimed_at timestamp, "
+                                    + "released boolean)"),
+                            // Records that could not be read or failed validation, with the reason and the raw bytes.
+                            statement("CREATE TABLE IF NOT EXISTS <ks>.dead_letters ("
+                                    + "partition int, kafka_offset bigint, received_at timestamp, reason text, "
+                                    + "record_key text, raw blob, PRIMARY KEY ((partition), kafka_offset))"),
+                            // What the data layout depends on, recorded on first start so that it cannot silently
+                            // change.
+                            // Created last: a keyspace that has it has every other table of version 1.
+                            statement("CREATE TABLE IF NOT EXISTS <ks>.scheduler_meta ("
+                                    + "id text PRIMARY KEY, topic text, partition_count int, bucket_ms bigint, "
+                                    + "created_at timestamp)"))),
+            new Migration(
+                    2,
+                    "scheduler_meta records the schema version (row id = 'schema')",
+                    List.of(
+                            addColumn("scheduler_meta", "version", "int"),
+                            addColumn("scheduler_meta", "applied_at", "timestamp"))));
 
-    private Schema() {
-    }
+    private Schema() {}
 
     public static String createKeyspace(String keyspace, Replication replication) {
         return "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + replication.toCql();
@@ -80,8 +90,8 @@ public final class Schema {
 
     /** What an operator runs to record a version by hand; the engine itself records with a compare-and-set. */
     public static String recordVersion(String keyspace, int version) {
-        return "INSERT INTO " + keyspace + ".scheduler_meta (id, version, applied_at) VALUES ('" + VERSION_ROW
-                + "', " + version + ", toTimestamp(now()))";
+        return "INSERT INTO " + keyspace + ".scheduler_meta (id, version, applied_at) VALUES ('" + VERSION_ROW + "', "
+                + version + ", toTimestamp(now()))";
     }
 
     /**
@@ -94,7 +104,8 @@ public final class Schema {
         for (int i = 0; i < migrations.size(); i++) {
             if (migrations.get(i).version() != i + 1) {
                 throw new IllegalArgumentException("migration versions must be 1, 2, 3... in order, but migration "
-                        + (i + 1) + " of the list has version " + migrations.get(i).version());
+                        + (i + 1) + " of the list has version "
+                        + migrations.get(i).version());
             }
         }
         if (migrations.size() < FIRST_RECORDED_VERSION) {
@@ -110,8 +121,8 @@ public final class Schema {
      *
      * @param include which changes to list: all of them, or those a keyspace still lacks
      */
-    public static List<String> upgradeCql(String keyspace, List<Migration> migrations, int fromVersion,
-                                          Predicate<SchemaChange> include) {
+    public static List<String> upgradeCql(
+            String keyspace, List<Migration> migrations, int fromVersion, Predicate<SchemaChange> include) {
         int latest = latestVersion(migrations);
         List<String> cql = new ArrayList<>();
         for (Migration m : migrations.subList(Math.min(Math.max(fromVersion, 0), latest), latest)) {

@@ -26,8 +26,10 @@ public record SchemaChange(String template, String table, String column) {
             throw new IllegalArgumentException("table and column are both set (an added column) or both null");
         }
         String upper = template.toUpperCase(Locale.ROOT);
-        if (table == null && (!upper.startsWith("CREATE ") || !upper.contains(" IF NOT EXISTS ")
-                || !template.contains(KEYSPACE + "."))) {
+        if (table == null
+                && (!upper.startsWith("CREATE ")
+                        || !upper.contains(" IF NOT EXISTS ")
+                        || !template.contains(KEYSPACE + "."))) {
             throw new IllegalArgumentException("a migration statement must be CREATE ... IF NOT EXISTS " + KEYSPACE
                     + ".<name> (add columns with addColumn): " + template);
         }
@@ -48,8 +50,8 @@ public record SchemaChange(String template, String table, String column) {
             throw new IllegalArgumentException("table '" + table + "' and column '" + column
                     + "' must be lower-case CQL names (a letter, then letters, digits or underscores)");
         }
-        return new SchemaChange("ALTER TABLE " + KEYSPACE + "." + table + " ADD " + column + " " + cqlType,
-                table, column);
+        return new SchemaChange(
+                "ALTER TABLE " + KEYSPACE + "." + table + " ADD " + column + " " + cqlType, table, column);
     }
 
     public boolean addsColumn() {

@@ -1,8 +1,8 @@
 package dev.scheduler.engine.internal.store;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -41,8 +41,7 @@ public final class SchemaMigrator {
      * @param keyspaceExists whether the keyspace exists at all
      * @param version        its schema version; 0 when it has no tables (or not those of version 1 yet)
      */
-    public record State(boolean keyspaceExists, int version) {
-    }
+    public record State(boolean keyspaceExists, int version) {}
 
     private final CqlSession session;
     private final String keyspace;
@@ -58,8 +57,8 @@ public final class SchemaMigrator {
      * @throws IllegalArgumentException when the list is not versions 1, 2, 3... reaching
      *     {@link Schema#FIRST_RECORDED_VERSION}
      */
-    public SchemaMigrator(CqlSession session, String keyspace, EngineSettings settings, Clock clock,
-                          List<Migration> migrations) {
+    public SchemaMigrator(
+            CqlSession session, String keyspace, EngineSettings settings, Clock clock, List<Migration> migrations) {
         this.session = session;
         this.keyspace = keyspace;
         this.migrations = List.copyOf(migrations);
@@ -74,7 +73,8 @@ public final class SchemaMigrator {
     public State state() {
         // Unquoted names are stored in lower case.
         String ks = keyspace.toLowerCase(Locale.ROOT);
-        if (select("SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", ks).isEmpty()) {
+        if (select("SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", ks)
+                .isEmpty()) {
             return new State(false, 0);
         }
         Set<String> tables = select("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", ks);
@@ -84,8 +84,13 @@ public final class SchemaMigrator {
         if (!columns("scheduler_meta").contains("version")) {
             return new State(true, 1);
         }
-        Row row = run(SimpleStatement.newInstance("SELECT version FROM " + keyspace + ".scheduler_meta WHERE id = ?",
-                Schema.VERSION_ROW).setConsistencyLevel(read), "reading the schema version").one();
+        Row row = run(
+                        SimpleStatement.newInstance(
+                                        "SELECT version FROM " + keyspace + ".scheduler_meta WHERE id = ?",
+                                        Schema.VERSION_ROW)
+                                .setConsistencyLevel(read),
+                        "reading the schema version")
+                .one();
         // The columns exist but no version is recorded: migration 2 stopped before its record.
         return new State(true, row == null || row.isNull("version") ? 1 : row.getInt("version"));
     }
@@ -140,7 +145,10 @@ public final class SchemaMigrator {
             cql.add(Schema.createKeyspace(keyspace, replication));
         }
         // A column already added by hand (an upgrade run half way) is left out: adding it again would fail.
-        cql.addAll(Schema.upgradeCql(keyspace, migrations, state.version(),
+        cql.addAll(Schema.upgradeCql(
+                keyspace,
+                migrations,
+                state.version(),
                 change -> !change.addsColumn() || !columns(change.table()).contains(change.column())));
         throw new EngineStartException(behindMessage(keyspace, state, latest, cql));
     }
@@ -156,8 +164,9 @@ public final class SchemaMigrator {
             problem = "keyspace '" + keyspace + "' is at schema version " + state.version()
                     + " but this engine needs version " + latest;
         }
-        StringBuilder message = new StringBuilder(problem).append(", and createSchema is false, so the engine "
-                + "changes no schema itself. Run this CQL, then start the engine again:");
+        StringBuilder message = new StringBuilder(problem)
+                .append(", and createSchema is false, so the engine "
+                        + "changes no schema itself. Run this CQL, then start the engine again:");
         for (String statement : cql) {
             message.append('\n').append(statement).append(';');
         }
@@ -178,8 +187,8 @@ public final class SchemaMigrator {
         String update = "UPDATE " + keyspace + ".scheduler_meta SET version = ?, applied_at = ? WHERE id = ?";
         Instant now = clock.instant();
         // "IF version = null" also applies when the row does not exist.
-        ResultSet rs = lwt(SimpleStatement.newInstance(update + " IF version = null", version, now,
-                Schema.VERSION_ROW), version);
+        ResultSet rs = lwt(
+                SimpleStatement.newInstance(update + " IF version = null", version, now, Schema.VERSION_ROW), version);
         for (int attempt = 1; !rs.wasApplied(); attempt++) {
             Row current = rs.one();
             Integer recorded = current == null || current.isNull("version") ? null : current.getInt("version");
@@ -193,15 +202,20 @@ public final class SchemaMigrator {
                         + keyspace + "': it kept changing under " + RECORD_ATTEMPTS + " compare-and-sets");
             }
             rs = recorded == null
-                    ? lwt(SimpleStatement.newInstance(update + " IF version = null", version, now, Schema.VERSION_ROW),
+                    ? lwt(
+                            SimpleStatement.newInstance(
+                                    update + " IF version = null", version, now, Schema.VERSION_ROW),
                             version)
-                    : lwt(SimpleStatement.newInstance(update + " IF version = ?", version, now, Schema.VERSION_ROW,
-                            recorded), version);
+                    : lwt(
+                            SimpleStatement.newInstance(
+                                    update + " IF version = ?", version, now, Schema.VERSION_ROW, recorded),
+                            version);
         }
     }
 
     private ResultSet lwt(SimpleStatement statement, int version) {
-        return run(statement.setConsistencyLevel(write).setSerialConsistencyLevel(serial),
+        return run(
+                statement.setConsistencyLevel(write).setSerialConsistencyLevel(serial),
                 "recording schema version " + version);
     }
 
@@ -216,10 +230,16 @@ public final class SchemaMigrator {
         try {
             rs = settled(SimpleStatement.newInstance(cql));
         } catch (InvalidQueryException e) {
-            if (change != null && change.addsColumn() && (isDuplicateColumn(e.getMessage())
-                    || columns(change.table()).contains(change.column()))) {
-                log.info("keyspace {}: column {}.{} is there already (added by an engine starting at the same time, "
-                        + "or by an earlier start)", keyspace, change.table(), change.column());
+            if (change != null
+                    && change.addsColumn()
+                    && (isDuplicateColumn(e.getMessage())
+                            || columns(change.table()).contains(change.column()))) {
+                log.info(
+                        "keyspace {}: column {}.{} is there already (added by an engine starting at the same time, "
+                                + "or by an earlier start)",
+                        keyspace,
+                        change.table(),
+                        change.column());
                 return;
             }
             throw failed(what, cql, e);
@@ -245,27 +265,29 @@ public final class SchemaMigrator {
                 if (!isUnknownSchema(e.getMessage()) || System.nanoTime() > deadline) {
                     throw e;
                 }
-                log.debug("keyspace {}: waiting for this node to apply a schema change ({})", keyspace,
-                        e.getMessage());
+                log.debug("keyspace {}: waiting for this node to apply a schema change ({})", keyspace, e.getMessage());
             }
             pause(Duration.ofMillis(100));
         }
     }
 
     static boolean isUnknownSchema(String message) {
-        return message != null && (message.contains("unconfigured table") || message.contains("Undefined column name")
-                || message.contains("doesn't exist") || message.contains("does not exist"));
+        return message != null
+                && (message.contains("unconfigured table")
+                        || message.contains("Undefined column name")
+                        || message.contains("doesn't exist")
+                        || message.contains("does not exist"));
     }
 
     /** Cassandra 4 and 5 say "already exists", 3.x "conflicts with an existing column"; system_schema is the backstop. */
     static boolean isDuplicateColumn(String message) {
-        return message != null && (message.contains("already exists")
-                || message.contains("conflicts with an existing column"));
+        return message != null
+                && (message.contains("already exists") || message.contains("conflicts with an existing column"));
     }
 
     private EngineStartException failed(String what, String cql, RuntimeException e) {
-        return new EngineStartException(what + " failed in keyspace '" + keyspace + "' on: " + cql + ": "
-                + e.getMessage(), e);
+        return new EngineStartException(
+                what + " failed in keyspace '" + keyspace + "' on: " + cql + ": " + e.getMessage(), e);
     }
 
     // The driver already waits a while for agreement; a node that lags longer would reject the new tables.
@@ -273,8 +295,9 @@ public final class SchemaMigrator {
         long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
         while (!session.checkSchemaAgreement()) {
             if (System.nanoTime() > deadline) {
-                throw new EngineStartException("the Cassandra nodes do not agree on the schema " + AGREEMENT_TIMEOUT
-                        .toSeconds() + " s after: " + cql + " (see nodetool describecluster); start again once they do");
+                throw new EngineStartException(
+                        "the Cassandra nodes do not agree on the schema " + AGREEMENT_TIMEOUT.toSeconds() + " s after: "
+                                + cql + " (see nodetool describecluster); start again once they do");
             }
             pause(Duration.ofMillis(200));
         }
@@ -290,8 +313,10 @@ public final class SchemaMigrator {
     }
 
     private Set<String> columns(String table) {
-        return select("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-                keyspace.toLowerCase(Locale.ROOT), table);
+        return select(
+                "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+                keyspace.toLowerCase(Locale.ROOT),
+                table);
     }
 
     private Set<String> select(String cql, Object... values) {

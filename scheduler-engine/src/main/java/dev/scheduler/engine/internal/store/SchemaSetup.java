@@ -32,8 +32,8 @@ public final class SchemaSetup {
     }
 
     /** With another migration list than {@link Schema#MIGRATIONS}: for tests of upgrades. */
-    public SchemaSetup(CqlSession session, String keyspace, EngineSettings settings, Clock clock,
-                       List<Migration> migrations) {
+    public SchemaSetup(
+            CqlSession session, String keyspace, EngineSettings settings, Clock clock, List<Migration> migrations) {
         this.session = session;
         this.keyspace = keyspace;
         this.settings = settings;
@@ -59,12 +59,18 @@ public final class SchemaSetup {
         long bucketMs = settings.bucketSize().toMillis();
         ResultSet inserted;
         try {
-            inserted = session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".scheduler_meta "
-                            + "(id, topic, partition_count, bucket_ms, created_at) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
-                    LAYOUT_ID, topic, partitionCount, bucketMs, clock.instant()).setTimeout(DDL_TIMEOUT));
+            inserted = session.execute(SimpleStatement.newInstance(
+                            "INSERT INTO " + keyspace + ".scheduler_meta "
+                                    + "(id, topic, partition_count, bucket_ms, created_at) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
+                            LAYOUT_ID,
+                            topic,
+                            partitionCount,
+                            bucketMs,
+                            clock.instant())
+                    .setTimeout(DDL_TIMEOUT));
         } catch (RuntimeException e) {
-            throw new EngineStartException("cannot record the layout in keyspace '" + keyspace + "': "
-                    + e.getMessage(), e);
+            throw new EngineStartException(
+                    "cannot record the layout in keyspace '" + keyspace + "': " + e.getMessage(), e);
         }
         if (inserted.wasApplied()) {
             return;

@@ -37,8 +37,7 @@ class PageTokenTest {
 
     @Test
     void garbage_and_a_cut_token_are_refused() {
-        String text = new PageToken(PageToken.checksum(FILTERS), 0, 5,
-                TaskKey.of("a", Instant.EPOCH, "b")).encode();
+        String text = new PageToken(PageToken.checksum(FILTERS), 0, 5, TaskKey.of("a", Instant.EPOCH, "b")).encode();
         for (String bad : new String[] {"not a token!", "AAAA", text.substring(0, text.length() - 3)}) {
             assertThatThrownBy(() -> PageToken.decode(bad, FILTERS, "filters"))
                     .isInstanceOf(IllegalArgumentException.class)

@@ -1,12 +1,11 @@
 package dev.scheduler.engine.internal.observe;
 
-import dev.scheduler.engine.TaskStatus;
-import dev.scheduler.engine.internal.store.AttemptResult;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.admin.Activity;
+import dev.scheduler.engine.internal.store.AttemptResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class ExecutionGatewayTest {
 
-    private static final TaskContext CONTEXT = new TaskContext(
-            Task.of(TaskKey.of("a", Instant.parse("2030-01-01T00:00:00Z"), "u"), Map.of()), 1, 0);
+    private static final TaskContext CONTEXT =
+            new TaskContext(Task.of(TaskKey.of("a", Instant.parse("2030-01-01T00:00:00Z"), "u"), Map.of()), 1, 0);
 
     private final ExecutorService singleThread = Executors.newSingleThreadExecutor();
 
@@ -35,32 +35,40 @@ class ExecutionGatewayTest {
     }
 
     @Test
-    void an_attempt_running_longer_than_the_timeout_fails_with_a_timeout_and_its_thread_is_interrupted() throws Exception {
+    void an_attempt_running_longer_than_the_timeout_fails_with_a_timeout_and_its_thread_is_interrupted()
+            throws Exception {
         CountDownLatch interrupted = new CountDownLatch(1);
-        ExecutionGateway gateway = new ExecutionGateway(singleThread, context -> {
-            try {
-                new CountDownLatch(1).await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                interrupted.countDown();
-                throw e;
-            }
-        }, null, Duration.ofMillis(100));
+        ExecutionGateway gateway = new ExecutionGateway(
+                singleThread,
+                context -> {
+                    try {
+                        new CountDownLatch(1).await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw e;
+                    }
+                },
+                null,
+                Duration.ofMillis(100));
 
         CompletableFuture<Void> attempt = gateway.run(CONTEXT).toCompletableFuture();
 
-        assertThat(attempt).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
-                .havingCause().isInstanceOf(TimeoutException.class);
+        assertThat(attempt)
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(TimeoutException.class);
         assertThat(await(interrupted)).as("the attempt's thread is interrupted").isTrue();
     }
 
     @Test
     void an_attempt_waiting_for_a_free_pool_thread_is_not_timed_out_before_it_starts() throws Exception {
         CountDownLatch releaseFirst = new CountDownLatch(1);
-        ExecutionGateway slow = new ExecutionGateway(singleThread, context -> await(releaseFirst), null,
-                Duration.ofSeconds(30));
+        ExecutionGateway slow =
+                new ExecutionGateway(singleThread, context -> await(releaseFirst), null, Duration.ofSeconds(30));
         AtomicBoolean secondRan = new AtomicBoolean();
-        ExecutionGateway quick = new ExecutionGateway(singleThread, context -> secondRan.set(true), null,
-                Duration.ofMillis(200));
+        ExecutionGateway quick =
+                new ExecutionGateway(singleThread, context -> secondRan.set(true), null, Duration.ofMillis(200));
 
         CompletableFuture<Void> first = slow.run(CONTEXT).toCompletableFuture();
         CompletableFuture<Void> second = quick.run(CONTEXT).toCompletableFuture();
@@ -74,7 +82,8 @@ class ExecutionGatewayTest {
         releaseFirst.countDown();
 
         assertThat(first).succeedsWithin(Duration.ofSeconds(10));
-        assertThat(second).as("an attempt that never started must not fail with a timeout")
+        assertThat(second)
+                .as("an attempt that never started must not fail with a timeout")
                 .succeedsWithin(Duration.ofSeconds(10));
         assertThat(secondRan).isTrue();
     }

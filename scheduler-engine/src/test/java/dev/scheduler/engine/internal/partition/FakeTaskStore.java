@@ -1,5 +1,8 @@
 package dev.scheduler.engine.internal.partition;
 
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.store.AttemptOutcome;
 import dev.scheduler.engine.internal.store.CassandraTaskStore;
 import dev.scheduler.engine.internal.store.DeadLetter;
@@ -7,9 +10,6 @@ import dev.scheduler.engine.internal.store.LoadBound;
 import dev.scheduler.engine.internal.store.LoadResult;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
-import dev.scheduler.client.Task;
-import dev.scheduler.client.TaskKey;
-import dev.scheduler.engine.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -32,11 +32,19 @@ import java.util.function.Supplier;
  */
 final class FakeTaskStore implements TaskStore {
 
-    enum Op { PERSIST, CANCEL, LOAD, RECORD_OUTCOMES, READ, READ_CHECKPOINT, WRITE_CHECKPOINT, DEAD_LETTER }
+    enum Op {
+        PERSIST,
+        CANCEL,
+        LOAD,
+        RECORD_OUTCOMES,
+        READ,
+        READ_CHECKPOINT,
+        WRITE_CHECKPOINT,
+        DEAD_LETTER
+    }
 
     /** One call: the operation, its main argument, and whether it was made to fail. */
-    record Call(Op op, Object argument, boolean failed) {
-    }
+    record Call(Op op, Object argument, boolean failed) {}
 
     private final Map<Integer, TreeMap<TaskKey, StoredTask>> rows = new HashMap<>();
     private final Map<Integer, Instant> checkpoints = new HashMap<>();
@@ -47,7 +55,7 @@ final class FakeTaskStore implements TaskStore {
     private final Set<Op> held = new HashSet<>();
     private final List<Runnable> heldAnswers = new ArrayList<>();
     private final List<String> checkpointViolations = new ArrayList<>();
-    private volatile Runnable beforeEachCall = () -> { };
+    private volatile Runnable beforeEachCall = () -> {};
 
     // ---- test controls ----
 
@@ -107,7 +115,9 @@ final class FakeTaskStore implements TaskStore {
     }
 
     synchronized List<StoredTask> rows(int partition, TaskStatus status) {
-        return rows(partition).values().stream().filter(r -> r.status() == status).toList();
+        return rows(partition).values().stream()
+                .filter(r -> r.status() == status)
+                .toList();
     }
 
     synchronized Optional<Instant> checkpoint(int partition) {
@@ -130,8 +140,12 @@ final class FakeTaskStore implements TaskStore {
             TreeMap<TaskKey, StoredTask> table = rows(partition);
             for (Task t : tasks) {
                 StoredTask old = table.get(t.key());
-                table.put(t.key(), old == null ? new StoredTask(t, TaskStatus.PENDING, 0, null, null)
-                        : new StoredTask(t, old.status(), old.attempts(), old.nextAttemptAt(), old.lastError()));
+                table.put(
+                        t.key(),
+                        old == null
+                                ? new StoredTask(t, TaskStatus.PENDING, 0, null, null)
+                                : new StoredTask(
+                                        t, old.status(), old.attempts(), old.nextAttemptAt(), old.lastError()));
             }
             return null;
         });
@@ -169,7 +183,8 @@ final class FakeTaskStore implements TaskStore {
                 }
                 found.add(row);
             }
-            LoadBound through = found.size() >= limit ? LoadBound.through(found.get(found.size() - 1).task().key())
+            LoadBound through = found.size() >= limit
+                    ? LoadBound.through(found.get(found.size() - 1).task().key())
                     : from.timeMillis() > upToMillis ? from : LoadBound.before(upToMillis);
             return new LoadResult(List.copyOf(found), through);
         });
@@ -203,7 +218,8 @@ final class FakeTaskStore implements TaskStore {
     public CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint) {
         return call(Op.WRITE_CHECKPOINT, checkpoint, () -> {
             for (StoredTask row : rows(partition).values()) {
-                if (!row.status().isTerminal() && row.task().key().scheduledTime().isBefore(checkpoint)) {
+                if (!row.status().isTerminal()
+                        && row.task().key().scheduledTime().isBefore(checkpoint)) {
                     checkpointViolations.add("checkpoint " + checkpoint + " written past " + row);
                 }
             }

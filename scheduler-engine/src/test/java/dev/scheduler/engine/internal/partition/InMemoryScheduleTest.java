@@ -44,7 +44,9 @@ class InMemoryScheduleTest {
         Task old = task("a", -30);
 
         assertThat(schedule.accept(old)).isEqualTo(READ_STATUS);
-        assertThat(schedule.accept(old)).as("the read in flight answers for both").isEqualTo(SETTLED);
+        assertThat(schedule.accept(old))
+                .as("the read in flight answers for both")
+                .isEqualTo(SETTLED);
         assertThat(schedule.inMemory()).isEqualTo(1);
         assertThat(schedule.firstWaiting()).isEmpty();
 
@@ -59,7 +61,8 @@ class InMemoryScheduleTest {
         Task old = task("a", -30);
         schedule.accept(old);
 
-        assertThat(schedule.statusRead(old, Optional.of(stored(old, TaskStatus.SUCCEEDED)))).isFalse();
+        assertThat(schedule.statusRead(old, Optional.of(stored(old, TaskStatus.SUCCEEDED))))
+                .isFalse();
         assertThat(schedule.inMemory()).isZero();
     }
 
@@ -113,9 +116,14 @@ class InMemoryScheduleTest {
         Task fresh = task("c", 40);
 
         InMemorySchedule.Load load = schedule.startLoad(millis(10)).orElseThrow();
-        schedule.loadSucceeded(new LoadResult(List.of(stored(running, TaskStatus.PENDING),
-                stored(finished, TaskStatus.PENDING), stored(fresh, TaskStatus.PENDING)),
-                LoadBound.before(load.upTo())), load.limit());
+        schedule.loadSucceeded(
+                new LoadResult(
+                        List.of(
+                                stored(running, TaskStatus.PENDING),
+                                stored(finished, TaskStatus.PENDING),
+                                stored(fresh, TaskStatus.PENDING)),
+                        LoadBound.before(load.upTo())),
+                load.limit());
 
         assertThat(keys(schedule.takeDue(millis(70)))).containsExactly(fresh.key());
     }
@@ -143,7 +151,8 @@ class InMemoryScheduleTest {
         assertThat(schedule.accept(t)).isEqualTo(SETTLED);
         assertThat(schedule.inMemory()).isZero();
 
-        schedule.forgetOldDone(t.key().scheduledTime().plus(InMemorySchedule.DONE_MEMORY).plusMillis(1));
+        schedule.forgetOldDone(
+                t.key().scheduledTime().plus(InMemorySchedule.DONE_MEMORY).plusMillis(1));
         assertThat(schedule.doneSince()).isEqualTo(t.key().scheduledTime().toEpochMilli() + 1);
         assertThat(schedule.accept(t)).isEqualTo(READ_STATUS);
     }
@@ -159,8 +168,9 @@ class InMemoryScheduleTest {
         schedule.accept(task("c", 40)); // held: memory is now full
         schedule.accept(task("d", 45)); // no room to hold it
 
-        InMemorySchedule.Merged merged = schedule.loadSucceeded(new LoadResult(
-                List.of(stored(task("e", 35), TaskStatus.PENDING)), LoadBound.before(load.upTo())), load.limit());
+        InMemorySchedule.Merged merged = schedule.loadSucceeded(
+                new LoadResult(List.of(stored(task("e", 35), TaskStatus.PENDING)), LoadBound.before(load.upTo())),
+                load.limit());
 
         assertThat(merged.fullPage()).isFalse();
         assertThat(schedule.loaded()).isEqualTo(LoadBound.before(millis(30)));

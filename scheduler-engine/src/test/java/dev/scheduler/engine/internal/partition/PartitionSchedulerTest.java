@@ -1,6 +1,5 @@
 package dev.scheduler.engine.internal.partition;
 
-import dev.scheduler.engine.internal.store.StoredTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
 import dev.scheduler.engine.internal.partition.RecordingListener.Started;
+import dev.scheduler.engine.internal.store.StoredTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,7 +91,9 @@ class PartitionSchedulerTest {
         ingest(List.of(t), List.of());
         awaitDurable();
         assertThat(store.row(0, t.key())).isPresent();
-        assertThat(handle.tasksInMemory()).as("beyond the window: left to the store").isZero();
+        assertThat(handle.tasksInMemory())
+                .as("beyond the window: left to the store")
+                .isZero();
 
         advance(Duration.ofSeconds(20));
         await().atMost(AWAIT).until(() -> handle.tasksInMemory() == 1);
@@ -206,14 +208,18 @@ class PartitionSchedulerTest {
         for (int step = 1; step <= 5; step++) {
             advance(Duration.ofSeconds(10));
             int due = step * 10;
-            await().atMost(AWAIT).untilAsserted(() ->
-                    assertThat(store.rows(0, TaskStatus.SUCCEEDED)).hasSize(due));
+            await().atMost(AWAIT)
+                    .untilAsserted(() ->
+                            assertThat(store.rows(0, TaskStatus.SUCCEEDED)).hasSize(due));
             mostInMemory.accumulateAndGet(handle.tasksInMemory(), Math::max);
         }
 
-        assertThat(executor.attemptedKeys()).containsExactlyInAnyOrderElementsOf(tasks.stream().map(Task::key).toList());
-        assertThat(listener.started()).as("none starts before its time").allSatisfy(s ->
-                assertThat(s.lateness().isNegative()).isFalse());
+        assertThat(executor.attemptedKeys())
+                .containsExactlyInAnyOrderElementsOf(
+                        tasks.stream().map(Task::key).toList());
+        assertThat(listener.started())
+                .as("none starts before its time")
+                .allSatisfy(s -> assertThat(s.lateness().isNegative()).isFalse());
         assertThat(mostInMemory.get()).isLessThanOrEqualTo(10);
         assertThat(store.checkpointViolations()).isEmpty();
     }
@@ -234,7 +240,9 @@ class PartitionSchedulerTest {
         store.release(Op.LOAD);
 
         advance(Duration.ofSeconds(50));
-        await().atMost(AWAIT).untilAsserted(() -> assertThat(store.rows(0, TaskStatus.SUCCEEDED)).hasSize(50));
+        await().atMost(AWAIT)
+                .untilAsserted(
+                        () -> assertThat(store.rows(0, TaskStatus.SUCCEEDED)).hasSize(50));
         assertThat(executor.attemptedKeys()).hasSize(50);
         assertThat(mostInMemory.get()).as("most tasks held in memory at once").isLessThanOrEqualTo(10);
     }
@@ -262,17 +270,18 @@ class PartitionSchedulerTest {
 
     private void startScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
         EngineSettings settings = tuning.apply(EngineSettings.builder()
-                .lookAhead(Duration.ofSeconds(60))
-                .loadInterval(Duration.ofSeconds(1))
-                .loadBatchSize(100)
-                .maxRunningPerPartition(4)
-                .executionTimeout(Duration.ofSeconds(30))
-                .retryPolicy(new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 2.0, 0.0))
-                .shutdownTimeout(Duration.ofSeconds(5))
-                .storeRetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))).build();
+                        .lookAhead(Duration.ofSeconds(60))
+                        .loadInterval(Duration.ofSeconds(1))
+                        .loadBatchSize(100)
+                        .maxRunningPerPartition(4)
+                        .executionTimeout(Duration.ofSeconds(30))
+                        .retryPolicy(new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 2.0, 0.0))
+                        .shutdownTimeout(Duration.ofSeconds(5))
+                        .storeRetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))
+                .build();
         ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
-        scheduler = testKit.spawn(processed.recording(PartitionScheduler.create(TestPartitions.context(settings,
-                store, gateway, clock, handle, listener))));
+        scheduler = testKit.spawn(processed.recording(
+                PartitionScheduler.create(TestPartitions.context(settings, store, gateway, clock, handle, listener))));
         processed.awaitProcessed("Started");
         // what the poll thread does when a partition's actors (re)start: rewind, and ingest with the new generation
         assertThat(handle.takeRewindRequest()).isTrue();
@@ -283,7 +292,8 @@ class PartitionSchedulerTest {
         int records = tasks.size() + cancels.size();
         offset += records;
         handle.recordsHandedOver(records);
-        scheduler.tell(new PartitionScheduler.Ingest(generation, tasks, cancels, List.of(), List.of(), records, offset));
+        scheduler.tell(
+                new PartitionScheduler.Ingest(generation, tasks, cancels, List.of(), List.of(), records, offset));
     }
 
     /** Waits until everything ingested is durable and the scheduler has taken it into its schedule. */
@@ -305,8 +315,10 @@ class PartitionSchedulerTest {
     }
 
     private void awaitStatus(Task task, TaskStatus status) {
-        await().atMost(AWAIT).untilAsserted(() ->
-                assertThat(store.row(0, task.key())).map(StoredTask::status).contains(status));
+        await().atMost(AWAIT)
+                .untilAsserted(() -> assertThat(store.row(0, task.key()))
+                        .map(StoredTask::status)
+                        .contains(status));
     }
 
     /** The most tasks the partition reported in memory, sampled whenever the actors call the store or run a task. */
@@ -319,7 +331,8 @@ class PartitionSchedulerTest {
     }
 
     private static Task task(String orderingId, long secondsFromStart, String uniquenessKey) {
-        return Task.of(TaskKey.of(orderingId, START.plusSeconds(secondsFromStart), uniquenessKey),
+        return Task.of(
+                TaskKey.of(orderingId, START.plusSeconds(secondsFromStart), uniquenessKey),
                 Map.of("id", uniquenessKey));
     }
 }

@@ -11,11 +11,10 @@ import java.util.List;
 /** Records attempt starts (called on the runner's thread as an attempt starts) and lets a test sample state then. */
 final class RecordingListener implements AttemptEvents {
 
-    record Started(TaskKey key, int attempt, Duration lateness) {
-    }
+    record Started(TaskKey key, int attempt, Duration lateness) {}
 
     private final List<Started> started = new ArrayList<>();
-    private volatile Runnable onEvent = () -> { };
+    private volatile Runnable onEvent = () -> {};
 
     void onEvent(Runnable r) {
         onEvent = r;
@@ -38,8 +37,8 @@ final class RecordingListener implements AttemptEvents {
     }
 
     @Override
-    public void attemptFinished(TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter,
-                                Duration duration) {
+    public void attemptFinished(
+            TaskKey key, int attempt, AttemptResult result, TaskStatus statusAfter, Duration duration) {
         onEvent.run();
     }
 }

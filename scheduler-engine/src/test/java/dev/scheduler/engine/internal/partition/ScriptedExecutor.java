@@ -26,7 +26,7 @@ final class ScriptedExecutor implements TaskExecutor {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    private volatile Script script = context -> { };
+    private volatile Script script = context -> {};
     private final Map<TaskKey, CountDownLatch> holds = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<TaskContext> entered = new LinkedBlockingQueue<>();
     private final List<TaskContext> attempts = new ArrayList<>();
@@ -90,7 +90,8 @@ final class ScriptedExecutor implements TaskExecutor {
         synchronized (this) {
             attempts.add(context);
         }
-        AtomicInteger ofId = runningPerOrderingId.computeIfAbsent(context.key().orderingId(), id -> new AtomicInteger());
+        AtomicInteger ofId =
+                runningPerOrderingId.computeIfAbsent(context.key().orderingId(), id -> new AtomicInteger());
         maxRunningOfOneOrderingId.accumulateAndGet(ofId.incrementAndGet(), Math::max);
         maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
         try {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.scheduler.client.Task;
-import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Call;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
@@ -57,11 +57,13 @@ class TaskPersisterTest {
 
         persister.tell(p);
 
-        assertThat(parent.receiveMessage()).isEqualTo(new TaskPersister.Persisted(0, List.of(t1, t2), Set.of(), List.of(),
-                List.of(p)));
+        assertThat(parent.receiveMessage())
+                .isEqualTo(new TaskPersister.Persisted(0, List.of(t1, t2), Set.of(), List.of(), List.of(p)));
         assertThat(store.row(0, t1.key())).isPresent();
         assertThat(store.row(0, t2.key())).isPresent();
-        assertThat(store.calls()).extracting(Call::op).as("no task before the checkpoint: it stays")
+        assertThat(store.calls())
+                .extracting(Call::op)
+                .as("no task before the checkpoint: it stays")
                 .containsExactly(Op.PERSIST);
     }
 
@@ -92,7 +94,8 @@ class TaskPersisterTest {
         assertThat(persisted.lastSeq()).isEqualTo(1);
         assertThat(persisted.batches()).containsExactly(first, second);
         assertThat(persisted.tasks()).containsExactly(t1, t2, t3);
-        assertThat(List.of(t1, t2, t3)).allSatisfy(t -> assertThat(store.row(0, t.key())).isPresent());
+        assertThat(List.of(t1, t2, t3))
+                .allSatisfy(t -> assertThat(store.row(0, t.key())).isPresent());
         assertThat(store.calls(Op.PERSIST)).extracting(Call::failed).containsExactly(true, true, false);
     }
 
@@ -105,9 +108,10 @@ class TaskPersisterTest {
         persister.tell(persist(0, List.of(later, old), List.of()));
         parent.receiveMessage();
 
-        assertThat(store.calls()).extracting(Call::op, Call::argument).containsExactly(
-                tuple(Op.WRITE_CHECKPOINT, old.key().scheduledTime()),
-                tuple(Op.PERSIST, List.of(later, old)));
+        assertThat(store.calls())
+                .extracting(Call::op, Call::argument)
+                .containsExactly(
+                        tuple(Op.WRITE_CHECKPOINT, old.key().scheduledTime()), tuple(Op.PERSIST, List.of(later, old)));
         assertThat(store.checkpoint(0)).contains(old.key().scheduledTime());
     }
 
@@ -123,10 +127,10 @@ class TaskPersisterTest {
 
         advance(MIN_BACKOFF);
         parent.receiveMessage();
-        assertThat(store.calls()).extracting(Call::op, Call::failed).containsExactly(
-                tuple(Op.WRITE_CHECKPOINT, true),
-                tuple(Op.WRITE_CHECKPOINT, false),
-                tuple(Op.PERSIST, false));
+        assertThat(store.calls())
+                .extracting(Call::op, Call::failed)
+                .containsExactly(
+                        tuple(Op.WRITE_CHECKPOINT, true), tuple(Op.WRITE_CHECKPOINT, false), tuple(Op.PERSIST, false));
     }
 
     @Test
@@ -148,8 +152,10 @@ class TaskPersisterTest {
         persister.tell(new TaskPersister.AdvanceCheckpoint(CHECKPOINT.plusSeconds(120), 1));
         processed.awaitProcessed("WriteDone");
 
-        assertThat(store.calls(Op.WRITE_CHECKPOINT)).extracting(Call::argument).containsExactly(
-                inFirst.key().scheduledTime(), inSecond.key().scheduledTime(), CHECKPOINT.plusSeconds(120));
+        assertThat(store.calls(Op.WRITE_CHECKPOINT))
+                .extracting(Call::argument)
+                .containsExactly(
+                        inFirst.key().scheduledTime(), inSecond.key().scheduledTime(), CHECKPOINT.plusSeconds(120));
     }
 
     @Test
@@ -165,7 +171,8 @@ class TaskPersisterTest {
         persister.tell(new TaskPersister.AdvanceCheckpoint(CHECKPOINT.plusSeconds(10), 0));
         processed.awaitProcessed("AdvanceCheckpoint");
 
-        assertThat(store.calls(Op.WRITE_CHECKPOINT)).extracting(Call::argument)
+        assertThat(store.calls(Op.WRITE_CHECKPOINT))
+                .extracting(Call::argument)
                 .containsExactly(CHECKPOINT.plusSeconds(60), soon.key().scheduledTime());
         assertThat(store.checkpoint(0)).contains(soon.key().scheduledTime());
     }
@@ -187,10 +194,16 @@ class TaskPersisterTest {
     // ---- helpers ----
 
     private void startPersister(Instant checkpoint) {
-        persister = testKit.spawn(processed.recording(
-                TaskPersister.create(TestPartitions.withoutExecutor(EngineSettings.builder().loadBatchSize(1_000)
-                        .storeRetryBackoff(MIN_BACKOFF, MAX_BACKOFF).build(), store, TestPartitions.leasedHandle(0)),
-                        parent.ref(), checkpoint)));
+        persister = testKit.spawn(processed.recording(TaskPersister.create(
+                TestPartitions.withoutExecutor(
+                        EngineSettings.builder()
+                                .loadBatchSize(1_000)
+                                .storeRetryBackoff(MIN_BACKOFF, MAX_BACKOFF)
+                                .build(),
+                        store,
+                        TestPartitions.leasedHandle(0)),
+                parent.ref(),
+                checkpoint)));
     }
 
     private static void advance(Duration amount) {
@@ -211,7 +224,7 @@ class TaskPersisterTest {
     }
 
     private static TaskPersister.Persist persist(long seq, List<Task> tasks, List<TaskKey> cancels) {
-        return new TaskPersister.Persist(seq, 0, tasks, cancels, List.of(), List.of(), tasks.size() + cancels.size(),
-                seq + 1);
+        return new TaskPersister.Persist(
+                seq, 0, tasks, cancels, List.of(), List.of(), tasks.size() + cancels.size(), seq + 1);
     }
 }

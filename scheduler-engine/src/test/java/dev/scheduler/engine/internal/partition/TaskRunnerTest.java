@@ -1,14 +1,11 @@
 package dev.scheduler.engine.internal.partition;
 
-import dev.scheduler.engine.EngineSettings;
-import dev.scheduler.engine.internal.store.AttemptOutcome;
-import dev.scheduler.engine.internal.store.AttemptResult;
-import dev.scheduler.engine.internal.store.StoredTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.NonRetryableException;
 import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.TaskContext;
@@ -16,6 +13,9 @@ import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Call;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
 import dev.scheduler.engine.internal.partition.RecordingListener.Started;
+import dev.scheduler.engine.internal.store.AttemptOutcome;
+import dev.scheduler.engine.internal.store.AttemptResult;
+import dev.scheduler.engine.internal.store.StoredTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +40,9 @@ class TaskRunnerTest {
 
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
     /** Three attempts, 10 s then 20 s apart, no jitter. */
-    private static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 2.0, 0.0);
+    private static final RetryPolicy RETRY =
+            new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 2.0, 0.0);
+
     private static final Duration STORE_MIN_BACKOFF = Duration.ofMillis(100);
     private static final Duration STORE_MAX_BACKOFF = Duration.ofSeconds(1);
 
@@ -104,7 +106,8 @@ class TaskRunnerTest {
         runner.tell(run(a));
         runner.tell(run(b));
         runner.tell(run(c));
-        assertThat(List.of(executor.awaitEntered().key(), executor.awaitEntered().key()))
+        assertThat(List.of(
+                        executor.awaitEntered().key(), executor.awaitEntered().key()))
                 .containsExactlyInAnyOrder(a.key(), b.key());
         barrier();
         assertThat(listener.startedKeys()).as("c waits for a free slot").containsExactly(a.key(), b.key());
@@ -114,7 +117,8 @@ class TaskRunnerTest {
         executor.release(b.key());
         executor.release(c.key());
 
-        assertThat(parent.receiveSeveralMessages(3)).extracting(TaskRunner.Finished::key)
+        assertThat(parent.receiveSeveralMessages(3))
+                .extracting(TaskRunner.Finished::key)
                 .containsExactlyInAnyOrder(a.key(), b.key(), c.key());
         assertThat(executor.maxRunning()).isEqualTo(2);
     }
@@ -145,9 +149,13 @@ class TaskRunnerTest {
         advance(Duration.ofMillis(1));
         parent.expectMessage(new TaskRunner.Finished(t.key(), TaskStatus.SUCCEEDED));
         assertThat(executor.attempts()).extracting(TaskContext::attempt).containsExactly(1, 2);
-        assertThat(listener.started().get(1).lateness()).as("the retry starts exactly at its time").isZero();
-        assertThat(store.outcomesOf(t.key())).extracting(AttemptOutcome::result, AttemptOutcome::errorClass)
-                .containsExactly(tuple(AttemptResult.FAILED, IllegalStateException.class.getName()),
+        assertThat(listener.started().get(1).lateness())
+                .as("the retry starts exactly at its time")
+                .isZero();
+        assertThat(store.outcomesOf(t.key()))
+                .extracting(AttemptOutcome::result, AttemptOutcome::errorClass)
+                .containsExactly(
+                        tuple(AttemptResult.FAILED, IllegalStateException.class.getName()),
                         tuple(AttemptResult.SUCCEEDED, null));
         assertThat(store.row(0, t.key()).orElseThrow().attempts()).isEqualTo(2);
     }
@@ -167,7 +175,8 @@ class TaskRunnerTest {
 
         parent.expectMessage(new TaskRunner.Finished(t.key(), TaskStatus.FAILED));
         assertThat(executor.attempts()).extracting(TaskContext::attempt).containsExactly(1, 2);
-        assertThat(store.outcomesOf(t.key())).extracting(AttemptOutcome::statusAfter)
+        assertThat(store.outcomesOf(t.key()))
+                .extracting(AttemptOutcome::statusAfter)
                 .containsExactly(TaskStatus.PENDING, TaskStatus.FAILED);
         assertThat(store.row(0, t.key()).orElseThrow().status()).isEqualTo(TaskStatus.FAILED);
     }
@@ -208,7 +217,9 @@ class TaskRunnerTest {
         advance(Duration.ofMillis(99));
         assertThat(barrier()).doesNotContain("FlushRetry");
         parent.expectNoMessage(Duration.ZERO);
-        assertThat(listener.startedKeys()).as("the next task waits for the durable outcome").containsExactly(t0.key());
+        assertThat(listener.startedKeys())
+                .as("the next task waits for the durable outcome")
+                .containsExactly(t0.key());
 
         advance(Duration.ofMillis(1));
         processed.awaitProcessed("OutcomesNotWritten");
@@ -216,11 +227,13 @@ class TaskRunnerTest {
 
         parent.expectMessage(new TaskRunner.Finished(t0.key(), TaskStatus.SUCCEEDED));
         parent.expectMessage(new TaskRunner.Finished(t1.key(), TaskStatus.SUCCEEDED));
-        assertThat(executor.attemptedKeys()).as("a failed write never re-runs the attempt")
+        assertThat(executor.attemptedKeys())
+                .as("a failed write never re-runs the attempt")
                 .containsExactly(t0.key(), t1.key());
         List<Call> writes = store.calls(Op.RECORD_OUTCOMES);
         assertThat(writes).extracting(Call::failed).containsExactly(true, true, false, false);
-        assertThat(writes.subList(0, 3)).allSatisfy(call -> assertThat(keysOf(call)).containsExactly(t0.key()));
+        assertThat(writes.subList(0, 3))
+                .allSatisfy(call -> assertThat(keysOf(call)).containsExactly(t0.key()));
     }
 
     @Test
@@ -285,7 +298,8 @@ class TaskRunnerTest {
         parent.expectMessage(new TaskRunner.Finished(next.key(), TaskStatus.SUCCEEDED));
         advance(Duration.ofSeconds(10));
         barrier();
-        assertThat(executor.attemptedKeys()).as("the cancelled task is not retried")
+        assertThat(executor.attemptedKeys())
+                .as("the cancelled task is not retried")
                 .containsExactly(failing.key(), next.key());
     }
 
@@ -316,11 +330,15 @@ class TaskRunnerTest {
 
     private void startRunner(RetryPolicy policy, int maxRunning) {
         ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, Duration.ofSeconds(30));
-        EngineSettings settings = EngineSettings.builder().retryPolicy(policy).maxRunningPerPartition(maxRunning)
-                .shutdownTimeout(Duration.ofSeconds(30)).storeRetryBackoff(STORE_MIN_BACKOFF, STORE_MAX_BACKOFF)
+        EngineSettings settings = EngineSettings.builder()
+                .retryPolicy(policy)
+                .maxRunningPerPartition(maxRunning)
+                .shutdownTimeout(Duration.ofSeconds(30))
+                .storeRetryBackoff(STORE_MIN_BACKOFF, STORE_MAX_BACKOFF)
                 .build();
-        runner = testKit.spawn(processed.recording(TaskRunner.create(TestPartitions.context(settings, store, gateway,
-                clock, TestPartitions.leasedHandle(0), listener), parent.ref())));
+        runner = testKit.spawn(processed.recording(TaskRunner.create(
+                TestPartitions.context(settings, store, gateway, clock, TestPartitions.leasedHandle(0), listener),
+                parent.ref())));
     }
 
     /** Moves the actors' clock and Pekko's timers forward together. */
@@ -336,7 +354,8 @@ class TaskRunnerTest {
     }
 
     private static Task task(String orderingId, long secondsFromStart, String uniquenessKey) {
-        return Task.of(TaskKey.of(orderingId, START.plusSeconds(secondsFromStart), uniquenessKey),
+        return Task.of(
+                TaskKey.of(orderingId, START.plusSeconds(secondsFromStart), uniquenessKey),
                 Map.of("id", uniquenessKey));
     }
 
@@ -346,6 +365,7 @@ class TaskRunnerTest {
 
     @SuppressWarnings("unchecked")
     private static List<TaskKey> keysOf(Call recordOutcomes) {
-        return ((List<AttemptOutcome>) recordOutcomes.argument()).stream().map(o -> o.task().key()).toList();
+        return ((List<AttemptOutcome>) recordOutcomes.argument())
+                .stream().map(o -> o.task().key()).toList();
     }
 }

@@ -10,8 +10,7 @@ import java.util.concurrent.ForkJoinPool;
 /** Partition contexts for actor unit tests. */
 final class TestPartitions {
 
-    private TestPartitions() {
-    }
+    private TestPartitions() {}
 
     /** A handle whose ownership is claimed and confirmed for a day: the actor may start and record. */
     static PartitionHandle leasedHandle(int partition) {
@@ -21,16 +20,25 @@ final class TestPartitions {
         return handle;
     }
 
-    static PartitionContext context(EngineSettings settings, TaskStore store, ExecutionGateway gateway, Clock clock,
-                                    PartitionHandle handle, AttemptEvents events) {
+    static PartitionContext context(
+            EngineSettings settings,
+            TaskStore store,
+            ExecutionGateway gateway,
+            Clock clock,
+            PartitionHandle handle,
+            AttemptEvents events) {
         return new PartitionContext(settings, store, gateway, clock, handle, events);
     }
 
     /** A context for an actor that runs no executor (the persister). */
     static PartitionContext withoutExecutor(EngineSettings settings, TaskStore store, PartitionHandle handle) {
-        ExecutionGateway none = new ExecutionGateway(ForkJoinPool.commonPool(), ctx -> {
-            throw new AssertionError("no executor in this test");
-        }, null, Duration.ofSeconds(1));
+        ExecutionGateway none = new ExecutionGateway(
+                ForkJoinPool.commonPool(),
+                ctx -> {
+                    throw new AssertionError("no executor in this test");
+                },
+                null,
+                Duration.ofSeconds(1));
         return new PartitionContext(settings, store, none, Clock.systemUTC(), handle, AttemptEvents.NONE);
     }
 }

@@ -9,9 +9,12 @@ import org.junit.jupiter.api.Test;
 
 class SchemaTest {
 
-    private static final Migration TEST_3 = new Migration(3, "test", List.of(
-            SchemaChange.statement("CREATE TABLE IF NOT EXISTS <ks>.extra (id int PRIMARY KEY)"),
-            SchemaChange.addColumn("tasks", "note", "text")));
+    private static final Migration TEST_3 = new Migration(
+            3,
+            "test",
+            List.of(
+                    SchemaChange.statement("CREATE TABLE IF NOT EXISTS <ks>.extra (id int PRIMARY KEY)"),
+                    SchemaChange.addColumn("tasks", "note", "text")));
 
     private static List<Migration> withTest3() {
         List<Migration> list = new ArrayList<>(Schema.MIGRATIONS);
@@ -27,49 +30,56 @@ class SchemaTest {
 
     @Test
     void a_list_with_a_gap_or_without_the_version_columns_is_refused() {
-        List<Migration> gap = List.of(Schema.MIGRATIONS.get(0), Schema.MIGRATIONS.get(1),
-                new Migration(4, "skips 3", TEST_3.changes()));
-        assertThatThrownBy(() -> Schema.latestVersion(gap)).isInstanceOf(IllegalArgumentException.class)
+        List<Migration> gap = List.of(
+                Schema.MIGRATIONS.get(0), Schema.MIGRATIONS.get(1), new Migration(4, "skips 3", TEST_3.changes()));
+        assertThatThrownBy(() -> Schema.latestVersion(gap))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("migration 3 of the list has version 4");
         assertThatThrownBy(() -> Schema.latestVersion(Schema.MIGRATIONS.subList(0, 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must reach version 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must reach version 2");
     }
 
     @Test
     void only_idempotent_statements_are_accepted() {
         assertThatThrownBy(() -> SchemaChange.statement("CREATE TABLE <ks>.t (id int PRIMARY KEY)"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IF NOT EXISTS");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("IF NOT EXISTS");
         assertThatThrownBy(() -> SchemaChange.statement("DROP TABLE IF EXISTS <ks>.t"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SchemaChange.addColumn("Tasks", "x", "text"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lower-case");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lower-case");
         assertThat(SchemaChange.addColumn("tasks", "note", "text").cql("ks"))
                 .isEqualTo("ALTER TABLE ks.tasks ADD note text");
     }
 
     @Test
     void upgrade_cql_lists_the_missing_migrations_in_order_then_records_the_newest() {
-        assertThat(Schema.upgradeCql("ks", withTest3(), 2, c -> true)).containsExactly(
-                "CREATE TABLE IF NOT EXISTS ks.extra (id int PRIMARY KEY)",
-                "ALTER TABLE ks.tasks ADD note text",
-                "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 3, toTimestamp(now()))");
-        assertThat(Schema.upgradeCql("ks", withTest3(), 1, c -> !c.addsColumn())).containsExactly(
-                "CREATE TABLE IF NOT EXISTS ks.extra (id int PRIMARY KEY)",
-                "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 3, toTimestamp(now()))");
+        assertThat(Schema.upgradeCql("ks", withTest3(), 2, c -> true))
+                .containsExactly(
+                        "CREATE TABLE IF NOT EXISTS ks.extra (id int PRIMARY KEY)",
+                        "ALTER TABLE ks.tasks ADD note text",
+                        "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 3, toTimestamp(now()))");
+        assertThat(Schema.upgradeCql("ks", withTest3(), 1, c -> !c.addsColumn()))
+                .containsExactly(
+                        "CREATE TABLE IF NOT EXISTS ks.extra (id int PRIMARY KEY)",
+                        "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 3, toTimestamp(now()))");
         assertThat(Schema.upgradeCql("ks", withTest3(), 3, c -> true)).isEmpty();
         assertThat(Schema.upgradeCql("ks", Schema.MIGRATIONS, 0, c -> true)).hasSize(6 + 2 + 1);
     }
 
     @Test
     void the_refusal_with_create_schema_off_names_the_problem_then_prints_one_statement_per_line() {
-        String message = SchemaMigrator.behindMessage("ks", new SchemaMigrator.State(true, 1), 2,
-                Schema.upgradeCql("ks", Schema.MIGRATIONS, 1, c -> true));
-        assertThat(message.lines()).containsExactly(
-                "keyspace 'ks' is at schema version 1 but this engine needs version 2, and createSchema is false, so "
-                        + "the engine changes no schema itself. Run this CQL, then start the engine again:",
-                "ALTER TABLE ks.scheduler_meta ADD version int;",
-                "ALTER TABLE ks.scheduler_meta ADD applied_at timestamp;",
-                "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 2, toTimestamp(now()));");
+        String message = SchemaMigrator.behindMessage(
+                "ks", new SchemaMigrator.State(true, 1), 2, Schema.upgradeCql("ks", Schema.MIGRATIONS, 1, c -> true));
+        assertThat(message.lines())
+                .containsExactly(
+                        "keyspace 'ks' is at schema version 1 but this engine needs version 2, and createSchema is false, so "
+                                + "the engine changes no schema itself. Run this CQL, then start the engine again:",
+                        "ALTER TABLE ks.scheduler_meta ADD version int;",
+                        "ALTER TABLE ks.scheduler_meta ADD applied_at timestamp;",
+                        "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 2, toTimestamp(now()));");
         assertThat(SchemaMigrator.behindMessage("ks", new SchemaMigrator.State(false, 0), 2, List.of()))
                 .startsWith("keyspace 'ks' does not exist, and createSchema is false");
         assertThat(SchemaMigrator.behindMessage("ks", new SchemaMigrator.State(true, 0), 2, List.of()))
@@ -78,20 +88,25 @@ class SchemaTest {
 
     @Test
     void a_column_added_meanwhile_by_another_engine_is_recognised_in_any_cassandra_wording() {
-        assertThat(SchemaMigrator.isDuplicateColumn("Column with name 'version' already exists")).isTrue();
+        assertThat(SchemaMigrator.isDuplicateColumn("Column with name 'version' already exists"))
+                .isTrue();
         assertThat(SchemaMigrator.isDuplicateColumn(
-                "Invalid column name version because it conflicts with an existing column")).isTrue();
+                        "Invalid column name version because it conflicts with an existing column"))
+                .isTrue();
         assertThat(SchemaMigrator.isDuplicateColumn("Undefined column name x")).isFalse();
         assertThat(SchemaMigrator.isDuplicateColumn(null)).isFalse();
     }
 
     @Test
     void a_table_or_column_this_node_does_not_know_yet_is_told_apart_from_other_refusals() {
-        assertThat(SchemaMigrator.isUnknownSchema("unconfigured table scheduler_meta")).isTrue();
+        assertThat(SchemaMigrator.isUnknownSchema("unconfigured table scheduler_meta"))
+                .isTrue();
         assertThat(SchemaMigrator.isUnknownSchema("Undefined column name applied_at in table ks.scheduler_meta"))
                 .isTrue();
-        assertThat(SchemaMigrator.isUnknownSchema("Keyspace 'ks' doesn't exist")).isTrue();
-        assertThat(SchemaMigrator.isUnknownSchema("Column with name 'version' already exists")).isFalse();
+        assertThat(SchemaMigrator.isUnknownSchema("Keyspace 'ks' doesn't exist"))
+                .isTrue();
+        assertThat(SchemaMigrator.isUnknownSchema("Column with name 'version' already exists"))
+                .isFalse();
         assertThat(SchemaMigrator.isUnknownSchema("Unknown type texte")).isFalse();
     }
 }
