@@ -43,7 +43,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class SchedulerEngine implements AutoCloseable {
 
-    private final Builder b;
+    private final EngineRuntime.Config config;
     private EngineRuntime runtime;
     private volatile State state = State.NEW;
 
@@ -53,8 +53,8 @@ public final class SchedulerEngine implements AutoCloseable {
         CLOSED
     }
 
-    private SchedulerEngine(Builder b) {
-        this.b = b;
+    private SchedulerEngine(EngineRuntime.Config config) {
+        this.config = config;
     }
 
     /** A builder; see each setter for its default. */
@@ -75,25 +75,7 @@ public final class SchedulerEngine implements AutoCloseable {
         }
         try {
             runtime = EngineRuntime.start(
-                    new EngineRuntime.Config(
-                            b.bootstrapServers,
-                            b.topic,
-                            b.groupId,
-                            b.consumerProperties,
-                            b.session,
-                            b.contactPoints,
-                            b.localDatacenter,
-                            b.keyspace,
-                            b.executor,
-                            b.asyncExecutor,
-                            b.settings,
-                            b.clock,
-                            b.listener,
-                            b.instanceId,
-                            b.metrics,
-                            b.adminServer),
-                    new EngineAdmin.Commands(this::cancelTask, this::retryTask),
-                    this::isRunning);
+                    config, new EngineAdmin.Commands(this::cancelTask, this::retryTask), this::isRunning);
         } catch (RuntimeException e) {
             state = State.CLOSED;
             throw e;
@@ -127,7 +109,7 @@ public final class SchedulerEngine implements AutoCloseable {
 
     /** This instance's id (see {@link Builder#instanceId}). */
     public String instanceId() {
-        return b.instanceId;
+        return config.instanceId();
     }
 
     /**
@@ -213,7 +195,7 @@ public final class SchedulerEngine implements AutoCloseable {
         private EngineSettings settings = EngineSettings.defaults();
         private Clock clock = Clock.systemUTC();
         private TaskListener listener = TaskListener.NONE;
-        private String instanceId = defaultInstanceId();
+        private String instanceId = EngineRuntime.Config.defaultInstanceId();
         private MicrometerMetrics metrics;
         private AdminServerSettings adminServer;
 
@@ -340,47 +322,25 @@ public final class SchedulerEngine implements AutoCloseable {
             return this;
         }
 
-        private static String defaultInstanceId() {
-            String host;
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                host = "unknown-host";
-            }
-            return host + "-" + ProcessHandle.current().pid() + "-"
-                    + Integer.toHexString(
-                            java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
-        }
-
         /** Validates and builds; call {@link SchedulerEngine#start()} next. */
         public SchedulerEngine build() {
-            require(bootstrapServers, "bootstrapServers");
-            require(topic, "topic");
-            require(groupId, "groupId");
-            require(keyspace, "keyspace");
-            require(instanceId, "instanceId");
-            if (!keyspace.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
-                throw new IllegalArgumentException("keyspace '" + keyspace + "' is not a valid Cassandra keyspace name "
-                        + "(a letter, then letters, digits or underscores, at most 48 characters)");
-            }
-            if (session == null && (contactPoints.isEmpty() || localDatacenter == null || localDatacenter.isBlank())) {
-                throw new IllegalArgumentException(
-                        "Cassandra is not set: call cqlSession(...) or cassandra(contactPoint, " + "localDatacenter)");
-            }
-            if ((executor == null) == (asyncExecutor == null)) {
-                throw new IllegalArgumentException(
-                        "exactly one of taskExecutor(...) and asyncTaskExecutor(...) is required");
-            }
-            Objects.requireNonNull(settings, "settings");
-            Objects.requireNonNull(clock, "clock");
-            Objects.requireNonNull(listener, "listener");
-            return new SchedulerEngine(this);
-        }
-
-        private static void require(String value, String name) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(name + " is required");
-            }
+            return new SchedulerEngine(new EngineRuntime.Config(
+                    bootstrapServers,
+                    topic,
+                    groupId,
+                    consumerProperties,
+                    session,
+                    contactPoints,
+                    localDatacenter,
+                    keyspace,
+                    executor,
+                    asyncExecutor,
+                    settings,
+                    clock,
+                    listener,
+                    instanceId,
+                    metrics,
+                    adminServer));
         }
     }
 }

@@ -33,6 +33,7 @@ import dev.scheduler.engine.internal.store.CassandraTaskStore;
 import dev.scheduler.engine.internal.store.SchemaSetup;
 import dev.scheduler.engine.metrics.MicrometerMetrics;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,11 +41,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,9 +86,53 @@ public final class EngineRuntime {
             MicrometerMetrics metrics,
             AdminServerSettings adminServer) {
 
+        /** Checks what {@code SchedulerEngine.Builder.build()} promises to check, with its messages. */
         public Config {
+            require(bootstrapServers, "bootstrapServers");
+            require(topic, "topic");
+            require(groupId, "groupId");
+            require(keyspace, "keyspace");
+            require(instanceId, "instanceId");
+            requireValidKeyspace(keyspace);
+            if (session == null && (contactPoints.isEmpty() || localDatacenter == null || localDatacenter.isBlank())) {
+                throw new IllegalArgumentException(
+                        "Cassandra is not set: call cqlSession(...) or cassandra(contactPoint, localDatacenter)");
+            }
+            if ((executor == null) == (asyncExecutor == null)) {
+                throw new IllegalArgumentException(
+                        "exactly one of taskExecutor(...) and asyncTaskExecutor(...) is required");
+            }
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(listener, "listener");
             consumerProperties = Map.copyOf(consumerProperties);
             contactPoints = List.copyOf(contactPoints);
+        }
+
+        /** The default instance id: host name, process id and a random suffix. */
+        public static String defaultInstanceId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "unknown-host";
+            }
+            return host + "-" + ProcessHandle.current().pid() + "-"
+                    + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+        }
+
+        /** A name Cassandra accepts unquoted: a letter, then letters, digits or underscores, at most 48. */
+        public static void requireValidKeyspace(String keyspace) {
+            if (keyspace == null || !keyspace.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
+                throw new IllegalArgumentException("keyspace '" + keyspace + "' is not a valid Cassandra keyspace "
+                        + "name (a letter, then letters, digits or underscores, at most 48 characters)");
+            }
+        }
+
+        private static void require(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " is required");
+            }
         }
     }
 

@@ -225,6 +225,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private Behavior<Command> onStarted(Started started) {
+        startFailures.succeeded();
         Instant now = clock.instant();
         // With no checkpoint, nothing was ever stored for this partition (a checkpoint is written before the
         // first task), so loading may start now.

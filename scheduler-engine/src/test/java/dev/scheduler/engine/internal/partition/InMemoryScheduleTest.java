@@ -59,11 +59,13 @@ class InMemoryScheduleTest {
     void a_task_whose_status_read_finds_it_finished_stays_out_of_memory() {
         InMemorySchedule schedule = schedule(10);
         Task old = task("a", -30);
-        schedule.accept(old);
+        assertThat(schedule.accept(old)).isEqualTo(InMemorySchedule.Acceptance.READ_STATUS);
+        assertThat(schedule.inMemory()).as("counted while its status is read").isEqualTo(1);
 
         assertThat(schedule.statusRead(old, Optional.of(stored(old, TaskStatus.SUCCEEDED))))
                 .isFalse();
         assertThat(schedule.inMemory()).isZero();
+        assertThat(schedule.firstWaiting()).isEmpty();
     }
 
     @Test
