@@ -28,10 +28,6 @@ final class PartitionLease {
 
     record OwnerNotRead(Throwable error) implements PartitionScheduler.Command {}
 
-    enum RetryClaim implements PartitionScheduler.Command {
-        INSTANCE
-    }
-
     enum TakeoverWaitOver implements PartitionScheduler.Command {
         INSTANCE
     }

@@ -5,7 +5,6 @@ import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.store.DeadLetter;
-import dev.scheduler.engine.internal.store.LoadResult;
 import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
@@ -61,30 +60,12 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private record WrappedDrained(TaskRunner.Drained drained) implements Command {}
 
-    private record Loaded(LoadResult result, int limit) implements Command {}
-
-    private record LoadFailed(Throwable error) implements Command {}
-
-    private record StatusRead(Task task, Optional<StoredTask> stored) implements Command {}
-
-    private record StatusNotRead(Task task, Throwable error) implements Command {}
-
-    private record RetryRead(Task task) implements Command {}
-
-    private enum Released implements Command {
-        INSTANCE
-    }
-
-    private enum Tick implements Command {
-        INSTANCE
-    }
-
-    private enum Fire implements Command {
-        INSTANCE
-    }
-
-    private enum RetryStart implements Command {
-        INSTANCE
+    /** Timers, and the end of the release write. */
+    private enum Signal implements Command {
+        RELEASED,
+        TICK,
+        FIRE,
+        RETRY_START
     }
 
     private final ActorContext<Command> context;
@@ -100,7 +81,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private ActorRef<TaskPersister.Command> persister;
     private ActorRef<TaskRunner.Command> runner;
     private InMemorySchedule schedule;
-    private final FailureStreak loadFailures;
+    private PartitionLoader loader;
     private long seq;
     private long seenSeq = -1;
     private final FailureStreak startFailures;
@@ -122,9 +103,11 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         this.store = partition.store();
         this.clock = partition.clock();
         this.handle = partition.handle();
-        this.loadFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
         this.startFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
         this.lease = new PartitionLease(context, timers, partition);
+        // The first use of the context's logger names it after the calling class: here, so that the lines of
+        // PartitionLoader, which logs through the same context, are this actor's too.
+        context.getLog().debug("partition {}: claiming it as {}", this.partition, handle.owner());
         lease.claim();
     }
 
@@ -137,10 +120,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         return newReceiveBuilder()
                 .onMessage(PartitionLease.Claimed.class, this::onClaimed)
                 .onMessage(PartitionLease.ClaimFailed.class, f -> onStartFailed(new StartFailed(f.error())))
-                .onMessageEquals(PartitionLease.RetryClaim.INSTANCE, () -> {
-                    lease.claim();
-                    return this;
-                })
                 .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, () -> {
                     readCheckpoint();
                     return this;
@@ -151,10 +130,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 })
                 .onMessage(PartitionLease.OwnerRead.class, this::onOwnerRead)
                 .onMessage(PartitionLease.OwnerNotRead.class, r -> this)
-                .onMessageEquals(Released.INSTANCE, this::onReleased)
+                .onMessageEquals(Signal.RELEASED, this::onReleased)
                 .onMessage(Started.class, this::onStarted)
                 .onMessage(StartFailed.class, this::onStartFailed)
-                .onMessageEquals(RetryStart.INSTANCE, () -> {
+                .onMessageEquals(Signal.RETRY_START, () -> {
                     if (handle.ownerEpoch() < 0) {
                         lease.claim();
                     } else {
@@ -166,13 +145,22 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 .onMessage(WrappedPersisted.class, w -> onPersisted(w.persisted()))
                 .onMessage(WrappedFinished.class, w -> onFinished(w.finished()))
                 .onMessage(WrappedDrained.class, w -> onDrained(w.drained()))
-                .onMessage(Loaded.class, this::onLoaded)
-                .onMessage(LoadFailed.class, this::onLoadFailed)
-                .onMessage(StatusRead.class, this::onStatusRead)
-                .onMessage(StatusNotRead.class, this::onStatusNotRead)
-                .onMessage(RetryRead.class, this::onRetryRead)
-                .onMessageEquals(Tick.INSTANCE, this::onTick)
-                .onMessageEquals(Fire.INSTANCE, this::onFire)
+                .onMessage(PartitionLoader.Loaded.class, this::onLoaded)
+                .onMessage(PartitionLoader.LoadFailed.class, failed -> {
+                    loader.loadFailed(failed);
+                    return this;
+                })
+                .onMessage(PartitionLoader.StatusRead.class, this::onStatusRead)
+                .onMessage(PartitionLoader.StatusNotRead.class, failed -> {
+                    loader.statusNotRead(failed);
+                    return this;
+                })
+                .onMessage(PartitionLoader.RetryRead.class, retry -> {
+                    loader.readStatus(retry.task());
+                    return this;
+                })
+                .onMessageEquals(Signal.TICK, this::onTick)
+                .onMessageEquals(Signal.FIRE, this::onFire)
                 .onMessage(Stop.class, this::onStop)
                 .build();
     }
@@ -235,6 +223,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 settings.maxTasksInMemoryPerPartition(),
                 settings.lookAhead(),
                 settings.loadBatchSize());
+        loader = new PartitionLoader(context, timers, partitionContext, schedule);
         persister = context.spawn(
                 TaskPersister.create(
                         partitionContext,
@@ -245,7 +234,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 TaskRunner.create(
                         partitionContext, context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new)),
                 "runner");
-        timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.loadInterval());
+        timers.startTimerWithFixedDelay(Signal.TICK, settings.loadInterval());
         handle.healthy(true);
         // A new incarnation (first start, or restart after a failure) holds nothing from Kafka: what was handed
         // over before now and is not durable must be read again from the last durable offset.
@@ -268,7 +257,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                             wait.toMillis(),
                             failed.error().toString());
         }
-        timers.startSingleTimer(RetryStart.INSTANCE, wait);
+        timers.startSingleTimer(Signal.RETRY_START, wait);
         return this;
     }
 
@@ -324,7 +313,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         for (Task task : persisted.tasks()) {
             if (!persisted.cancelled().contains(task.key())
                     && schedule.accept(task) == InMemorySchedule.Acceptance.READ_STATUS) {
-                readStatus(task);
+                loader.readStatus(task);
             }
         }
         persisted.retried().forEach(schedule::retry);
@@ -332,34 +321,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         return this;
     }
 
-    private void readStatus(Task task) {
-        context.pipeToSelf(
-                store.read(partition, task.key()),
-                (stored, e) -> e == null ? new StatusRead(task, stored) : new StatusNotRead(task, e));
-    }
-
-    private Behavior<Command> onStatusRead(StatusRead read) {
+    private Behavior<Command> onStatusRead(PartitionLoader.StatusRead read) {
         if (schedule.statusRead(read.task(), read.stored())) {
             afterChange();
         }
-        return this;
-    }
-
-    private Behavior<Command> onStatusNotRead(StatusNotRead failed) {
-        context.getLog()
-                .warn(
-                        "partition {}: reading the status of {} failed, retrying: {}",
-                        partition,
-                        failed.task().key(),
-                        failed.error().toString());
-        // The key stays in `reading` meanwhile, so that the checkpoint cannot move past it.
-        timers.startSingleTimer(
-                "read-" + failed.task().key(), new RetryRead(failed.task()), settings.storeRetryMinBackoff());
-        return this;
-    }
-
-    private Behavior<Command> onRetryRead(RetryRead retry) {
-        readStatus(retry.task());
         return this;
     }
 
@@ -377,38 +342,16 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private void startLoad() {
-        if (schedule.loading() || stopReplyTo != null) {
-            return;
+        if (stopReplyTo == null) {
+            loader.startLoad();
         }
-        schedule.startLoad(clock.millis())
-                .ifPresent(load -> context.pipeToSelf(
-                        store.load(partition, load.from(), load.upTo(), load.limit()),
-                        (r, e) -> e == null ? new Loaded(r, load.limit()) : new LoadFailed(e)));
     }
 
-    private Behavior<Command> onLoaded(Loaded l) {
-        loadFailures.succeeded();
-        handle.healthy(true);
-        InMemorySchedule.Merged merged = schedule.loadSucceeded(l.result(), l.limit());
-        merged.statusReads().forEach(this::readStatus);
+    private Behavior<Command> onLoaded(PartitionLoader.Loaded loaded) {
+        boolean fullPage = loader.loaded(loaded);
         afterChange();
-        if (merged.fullPage()) {
+        if (fullPage) {
             startLoad(); // a full page: there may be more in the window
-        }
-        return this;
-    }
-
-    private Behavior<Command> onLoadFailed(LoadFailed failed) {
-        schedule.loadFailed();
-        handle.healthy(false);
-        loadFailures.failed(); // the next tick retries: the wait is the load interval
-        if (loadFailures.worthLogging()) {
-            context.getLog()
-                    .warn(
-                            "partition {}: loading tasks failed ({} in a row), retrying on the next tick: {}",
-                            partition,
-                            loadFailures.count(),
-                            failed.error().toString());
         }
         return this;
     }
@@ -445,11 +388,11 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private void scheduleFire() {
         Optional<TaskKey> first = schedule.firstWaiting();
         if (first.isEmpty() || stopReplyTo != null) {
-            timers.cancel(Fire.INSTANCE);
+            timers.cancel(Signal.FIRE);
             return;
         }
         long delay = first.get().scheduledTime().toEpochMilli() - clock.millis();
-        timers.startSingleTimer(Fire.INSTANCE, Duration.ofMillis(Math.max(0, delay)));
+        timers.startSingleTimer(Signal.FIRE, Duration.ofMillis(Math.max(0, delay)));
     }
 
     /** Tells the persister how far the checkpoint may move: before every incomplete task we know of. */
@@ -467,15 +410,14 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         }
         stopReplyTo = stop.replyTo();
         // The lease keeps being renewed while running attempts finish: their outcomes need it.
-        timers.cancel(Tick.INSTANCE);
-        timers.cancel(Fire.INSTANCE);
-        timers.cancel(RetryStart.INSTANCE);
-        timers.cancel(PartitionLease.RetryClaim.INSTANCE);
+        timers.cancel(Signal.TICK);
+        timers.cancel(Signal.FIRE);
+        timers.cancel(Signal.RETRY_START);
         timers.cancel(PartitionLease.TakeoverWaitOver.INSTANCE);
         handle.healthy(false);
         if (runner == null) {
             if (handle.ownerEpoch() >= 0) {
-                context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Released.INSTANCE);
+                context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Signal.RELEASED);
                 return this;
             }
             stop.replyTo().tell(new Stopped(partition, 0));
@@ -489,7 +431,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         advanceCheckpoint();
         abandoned = drained.abandoned();
         // Hand over: mark the partition released so that the next owner need not wait out our lease.
-        context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Released.INSTANCE);
+        context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Signal.RELEASED);
         return this;
     }
 

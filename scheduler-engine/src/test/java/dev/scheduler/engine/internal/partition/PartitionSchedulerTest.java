@@ -169,12 +169,12 @@ class PartitionSchedulerTest {
     void a_task_ingested_after_the_checkpoint_advanced_still_runs_after_a_restart() {
         startScheduler(s -> s);
         advance(Duration.ofSeconds(1)); // a tick with nothing in memory: the checkpoint moves to the window's end
-        processed.awaitProcessed("Tick");
+        processed.awaitProcessed("Signal.TICK");
         Task t = task("a", 30, "t");
         ingest(List.of(t), List.of()); // lowers the checkpoint to t's time before storing t
         awaitDurable();
         advance(Duration.ofSeconds(1)); // a tick while t waits in memory
-        processed.awaitProcessed("Tick");
+        processed.awaitProcessed("Signal.TICK");
         // the persister handles what the scheduler sends in order: once this is durable, so is that tick's request
         ingest(List.of(task("b", 3_600, "later")), List.of());
         awaitDurable();
@@ -252,14 +252,14 @@ class PartitionSchedulerTest {
         store.putCheckpoint(0, START.minus(Duration.ofMinutes(10)));
         startScheduler(s -> s.storeRetryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(10)));
         advance(Duration.ofSeconds(1)); // one tick: keys older than two minutes are now checked with a read
-        processed.awaitProcessed("Tick");
+        processed.awaitProcessed("Signal.TICK");
         Task old = task("a", -300, "old");
         store.failNext(Op.READ, 1);
 
         ingest(List.of(old), List.of());
         processed.awaitProcessed("StatusNotRead");
         advance(Duration.ofSeconds(1)); // a tick moves the checkpoint while the read waits for its retry
-        processed.awaitProcessed("Tick");
+        processed.awaitProcessed("Signal.TICK");
         advance(Duration.ofSeconds(5)); // the read is retried and the task runs
 
         awaitStatus(old, TaskStatus.SUCCEEDED);

@@ -12,7 +12,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Records, in order, every message an actor has <em>finished</em> handling (timer messages and piped results
- * included), by the simple name of its class. A test awaits a message to know that what the actor does in
+ * included), by the simple name of its class (and, for an enum with several constants, the constant:
+ * {@code Signal.TICK}). A test awaits a message to know that what the actor does in
  * response (start a timer, call the store) has happened, so that advancing manual time never races the actor.
  */
 final class ProcessedMessages {
@@ -52,7 +53,8 @@ final class ProcessedMessages {
 
     static String label(Object message) {
         if (message instanceof Enum<?> e) {
-            return e.getDeclaringClass().getSimpleName();
+            String type = e.getDeclaringClass().getSimpleName();
+            return e.name().equals("INSTANCE") ? type : type + "." + e.name();
         }
         return message.getClass().getSimpleName();
     }
