@@ -2,14 +2,12 @@ package dev.scheduler.engine.internal.partition;
 
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
-import dev.scheduler.engine.NonRetryableException;
 import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.TaskContext;
 import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.observe.AttemptEvents;
 import dev.scheduler.engine.internal.store.AttemptOutcome;
-import dev.scheduler.engine.internal.store.AttemptResult;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Clock;
@@ -22,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -283,36 +279,21 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         timers.cancel(new RecordStart(lane.current));
         StoredTask head = lane.tasks.get(lane.current);
         Instant now = clock.instant();
-        Throwable error = unwrap(ended.error());
-        AttemptResult result;
-        TaskStatus after;
-        Instant next = null;
-        if (error == null) {
-            result = AttemptResult.SUCCEEDED;
-            after = TaskStatus.SUCCEEDED;
-        } else {
-            result = error instanceof TimeoutException ? AttemptResult.TIMED_OUT : AttemptResult.FAILED;
-            if (!(error instanceof NonRetryableException) && retryPolicy.allowsAnotherAttempt(ended.attempt())) {
-                after = TaskStatus.PENDING;
-                next = now.plus(retryPolicy.backoffAfter(ended.attempt()));
-            } else {
-                after = TaskStatus.FAILED;
-            }
-        }
-        if (cancelledWhileRunning.remove(head.task().key()) && after == TaskStatus.PENDING) {
-            after = TaskStatus.CANCELLED; // cancelled while this attempt ran: no retry
-            next = null;
-        }
+        AttemptOutcome outcome = AttemptVerdict.of(
+                head.task(),
+                ended.attempt(),
+                ended.startedAt(),
+                now,
+                ended.error(),
+                retryPolicy,
+                cancelledWhileRunning.remove(head.task().key()));
         events.attemptFinished(
-                head.task().key(), ended.attempt(), result, after, Duration.between(ended.startedAt(), now));
-        String errorClass = error == null ? null : error.getClass().getName();
-        String message = error == null
-                ? null
-                : error instanceof TimeoutException
-                        ? "attempt ran longer than the execution timeout"
-                        : error.getMessage();
-        unwritten.add(new AttemptOutcome(
-                head.task(), ended.attempt(), ended.startedAt(), now, after, next, result, errorClass, message));
+                head.task().key(),
+                ended.attempt(),
+                outcome.result(),
+                outcome.statusAfter(),
+                Duration.between(ended.startedAt(), now));
+        unwritten.add(outcome);
         flush();
         startReady();
         return this;
@@ -440,13 +421,5 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             drainReplyTo = null;
         }
         return this;
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException)
-                && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 }
