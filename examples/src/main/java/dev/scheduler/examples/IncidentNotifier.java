@@ -2,7 +2,6 @@ package dev.scheduler.examples;
 
 import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.client.SchedulerException;
-import dev.scheduler.client.SchedulerTopics;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.PartitionState;
 import dev.scheduler.engine.Replication;
@@ -10,8 +9,6 @@ import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.SchedulerEngine;
 import dev.scheduler.engine.admin.AdminServer;
 import dev.scheduler.engine.admin.AdminServerSettings;
-import dev.scheduler.testkit.EmbeddedKafka;
-import dev.scheduler.testkit.ForkedCassandra;
 import dev.scheduler.testkit.InfrastructureException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -25,7 +22,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * A runnable incident-notification service on the public API: "page the on-call engineer a while after an
@@ -66,14 +62,13 @@ public final class IncidentNotifier {
 
     private volatile Function<String, SchedulerEngine> engineFactory;
     private volatile Failover failover;
-    private volatile CompletableFuture<Timed<ForkedCassandra>> cassandraStart;
-    private volatile EmbeddedKafka kafka;
-    private volatile ForkedCassandra cassandra;
+    private final DemoServers servers;
     private volatile SchedulerClient client;
     private volatile IncidentStream stream;
     private volatile boolean stopping;
 
     private IncidentNotifier(NotifierOptions options) {
+        this.servers = new DemoServers(options, out);
         this.options = options;
     }
 
@@ -100,10 +95,10 @@ public final class IncidentNotifier {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
             String runId = Long.toString(System.currentTimeMillis() / 1000 % (36L * 36 * 36 * 36 * 36), 36);
-            String bootstrapServers = startServers();
-            InetSocketAddress cassandraAt = awaitCassandra();
+            String bootstrapServers = servers.start();
+            InetSocketAddress cassandraAt = servers.awaitCassandra();
             String topic = "incidents-" + runId;
-            createTopic(bootstrapServers, topic);
+            DemoServers.createTopic(bootstrapServers, topic, PARTITIONS);
             String keyspace = "incident_notifier_" + runId;
             String group = "incident-notifier-" + runId;
             out.printf(
@@ -155,84 +150,12 @@ public final class IncidentNotifier {
     }
 
     /**
-     * Starts what the options do not name: Cassandra in the background, the Kafka broker here. Returns Kafka's
-     * bootstrap servers; {@link #awaitCassandra()} gives Cassandra's address.
-     */
-    private String startServers() {
-        if (options.embeddedCassandra()) {
-            out.println("Starting a Cassandra node in a forked JVM (the first run downloads it, about 65 MiB)...");
-            cassandraStart = CompletableFuture.supplyAsync(
-                    timed(() -> ForkedCassandra.builder().start()), runnable -> {
-                        Thread t = new Thread(runnable, "cassandra-start");
-                        t.setDaemon(true);
-                        t.start();
-                    });
-        }
-        if (!options.embeddedKafka()) {
-            out.println("Using Kafka at " + options.kafka());
-            return options.kafka();
-        }
-        out.println("Starting an embedded Kafka broker in this JVM...");
-        long start = System.nanoTime();
-        kafka = EmbeddedKafka.start();
-        out.printf("  Kafka ready at %s after %s%n", kafka.bootstrapServers(), seconds(System.nanoTime() - start));
-        return kafka.bootstrapServers();
-    }
-
-    private InetSocketAddress awaitCassandra() {
-        if (!options.embeddedCassandra()) {
-            InetSocketAddress given = options.cassandra();
-            InetSocketAddress resolved = new InetSocketAddress(given.getHostString(), given.getPort());
-            if (resolved.isUnresolved()) {
-                throw new IllegalArgumentException("cannot resolve the Cassandra host " + given.getHostString());
-            }
-            out.println("Using Cassandra at " + given.getHostString() + ":" + given.getPort() + ", datacenter "
-                    + options.datacenter());
-            return resolved;
-        }
-        Timed<ForkedCassandra> started;
-        try {
-            started = cassandraStart.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-        cassandra = started.value();
-        out.printf(
-                "  Cassandra ready at %s:%d after %s (pid %d)%n",
-                cassandra.host(), cassandra.nativePort(), seconds(started.nanos()), cassandra.pid());
-        return cassandra.contactPoint();
-    }
-
-    private static void createTopic(String bootstrapServers, String topic) {
-        try {
-            // One replica is enough for a demo; min.insync.replicas=1 lets acks=all work whatever the broker's default.
-            SchedulerTopics.createTopic(
-                    Map.of(
-                            "bootstrap.servers",
-                            bootstrapServers,
-                            "default.api.timeout.ms",
-                            15_000,
-                            "request.timeout.ms",
-                            5_000),
-                    topic,
-                    PARTITIONS,
-                    (short) 1,
-                    Map.of("min.insync.replicas", "1"));
-        } catch (SchedulerException e) {
-            throw new SchedulerException(
-                    "cannot create topic " + topic + " on Kafka at " + bootstrapServers + " (is it running?): "
-                            + e.getMessage(),
-                    e);
-        }
-    }
-
-    /**
      * Starts engine-a, with the admin server, waits until it owns every partition, then engine-b, and waits until
      * they split them.
      */
     private void startEngines(
             String bootstrapServers, String topic, String group, InetSocketAddress cassandraAt, String keyspace) {
-        String datacenter = options.embeddedCassandra() ? cassandra.localDatacenter() : options.datacenter();
+        String datacenter = servers.datacenter();
         EngineSettings settings = EngineSettings.builder()
                 // As in production, but with one replica: the keyspace lives in the local datacenter.
                 .replication(Replication.networkTopology(Map.of(datacenter, 1)))
@@ -385,7 +308,7 @@ public final class IncidentNotifier {
             return;
         }
         stopping = true;
-        if (engines.isEmpty() && kafka == null && cassandraStart == null) {
+        if (engines.isEmpty() && !servers.startedAny()) {
             return; // nothing was started
         }
         long start = System.nanoTime();
@@ -414,19 +337,7 @@ public final class IncidentNotifier {
                 client.close(Duration.ofSeconds(5));
             }
         });
-        if (cassandraStart != null && cassandra == null) {
-            cassandraStart.thenAccept(started -> started.value().close()); // Ctrl-C while it was starting
-        }
-        quietly("stopping Kafka", () -> {
-            if (kafka != null) {
-                kafka.close();
-            }
-        });
-        quietly("stopping Cassandra", () -> {
-            if (cassandra != null) {
-                cassandra.close();
-            }
-        });
+        servers.close(this::quietly);
         out.printf("Stopped in %s. Total run time %s.%n", seconds(System.nanoTime() - start), elapsed());
     }
 
@@ -457,15 +368,5 @@ public final class IncidentNotifier {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    private record Timed<T>(T value, long nanos) {}
-
-    private static <T> Supplier<Timed<T>> timed(Supplier<T> action) {
-        return () -> {
-            long start = System.nanoTime();
-            T value = action.get();
-            return new Timed<>(value, System.nanoTime() - start);
-        };
     }
 }
