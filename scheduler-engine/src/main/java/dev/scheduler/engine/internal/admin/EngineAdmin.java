@@ -24,7 +24,6 @@ import dev.scheduler.engine.internal.store.AdminReads;
 import dev.scheduler.engine.internal.store.Buckets;
 import dev.scheduler.engine.internal.store.CassandraTaskStore;
 import dev.scheduler.engine.internal.store.OwnerRow;
-import dev.scheduler.engine.internal.store.StoredTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +67,6 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
     static final int MAX_QUERIES_PER_PAGE = 200;
 
     static final int MAX_ROWS_PER_PAGE = 5_000;
-    private static final int FETCH_SIZE = 500;
     /** Bounds on the overdue scan of one partition. */
     static final int MAX_OVERDUE_QUERIES = 60;
 
@@ -76,6 +74,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
     private static final int MAX_QUEUED = 64;
 
     private final AdminReads reads;
+    private final TaskListing listing;
     private final CassandraTaskStore store;
     private final TaskConsumer consumer;
     private final Identity identity;
@@ -107,6 +106,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
                 keyspace,
                 Buckets.of(settings.bucketSize()),
                 DefaultConsistencyLevel.valueOf(settings.readConsistency()));
+        this.listing = new TaskListing(reads, identity);
         this.store = store;
         this.consumer = consumer;
         this.identity = identity;
@@ -166,100 +166,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
         if (query == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("query must not be null"));
         }
-        return onAdminThread(() -> listTasks(query));
-    }
-
-    private TaskPage listTasks(TaskQuery q) {
-        List<Integer> partitions = partitionsOf(q);
-        String filters = q.from().toEpochMilli() + "|" + q.to().toEpochMilli() + "|" + new TreeSet<>(q.statuses())
-                + "|" + Objects.toString(q.orderingId(), "") + "|" + Objects.toString(q.partition(), "") + "|"
-                + q.errorsOnly();
-        long from = q.from().toEpochMilli();
-        long to = q.to().toEpochMilli();
-        long firstBucket = reads.buckets().bucketOf(from);
-        long lastBucket = reads.buckets().bucketOf(to - 1);
-        int index = 0;
-        long bucket = firstBucket;
-        TaskKey after = null;
-        if (q.pageToken() != null) {
-            PageToken t =
-                    PageToken.decode(q.pageToken(), filters, "from, to, status, orderingId, partition and errorsOnly");
-            index = t.index();
-            bucket = t.position();
-            after = t.after();
-        }
-        int checksum = PageToken.checksum(filters);
-        List<TaskInfo> found = new ArrayList<>();
-        int queries = 0;
-        int rows = 0;
-        while (index < partitions.size()) {
-            if (bucket > lastBucket || bucket < firstBucket) {
-                index++;
-                bucket = firstBucket;
-                after = null;
-                continue;
-            }
-            if (queries >= MAX_QUERIES_PER_PAGE || rows >= MAX_ROWS_PER_PAGE) {
-                return new TaskPage(found, new PageToken(checksum, index, bucket, after).encode(), rows);
-            }
-            int partition = partitions.get(index);
-            int limit = Math.min(FETCH_SIZE, MAX_ROWS_PER_PAGE - rows);
-            List<StoredTask> got = reads.bucketRows(partition, bucket, after, from, to, limit);
-            queries++;
-            for (StoredTask row : got) {
-                rows++;
-                after = row.task().key();
-                if (matches(q, row)) {
-                    found.add(new TaskInfo(
-                            row.task(),
-                            partition,
-                            row.status(),
-                            row.attempts(),
-                            row.nextAttemptAt(),
-                            row.lastError(),
-                            List.of()));
-                    if (found.size() == q.pageSize()) {
-                        return new TaskPage(found, new PageToken(checksum, index, bucket, after).encode(), rows);
-                    }
-                }
-            }
-            if (got.size() < limit) {
-                bucket++;
-                after = null;
-            }
-        }
-        return new TaskPage(found, null, rows);
-    }
-
-    private List<Integer> partitionsOf(TaskQuery q) {
-        int count = identity.partitionCount();
-        if (q.partition() != null && q.partition() >= count) {
-            throw new IllegalArgumentException("partition " + q.partition() + " does not exist: topic '"
-                    + identity.topic() + "' has " + count + " partitions (0 to " + (count - 1) + ")");
-        }
-        if (q.orderingId() != null) {
-            int p = TaskPartitioner.partitionFor(q.orderingId(), count);
-            if (q.partition() != null && q.partition() != p) {
-                throw new IllegalArgumentException("orderingId '" + q.orderingId() + "' is on partition " + p + ", not "
-                        + q.partition() + ": give one of them");
-            }
-            return List.of(p);
-        }
-        if (q.partition() != null) {
-            return List.of(q.partition());
-        }
-        List<Integer> all = new ArrayList<>(count);
-        for (int p = 0; p < count; p++) {
-            all.add(p);
-        }
-        return all;
-    }
-
-    private static boolean matches(TaskQuery q, StoredTask row) {
-        return (q.statuses().isEmpty() || q.statuses().contains(row.status()))
-                && (q.orderingId() == null
-                        || q.orderingId().equals(row.task().key().orderingId()))
-                && (!q.errorsOnly() || row.lastError() != null);
+        return onAdminThread(() -> listing.page(query));
     }
 
     @Override

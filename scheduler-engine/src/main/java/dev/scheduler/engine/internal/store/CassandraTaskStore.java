@@ -13,10 +13,8 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
-import dev.scheduler.engine.AttemptInfo;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.TaskInfo;
-import dev.scheduler.engine.TaskStatus;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -63,12 +61,8 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement readCheckpoint;
     private final PreparedStatement writeCheckpoint;
     private final PreparedStatement deadLetter;
-    private final PreparedStatement readOwner;
     private final PreparedStatement resetFailed;
-    private final PreparedStatement claimFirst;
-    private final PreparedStatement claimNext;
-    private final PreparedStatement claimUnset;
-    private final PreparedStatement release;
+    private final PartitionOwners owners;
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
     public CassandraTaskStore(CqlSession session, String keyspace, EngineSettings settings, Clock clock) {
@@ -81,46 +75,21 @@ public final class CassandraTaskStore implements TaskStore {
         this.write = DefaultConsistencyLevel.valueOf(settings.writeConsistency());
         this.serial = DefaultConsistencyLevel.valueOf(settings.serialConsistency());
         Cql cql = new Cql(keyspace);
-        String key = Cql.TASK_KEY;
-        persist = session.prepare("UPDATE " + keyspace + ".tasks SET task_data = ?" + key);
-        cancel = session.prepare("UPDATE " + keyspace + ".tasks USING TTL ? SET status = 'CANCELLED', updated_at = ?"
-                + key + " IF status = null");
+        persist = session.prepare(cql.persistTask());
+        cancel = session.prepare(cql.cancelTask());
         loadAtOrAfter = session.prepare(cql.taskRange(Cql.TASK_COLUMNS, false));
         loadAfter = session.prepare(cql.taskRange(Cql.TASK_COLUMNS, true));
-        finish =
-                session.prepare("UPDATE " + keyspace + ".tasks USING TTL ? SET task_data = ?, status = ?, attempts = ?,"
-                        + " next_attempt_at = null, last_error = ?, updated_at = ?, started_at = ?, finished_at = ?, result = ?"
-                        + key);
-        retry = session.prepare("UPDATE " + keyspace + ".tasks SET attempts = ?, next_attempt_at = ?, last_error = ?,"
-                + " updated_at = ?" + key);
-        attempt =
-                session.prepare("UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?, finished_at = ?,"
-                        + " result = ?, error_class = ?, error_message = ?" + key + " AND attempt = ?");
-        attemptStart = session.prepare(
-                "UPDATE " + keyspace + ".task_attempts USING TTL ? SET started_at = ?" + key + " AND attempt = ?");
-        readOne =
-                session.prepare("SELECT " + Cql.TASK_COLUMNS_WITH_LAST_ATTEMPT + " FROM " + keyspace + ".tasks" + key);
-        readAttempts =
-                session.prepare("SELECT attempt, started_at, finished_at, result, error_class, error_message FROM "
-                        + keyspace + ".task_attempts" + key);
+        finish = session.prepare(cql.finishTask());
+        retry = session.prepare(cql.retryTask());
+        attempt = session.prepare(cql.writeAttempt());
+        attemptStart = session.prepare(cql.writeAttemptStart());
+        readOne = session.prepare(cql.readTask());
+        readAttempts = session.prepare(cql.readAttempts());
         readCheckpoint = session.prepare(cql.readCheckpoint());
-        writeCheckpoint = session.prepare("UPDATE " + keyspace
-                + ".partition_checkpoints SET checkpoint = ?, updated_at = ?" + " WHERE partition = ?");
-        resetFailed = session.prepare("UPDATE " + keyspace + ".tasks SET status = null, next_attempt_at = null,"
-                + " updated_at = ?" + key + " IF status = 'FAILED'");
-        readOwner = session.prepare("SELECT epoch, owner, claimed_at, released FROM " + keyspace + ".partition_owners"
-                + " WHERE partition = ?");
-        claimFirst = session.prepare("INSERT INTO " + keyspace + ".partition_owners (partition, epoch, owner,"
-                + " claimed_at, released) VALUES (?, 1, ?, ?, false) IF NOT EXISTS");
-        claimNext = session.prepare("UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = ?, claimed_at = ?,"
-                + " released = false WHERE partition = ? IF epoch = ?");
-        claimUnset =
-                session.prepare("UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = ?, claimed_at = ?,"
-                        + " released = false WHERE partition = ? IF epoch = null");
-        release = session.prepare(
-                "UPDATE " + keyspace + ".partition_owners SET released = true WHERE partition = ?" + " IF epoch = ?");
-        deadLetter = session.prepare("INSERT INTO " + keyspace + ".dead_letters (partition, kafka_offset, received_at,"
-                + " reason, record_key, raw) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?");
+        writeCheckpoint = session.prepare(cql.writeCheckpoint());
+        resetFailed = session.prepare(cql.resetFailedTask());
+        owners = new PartitionOwners(session, cql, clock, write, serial);
+        deadLetter = session.prepare(cql.writeDeadLetter());
     }
 
     private long bucketOf(long epochMillis) {
@@ -319,81 +288,30 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Optional<StoredTask>> read(int partition, TaskKey k) {
-        BoundStatement s = readOne.bind(
-                        partition,
-                        bucketOf(k.scheduledTime().toEpochMilli()),
-                        k.scheduledTime(),
-                        k.orderingId(),
-                        k.uniquenessKey())
-                .setConsistencyLevel(read);
-        return session.executeAsync(s)
+        return session.executeAsync(readByKey(readOne, partition, k))
                 .thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::storedTask));
     }
 
     /** The task with its attempt history, for operators and tests. */
     public CompletionStage<Optional<TaskInfo>> readInfo(int partition, TaskKey k) {
-        BoundStatement s = readAttempts
-                .bind(
-                        partition,
-                        bucketOf(k.scheduledTime().toEpochMilli()),
-                        k.scheduledTime(),
-                        k.orderingId(),
-                        k.uniquenessKey())
-                .setConsistencyLevel(read);
-        BoundStatement row = readOne.bind(
-                        partition,
-                        bucketOf(k.scheduledTime().toEpochMilli()),
-                        k.scheduledTime(),
-                        k.orderingId(),
-                        k.uniquenessKey())
-                .setConsistencyLevel(read);
+        BoundStatement s = readByKey(readAttempts, partition, k);
+        BoundStatement row = readByKey(readOne, partition, k);
         return session.executeAsync(row)
                 .thenCombine(
                         session.executeAsync(s),
-                        (rowRs, rs) -> Optional.ofNullable(rowRs.one()).map(taskRow -> {
-                            StoredTask t = Rows.storedTask(taskRow);
-                            java.util.TreeMap<Integer, AttemptInfo> byNumber = new java.util.TreeMap<>();
-                            for (Row r : rs.currentPage()) {
-                                byNumber.put(
-                                        r.getInt("attempt"),
-                                        new AttemptInfo(
-                                                r.getInt("attempt"),
-                                                r.getInstant("started_at"),
-                                                r.getInstant("finished_at"),
-                                                r.getString("result"),
-                                                r.getString("error_class"),
-                                                r.getString("error_message")));
-                            }
-                            String lastResult = taskRow.getString("result");
-                            if (lastResult != null && t.attempts() > 0) {
-                                // The last finished attempt as the task row records it (a success has no history row of
-                                // its own).
-                                AttemptInfo recorded = byNumber.get(t.attempts());
-                                if (recorded == null || recorded.finishedAt() == null) {
-                                    byNumber.put(
-                                            t.attempts(),
-                                            new AttemptInfo(
-                                                    t.attempts(),
-                                                    taskRow.getInstant("started_at"),
-                                                    taskRow.getInstant("finished_at"),
-                                                    lastResult,
-                                                    recorded == null ? null : recorded.errorClass(),
-                                                    recorded == null ? null : recorded.errorMessage()));
-                                }
-                            }
-                            List<AttemptInfo> history = new ArrayList<>(byNumber.values());
-                            AttemptInfo last = history.isEmpty() ? null : history.get(history.size() - 1);
-                            boolean running =
-                                    t.status() == TaskStatus.PENDING && last != null && last.finishedAt() == null;
-                            return new TaskInfo(
-                                    t.task(),
-                                    partition,
-                                    running ? TaskStatus.RUNNING : t.status(),
-                                    running ? last.attempt() : t.attempts(),
-                                    t.nextAttemptAt(),
-                                    t.lastError(),
-                                    List.copyOf(history));
-                        }));
+                        (rowRs, rs) -> Optional.ofNullable(rowRs.one())
+                                .map(taskRow -> TaskHistory.info(partition, taskRow, rs.currentPage())));
+    }
+
+    /** Binds a read whose only bind markers are a task's key ({@link Cql#TASK_KEY}). */
+    private BoundStatement readByKey(PreparedStatement ps, int partition, TaskKey k) {
+        return ps.bind(
+                        partition,
+                        bucketOf(k.scheduledTime().toEpochMilli()),
+                        k.scheduledTime(),
+                        k.orderingId(),
+                        k.uniquenessKey())
+                .setConsistencyLevel(read);
     }
 
     @Override
@@ -412,44 +330,17 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Optional<OwnerRow>> readOwner(int partition) {
-        return session.executeAsync(readOwner.bind(partition).setConsistencyLevel(serial))
-                .thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::owner));
+        return owners.read(partition);
     }
 
     @Override
     public CompletionStage<Claim> claim(int partition, String owner) {
-        return readOwner(partition).thenCompose(current -> {
-            Instant now = clock.instant();
-            BoundStatement s = current.isEmpty()
-                    ? claimFirst.bind(partition, owner, now)
-                    : current.get().epoch() == 0
-                            ? claimUnset.bind(1L, owner, now, partition)
-                            : claimNext.bind(
-                                    current.get().epoch() + 1,
-                                    owner,
-                                    now,
-                                    partition,
-                                    current.get().epoch());
-            return session.executeAsync(s.setSerialConsistencyLevel(serial).setConsistencyLevel(write))
-                    .thenCompose(rs -> {
-                        if (!rs.wasApplied()) {
-                            // Someone else claimed in between: the caller tries again after a backoff.
-                            return CompletableFuture.failedFuture(new IllegalStateException(
-                                    "partition " + partition + " was claimed by another instance at the same time"));
-                        }
-                        OwnerRow previous = current.orElse(OwnerRow.NONE);
-                        return CompletableFuture.completedFuture(
-                                new Claim(new OwnerRow(previous.epoch() + 1, owner, now, false), previous));
-                    });
-        });
+        return owners.claim(partition, owner);
     }
 
     @Override
     public CompletionStage<Void> release(int partition, long epoch) {
-        return session.executeAsync(release.bind(partition, epoch)
-                        .setSerialConsistencyLevel(serial)
-                        .setConsistencyLevel(write))
-                .thenApply(rs -> null);
+        return owners.release(partition, epoch);
     }
 
     @Override

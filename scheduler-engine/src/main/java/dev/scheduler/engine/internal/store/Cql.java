@@ -3,6 +3,9 @@ package dev.scheduler.engine.internal.store;
 /**
  * The CQL of the engine's reads and writes, in one place, for one keyspace; {@link Schema} has the tables'
  * definitions. The task tables are partitioned by (Kafka partition, time bucket) and clustered by key.
+ *
+ * <p>A statement's binds are in the order of its text: the statements on one task or attempt end with the five of
+ * {@link #TASK_KEY} (and then the attempt number).
  */
 final class Cql {
 
@@ -38,7 +41,86 @@ final class Cql {
                 + " (?, ?, ?) AND scheduled_time < ? LIMIT ?";
     }
 
+    String persistTask() {
+        return "UPDATE " + table("tasks") + " SET task_data = ?" + TASK_KEY;
+    }
+
+    String cancelTask() {
+        return "UPDATE " + table("tasks") + " USING TTL ? SET status = 'CANCELLED', updated_at = ?" + TASK_KEY
+                + " IF status = null";
+    }
+
+    String finishTask() {
+        return "UPDATE " + table("tasks") + " USING TTL ? SET task_data = ?, status = ?, attempts = ?,"
+                + " next_attempt_at = null, last_error = ?, updated_at = ?, started_at = ?, finished_at = ?, result = ?"
+                + TASK_KEY;
+    }
+
+    String retryTask() {
+        return "UPDATE " + table("tasks") + " SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?"
+                + TASK_KEY;
+    }
+
+    String resetFailedTask() {
+        return "UPDATE " + table("tasks") + " SET status = null, next_attempt_at = null, updated_at = ?" + TASK_KEY
+                + " IF status = 'FAILED'";
+    }
+
+    String readTask() {
+        return "SELECT " + TASK_COLUMNS_WITH_LAST_ATTEMPT + " FROM " + table("tasks") + TASK_KEY;
+    }
+
+    String writeAttempt() {
+        return "UPDATE " + table("task_attempts") + " USING TTL ? SET started_at = ?, finished_at = ?, result = ?,"
+                + " error_class = ?, error_message = ?" + TASK_KEY + " AND attempt = ?";
+    }
+
+    String writeAttemptStart() {
+        return "UPDATE " + table("task_attempts") + " USING TTL ? SET started_at = ?" + TASK_KEY + " AND attempt = ?";
+    }
+
+    /** Every attempt row of one task. */
+    String readAttempts() {
+        return "SELECT attempt, started_at, finished_at, result, error_class, error_message FROM "
+                + table("task_attempts") + TASK_KEY;
+    }
+
     String readCheckpoint() {
         return "SELECT checkpoint FROM " + table("partition_checkpoints") + " WHERE partition = ?";
+    }
+
+    String writeCheckpoint() {
+        return "UPDATE " + table("partition_checkpoints") + " SET checkpoint = ?, updated_at = ? WHERE partition = ?";
+    }
+
+    String readOwner() {
+        return "SELECT epoch, owner, claimed_at, released FROM " + table("partition_owners") + " WHERE partition = ?";
+    }
+
+    /** The first claim of a partition: epoch 1, if no owner row exists. */
+    String claimFirst() {
+        return "INSERT INTO " + table("partition_owners") + " (partition, epoch, owner, claimed_at, released)"
+                + " VALUES (?, 1, ?, ?, false) IF NOT EXISTS";
+    }
+
+    /** A claim of a partition at the next epoch, if the epoch is still the one read. */
+    String claimNext() {
+        return "UPDATE " + table("partition_owners")
+                + " SET epoch = ?, owner = ?, claimed_at = ?, released = false WHERE partition = ? IF epoch = ?";
+    }
+
+    /** A claim of a partition whose owner row exists without an epoch (read as epoch 0). */
+    String claimUnset() {
+        return "UPDATE " + table("partition_owners")
+                + " SET epoch = ?, owner = ?, claimed_at = ?, released = false WHERE partition = ? IF epoch = null";
+    }
+
+    String release() {
+        return "UPDATE " + table("partition_owners") + " SET released = true WHERE partition = ? IF epoch = ?";
+    }
+
+    String writeDeadLetter() {
+        return "INSERT INTO " + table("dead_letters") + " (partition, kafka_offset, received_at, reason, record_key,"
+                + " raw) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?";
     }
 }
