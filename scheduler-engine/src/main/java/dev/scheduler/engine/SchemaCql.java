@@ -11,8 +11,11 @@ import java.util.Objects;
  *
  * <p>The schema has a version, {@link #version()}, recorded in the keyspace's {@code scheduler_meta} table (row
  * {@code id = 'schema'}). A starting engine brings an older keyspace up to its version, or, with createSchema false,
- * refuses to start and prints the statements of {@link #upgradeStatements} for that keyspace. It refuses a keyspace
- * whose version is newer than its own.
+ * refuses to start and prints the statements of {@link #upgradeStatements} for that keyspace. With the version, the
+ * row records {@code compatible_from}: the oldest version an engine may know and still run on the keyspace, which
+ * stays where it is while migrations only add tables and columns. So an engine starts on a keyspace newer than its
+ * own version, as during a rolling deploy or after a rollback, unless {@code compatible_from} is newer than its
+ * version too (a newer migration is breaking) or not recorded.
  *
  * <p>{@code CREATE} statements are idempotent ({@code IF NOT EXISTS}). {@code ALTER TABLE ... ADD} statements are
  * not: run each once, on a keyspace that does not have the column yet.
@@ -28,7 +31,8 @@ public final class SchemaCql {
 
     /**
      * The statements that create the keyspace and every table of the current schema, in order, ending with the
-     * one that records {@link #version()}: a keyspace made with them is one the engine starts on as it is.
+     * one that records {@link #version()} and its {@code compatible_from}: a keyspace made with them is one the
+     * engine starts on as it is.
      *
      * @param keyspace a valid keyspace name (a letter, then letters, digits or underscores, at most 48)
      * @throws IllegalArgumentException when the keyspace name is not valid
@@ -44,7 +48,7 @@ public final class SchemaCql {
 
     /**
      * The statements that take a keyspace from {@code fromVersion} to {@link #version()}, in order, ending with the
-     * one that records the new version; empty when {@code fromVersion} is the current version. A keyspace created
+     * one that records the new version and its {@code compatible_from}; empty when {@code fromVersion} is the current version. A keyspace created
      * before schema versions existed, with no {@code id = 'schema'} row in {@code scheduler_meta}, is at version 1.
      *
      * @throws IllegalArgumentException when the keyspace name is not valid, or {@code fromVersion} is not between

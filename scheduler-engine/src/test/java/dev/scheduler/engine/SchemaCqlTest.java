@@ -21,8 +21,8 @@ class SchemaCqlTest {
         List<String> all = SchemaCql.statements("ks", Replication.simple(1));
         assertThat(SchemaCql.version()).isEqualTo(2);
         assertThat(all.get(all.size() - 1))
-                .isEqualTo("INSERT INTO ks.scheduler_meta (id, version, applied_at) "
-                        + "VALUES ('schema', 2, toTimestamp(now()))");
+                .isEqualTo("INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) "
+                        + "VALUES ('schema', 2, 1, toTimestamp(now()))");
         assertThat(all).noneMatch(s -> s.contains("<ks>"));
     }
 
@@ -32,7 +32,9 @@ class SchemaCqlTest {
                 .containsExactly(
                         "ALTER TABLE my_ks.scheduler_meta ADD version int",
                         "ALTER TABLE my_ks.scheduler_meta ADD applied_at timestamp",
-                        "INSERT INTO my_ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 2, toTimestamp(now()))");
+                        "ALTER TABLE my_ks.scheduler_meta ADD compatible_from int",
+                        "INSERT INTO my_ks.scheduler_meta (id, version, compatible_from, applied_at) "
+                                + "VALUES ('schema', 2, 1, toTimestamp(now()))");
         assertThat(SchemaCql.upgradeStatements("my_ks", SchemaCql.version())).isEmpty();
     }
 

@@ -37,7 +37,10 @@ class SchemaUpgradeIT {
             EngineSettings.builder().createSchema(false).build();
 
     /** What a later release might add: a column and a table. Test-only, after the real migrations. */
-    private static final List<Migration> WITH_TEST_3 = withTestMigration3();
+    private static final List<Migration> WITH_TEST_3 = withTestMigration3(false);
+
+    /** The same, marked breaking: engines that know only the real migrations may not run on a keyspace that has it. */
+    private static final List<Migration> WITH_BREAKING_3 = withTestMigration3(true);
 
     private final SchedulerInfrastructure infra;
     private final CqlSession session;
@@ -52,7 +55,7 @@ class SchemaUpgradeIT {
         session.close();
     }
 
-    private static List<Migration> withTestMigration3() {
+    private static List<Migration> withTestMigration3(boolean breaking) {
         List<Migration> list = new ArrayList<>(Schema.MIGRATIONS);
         list.add(new Migration(
                 3,
@@ -60,7 +63,8 @@ class SchemaUpgradeIT {
                 List.of(
                         SchemaChange.addColumn("tasks", "test_note", "text"),
                         SchemaChange.statement(
-                                "CREATE TABLE IF NOT EXISTS <ks>.test_extra (id int PRIMARY KEY, note text)"))));
+                                "CREATE TABLE IF NOT EXISTS <ks>.test_extra (id int PRIMARY KEY, note text)")),
+                breaking));
         return List.copyOf(list);
     }
 
@@ -89,19 +93,26 @@ class SchemaUpgradeIT {
     @Test
     void two_setups_starting_together_both_succeed_on_a_fresh_and_on_a_version_1_keyspace() throws Exception {
         try (CqlSession second = openSession()) {
-            for (String ks : List.of(infra.uniqueKeyspaceName("schema_race"), versionOneKeyspace())) {
+            List<String> keyspaces = List.of(
+                    infra.uniqueKeyspaceName("schema_race"),
+                    versionOneKeyspace(),
+                    // The second setup is an older engine, as in a rolling deploy: version 3 is additive.
+                    infra.uniqueKeyspaceName("schema_race_old"));
+            for (String ks : keyspaces) {
+                List<Migration> secondKnows = ks.equals(keyspaces.get(2)) ? Schema.MIGRATIONS : WITH_TEST_3;
                 CyclicBarrier together = new CyclicBarrier(2);
                 List<CompletableFuture<Void>> starts = new ArrayList<>();
                 for (CqlSession s : List.of(session, second)) {
                     starts.add(CompletableFuture.runAsync(() -> {
                         await(together);
-                        prepare(ks, CREATE, WITH_TEST_3, s);
+                        prepare(ks, CREATE, s == session ? WITH_TEST_3 : secondKnows, s);
                     }));
                 }
                 CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
                         .get(60, TimeUnit.SECONDS);
                 assertThat(recordedVersion(ks)).as(ks).isEqualTo(3);
-                assertThat(columns(ks, "scheduler_meta")).contains("version", "applied_at");
+                assertThat(recordedCompatibleFrom(ks)).as(ks).isEqualTo(1);
+                assertThat(columns(ks, "scheduler_meta")).contains("version", "applied_at", "compatible_from");
                 assertThat(columns(ks, "tasks")).contains("test_note");
                 assertThat(tables(ks))
                         .contains(
@@ -130,8 +141,8 @@ class SchemaUpgradeIT {
                                 + "false, so the engine changes no schema itself. Run this CQL, then start the engine again:",
                         "ALTER TABLE " + ks + ".tasks ADD test_note text;",
                         "CREATE TABLE IF NOT EXISTS " + ks + ".test_extra (id int PRIMARY KEY, note text);",
-                        "INSERT INTO " + ks + ".scheduler_meta (id, version, applied_at) VALUES ('schema', 3, "
-                                + "toTimestamp(now()));");
+                        "INSERT INTO " + ks + ".scheduler_meta (id, version, compatible_from, applied_at) VALUES "
+                                + "('schema', 3, 1, toTimestamp(now()));");
         assertThat(columns(ks, "tasks")).doesNotContain("test_note");
         assertThat(recordedVersion(ks)).isEqualTo(2);
 
@@ -158,8 +169,9 @@ class SchemaUpgradeIT {
         assertThat(upgrade.lines().skip(1))
                 .containsExactly(
                         "ALTER TABLE " + old + ".scheduler_meta ADD applied_at timestamp;",
-                        "INSERT INTO " + old + ".scheduler_meta (id, version, applied_at) VALUES ('schema', 2, "
-                                + "toTimestamp(now()));");
+                        "ALTER TABLE " + old + ".scheduler_meta ADD compatible_from int;",
+                        "INSERT INTO " + old + ".scheduler_meta (id, version, compatible_from, applied_at) VALUES "
+                                + "('schema', 2, 1, toTimestamp(now()));");
         runPrinted(upgrade);
         prepare(old, NO_DDL, Schema.MIGRATIONS, session);
         assertThat(recordedVersion(old)).isEqualTo(2);
@@ -176,19 +188,60 @@ class SchemaUpgradeIT {
     }
 
     @Test
-    void a_keyspace_newer_than_the_engine_is_refused_and_its_version_kept() {
+    void an_older_engine_starts_on_a_newer_keyspace_whose_newer_migrations_are_additive() {
         String ks = infra.uniqueKeyspaceName("schema_newer");
         prepare(ks, CREATE, WITH_TEST_3, session);
+        assertThat(recordedCompatibleFrom(ks)).isEqualTo(1);
 
-        // A deploy rolled back to the release that knows only the real migrations.
+        // An instance of the release that knows only the real migrations restarts mid-rollout, or a deploy is
+        // rolled back to it: it runs on the keyspace as it is, with or without createSchema.
         for (EngineSettings settings : List.of(CREATE, NO_DDL)) {
-            assertThat(refusal(ks, settings, Schema.MIGRATIONS))
-                    .isEqualTo("keyspace '" + ks + "' is at schema "
-                            + "version 3, newer than this engine knows (up to 2): a newer engine release upgraded it. Run that "
-                            + "release or a later one; an engine never downgrades a schema, so a deploy rolled back past a "
-                            + "schema upgrade cannot start");
+            prepare(ks, settings, Schema.MIGRATIONS, session);
         }
         assertThat(recordedVersion(ks)).isEqualTo(3);
+        assertThat(recordedCompatibleFrom(ks)).isEqualTo(1);
+        // It still checks the layout.
+        assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), Schema.MIGRATIONS)
+                        .prepare(TOPIC, PARTITIONS + 1))
+                .isInstanceOf(EngineStartException.class)
+                .hasMessageContaining("partition count");
+        // And the newer release, deployed again, finds its own version.
+        prepare(ks, NO_DDL, WITH_TEST_3, session);
+    }
+
+    @Test
+    void a_newer_keyspace_whose_newer_migration_is_breaking_is_refused_and_its_version_kept() {
+        String ks = infra.uniqueKeyspaceName("schema_breaking");
+        prepare(ks, CREATE, WITH_BREAKING_3, session);
+        assertThat(recordedCompatibleFrom(ks)).isEqualTo(3);
+
+        for (EngineSettings settings : List.of(CREATE, NO_DDL)) {
+            String message = refusal(ks, settings, Schema.MIGRATIONS);
+            System.out.println("breaking newer keyspace refused: " + message);
+            assertThat(message)
+                    .isEqualTo("keyspace '" + ks + "' is at schema version 3, newer than this engine knows (up to 2), "
+                            + "and its compatible_from is 3: migration 3 is breaking, so only an engine that knows "
+                            + "version 3 or later may run on it. Run a release that knows schema version 3 or later; "
+                            + "an engine never downgrades a schema, so a deploy cannot be rolled back past a breaking "
+                            + "migration");
+        }
+        assertThat(recordedVersion(ks)).isEqualTo(3);
+        assertThat(recordedCompatibleFrom(ks)).isEqualTo(3);
+        prepare(ks, NO_DDL, WITH_BREAKING_3, session);
+    }
+
+    @Test
+    void a_newer_keyspace_that_records_no_compatible_from_is_refused_as_strictly_as_its_version() {
+        String ks = infra.uniqueKeyspaceName("schema_strict");
+        prepare(ks, CREATE, WITH_TEST_3, session);
+        session.execute("UPDATE " + ks + ".scheduler_meta SET compatible_from = null WHERE id = 'schema'");
+
+        assertThat(refusal(ks, CREATE, Schema.MIGRATIONS))
+                .contains("is at schema version 3, newer than this engine knows (up to 2), and it records no "
+                        + "compatible_from, so only an engine that knows version 3 or later may run on it");
+        assertThat(recordedVersion(ks)).isEqualTo(3);
+        // An engine that knows version 3 runs on it as before.
+        prepare(ks, CREATE, WITH_TEST_3, session);
     }
 
     private void prepare(String ks, EngineSettings settings, List<Migration> migrations, CqlSession s) {
@@ -227,6 +280,12 @@ class SchemaUpgradeIT {
         Row row = session.execute("SELECT version FROM " + ks + ".scheduler_meta WHERE id = 'schema'")
                 .one();
         return row == null || row.isNull("version") ? null : row.getInt("version");
+    }
+
+    private Integer recordedCompatibleFrom(String ks) {
+        Row row = session.execute("SELECT compatible_from FROM " + ks + ".scheduler_meta WHERE id = 'schema'")
+                .one();
+        return row == null || row.isNull("compatible_from") ? null : row.getInt("compatible_from");
     }
 
     private Set<String> columns(String ks, String table) {

@@ -10,8 +10,8 @@ import java.util.function.Predicate;
 
 /**
  * The engine's schema as an ordered list of versioned migrations ({@link #MIGRATIONS}), and the CQL that records
- * which version a keyspace is at. docs/design.md lists the same statements for operators who create the schema
- * themselves ({@code createSchema=false}).
+ * which version a keyspace is at and which engines may run on it ({@link #compatibleFrom}). docs/design.md lists the
+ * same statements for operators who create the schema themselves ({@code createSchema=false}).
  */
 public final class Schema {
 
@@ -24,11 +24,16 @@ public final class Schema {
      */
     public static final int FIRST_RECORDED_VERSION = 2;
 
+    /** The column added last by migration 2: a keyspace that lacks it is not at version 2 yet. */
+    static final String COMPATIBLE_FROM = "compatible_from";
+
     /**
      * Every migration, oldest first. To change the schema, append one: the next version, with {@code CREATE ... IF
      * NOT EXISTS} statements or added columns. Never edit or remove a released one: a keyspace that has its version
      * never runs it again. Keep every change readable by the previous engine release, which may still be running
-     * during a rolling upgrade.
+     * during a rolling upgrade, and which may start on the upgraded keyspace (a restart, a rollback). Only when that
+     * cannot be, mark the migration {@link Migration#breaking() breaking}: engines that do not know it then refuse
+     * to start on a keyspace that has it.
      */
     public static final List<Migration> MIGRATIONS = List.of(
             new Migration(
@@ -77,10 +82,12 @@ public final class Schema {
                                     + "created_at timestamp)"))),
             new Migration(
                     2,
-                    "scheduler_meta records the schema version (row id = 'schema')",
+                    "scheduler_meta records the schema version and the oldest version an engine may know to run on "
+                            + "the keyspace (row id = 'schema')",
                     List.of(
                             addColumn("scheduler_meta", "version", "int"),
-                            addColumn("scheduler_meta", "applied_at", "timestamp"))));
+                            addColumn("scheduler_meta", "applied_at", "timestamp"),
+                            addColumn("scheduler_meta", COMPATIBLE_FROM, "int"))));
 
     private Schema() {}
 
@@ -89,9 +96,27 @@ public final class Schema {
     }
 
     /** What an operator runs to record a version by hand; the engine itself records with a compare-and-set. */
-    public static String recordVersion(String keyspace, int version) {
-        return "INSERT INTO " + keyspace + ".scheduler_meta (id, version, applied_at) VALUES ('" + VERSION_ROW + "', "
-                + version + ", toTimestamp(now()))";
+    public static String recordVersion(String keyspace, int version, int compatibleFrom) {
+        return "INSERT INTO " + keyspace + ".scheduler_meta (id, version, " + COMPATIBLE_FROM
+                + ", applied_at) VALUES ('" + VERSION_ROW + "', " + version + ", " + compatibleFrom
+                + ", toTimestamp(now()))";
+    }
+
+    /**
+     * What a keyspace at {@code version} records as {@code compatible_from}: the oldest version an engine may know
+     * and still run on it. That is the newest breaking migration up to {@code version}, or 1 when every one is
+     * additive. It never decreases as the version grows.
+     *
+     * @param migrations a list reaching at least {@code version}
+     */
+    public static int compatibleFrom(List<Migration> migrations, int version) {
+        int from = 1;
+        for (Migration m : migrations.subList(0, Math.min(version, migrations.size()))) {
+            if (m.breaking()) {
+                from = m.version();
+            }
+        }
+        return from;
     }
 
     /**
@@ -133,7 +158,7 @@ public final class Schema {
             }
         }
         if (fromVersion < latest) {
-            cql.add(recordVersion(keyspace, latest));
+            cql.add(recordVersion(keyspace, latest, compatibleFrom(migrations, latest)));
         }
         return List.copyOf(cql);
     }

@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code version} column of the {@code scheduler_meta} row {@code id = 'schema'}; a keyspace with the tables but no
  * version recorded is at version 1. Safe when several engines start at once: every change can run twice, and the
  * version is recorded with a compare-and-set that only moves it forward. Blocking: called by {@code start()} only.
+ *
+ * <p>A keyspace newer than the list is accepted as it is when its {@code compatible_from} column, recorded with the
+ * version ({@link Schema#compatibleFrom}), is at most the list's newest version: the newer migrations are additive.
+ * Otherwise, or when it records no {@code compatible_from} (counted as its version), the engine refuses to start.
  */
 public final class SchemaMigrator {
 
@@ -40,8 +44,19 @@ public final class SchemaMigrator {
      *
      * @param keyspaceExists whether the keyspace exists at all
      * @param version        its schema version; 0 when it has no tables (or not those of version 1 yet)
+     * @param compatibleFrom its recorded {@code compatible_from}; null when none is recorded
      */
-    public record State(boolean keyspaceExists, int version) {}
+    public record State(boolean keyspaceExists, int version, Integer compatibleFrom) {
+
+        public State(boolean keyspaceExists, int version) {
+            this(keyspaceExists, version, null);
+        }
+
+        /** The oldest version an engine may know and still run on the keyspace; its version when none is recorded. */
+        public int oldestCompatible() {
+            return compatibleFrom == null ? version : compatibleFrom;
+        }
+    }
 
     private final CqlSession session;
     private final String keyspace;
@@ -81,33 +96,38 @@ public final class SchemaMigrator {
         if (!tables.contains("scheduler_meta")) {
             return new State(true, 0);
         }
-        if (!columns("scheduler_meta").contains("version")) {
+        Set<String> meta = columns("scheduler_meta");
+        if (!meta.contains("version") || !meta.contains(Schema.COMPATIBLE_FROM)) {
+            // Made before versions, or migration 2 stopped before adding its last column.
             return new State(true, 1);
         }
         Row row = run(
                         SimpleStatement.newInstance(
-                                        "SELECT version FROM " + keyspace + ".scheduler_meta WHERE id = ?",
+                                        "SELECT version, " + Schema.COMPATIBLE_FROM + " FROM " + keyspace
+                                                + ".scheduler_meta WHERE id = ?",
                                         Schema.VERSION_ROW)
                                 .setConsistencyLevel(read),
                         "reading the schema version")
                 .one();
+        Integer version = intOrNull(row, "version");
         // The columns exist but no version is recorded: migration 2 stopped before its record.
-        return new State(true, row == null || row.isNull("version") ? 1 : row.getInt("version"));
+        return version == null ? new State(true, 1) : new State(true, version, intOrNull(row, Schema.COMPATIBLE_FROM));
     }
 
     /**
      * Applies every missing migration in order and records the new version; does nothing when the keyspace is
-     * current.
+     * current, or newer but compatible.
      *
      * @param replication used only if the keyspace does not exist
-     * @return the version the keyspace is at now
-     * @throws EngineStartException when the keyspace is newer than this engine, or a change fails
+     * @return the version the keyspace is at now: newer than this engine's when it is compatible
+     * @throws EngineStartException when the keyspace is newer than this engine and not compatible with it, or a
+     *     change fails
      */
     public int migrate(Replication replication) {
         State state = state();
-        refuseNewer(state.version());
-        if (state.version() == latest) {
-            return latest;
+        checkNewer(state);
+        if (state.version() >= latest) {
+            return state.version();
         }
         if (!state.keyspaceExists()) {
             ddl(Schema.createKeyspace(keyspace, replication), null, "creating the keyspace");
@@ -132,12 +152,13 @@ public final class SchemaMigrator {
      * For {@code createSchema=false}: checks the keyspace is current without changing it.
      *
      * @param replication printed in the {@code CREATE KEYSPACE} statement if the keyspace does not exist
-     * @throws EngineStartException when it is not, with the CQL that would bring it up to date, one per line
+     * @throws EngineStartException when it is behind, with the CQL that would bring it up to date, one per line, or
+     *     newer and not compatible with this engine
      */
     public void requireCurrent(Replication replication) {
         State state = state();
-        refuseNewer(state.version());
-        if (state.version() == latest) {
+        checkNewer(state);
+        if (state.version() >= latest) {
             return;
         }
         List<String> cql = new ArrayList<>();
@@ -173,50 +194,102 @@ public final class SchemaMigrator {
         return message.toString();
     }
 
-    private void refuseNewer(int version) {
-        if (version > latest) {
-            throw new EngineStartException("keyspace '" + keyspace + "' is at schema version " + version
-                    + ", newer than this engine knows (up to " + latest + "): a newer engine release upgraded it. "
-                    + "Run that release or a later one; an engine never downgrades a schema, so a deploy rolled back "
-                    + "past a schema upgrade cannot start");
+    /**
+     * Lets this engine run on a keyspace newer than it knows only when the newer migrations are additive, saying so
+     * in the log; refuses otherwise.
+     */
+    private void checkNewer(State state) {
+        if (state.version() <= latest) {
+            return;
         }
+        if (state.oldestCompatible() > latest) {
+            throw new EngineStartException(newerRefusal(keyspace, state, latest));
+        }
+        log.warn(newerAccepted(keyspace, state, latest));
     }
 
-    /** Moves the recorded version up to {@code version}, never down, whatever other engines record meanwhile. */
+    /** The message of the refusal to start on a keyspace that is newer and not compatible. */
+    static String newerRefusal(String keyspace, State state, int latest) {
+        int oldest = state.oldestCompatible();
+        String problem = "keyspace '" + keyspace + "' is at schema version " + state.version()
+                + ", newer than this engine knows (up to " + latest + "), and ";
+        String fix = ". Run a release that knows schema version " + oldest + " or later; an engine never downgrades "
+                + "a schema";
+        if (state.compatibleFrom() == null) {
+            return problem + "it records no " + Schema.COMPATIBLE_FROM + ", so only an engine that knows version "
+                    + oldest + " or later may run on it" + fix;
+        }
+        return problem + "its " + Schema.COMPATIBLE_FROM + " is " + oldest + ": migration " + oldest + " is "
+                + "breaking, so only an engine that knows version " + oldest + " or later may run on it" + fix
+                + ", so a deploy cannot be rolled back past a breaking migration";
+    }
+
+    /** The log line of a start on a keyspace that is newer but compatible. */
+    static String newerAccepted(String keyspace, State state, int latest) {
+        return "keyspace '" + keyspace + "' is at schema version " + state.version()
+                + ", newer than this engine knows (up to " + latest + "): a newer release upgraded it. Starting "
+                + "anyway: its " + Schema.COMPATIBLE_FROM + " is " + state.oldestCompatible() + ", so the "
+                + "migrations after version " + latest + " are additive and this engine runs on it as it is. "
+                + "Expected while a rolling deploy or a rollback is under way; deploy the newer release to finish";
+    }
+
+    /**
+     * Moves the recorded version up to {@code version}, never down, whatever other engines record meanwhile. Its
+     * {@code compatible_from} is written with it, and the compare-and-set is on both, so a pair read is the pair
+     * recorded.
+     */
     private void record(int version) {
-        String update = "UPDATE " + keyspace + ".scheduler_meta SET version = ?, applied_at = ? WHERE id = ?";
+        int compatibleFrom = Schema.compatibleFrom(migrations, version);
         Instant now = clock.instant();
-        // "IF version = null" also applies when the row does not exist.
-        ResultSet rs = lwt(
-                SimpleStatement.newInstance(update + " IF version = null", version, now, Schema.VERSION_ROW), version);
-        for (int attempt = 1; !rs.wasApplied(); attempt++) {
+        // What is recorded, as far as this engine knows: at first nothing ("IF version = null" also applies when the
+        // row does not exist), then what the last refused compare-and-set found.
+        Integer recorded = null;
+        Integer recordedFrom = null;
+        for (int attempt = 1; ; attempt++) {
+            ResultSet rs = lwt(version, compatibleFrom, now, recorded, recordedFrom);
+            if (rs.wasApplied()) {
+                return;
+            }
             Row current = rs.one();
-            Integer recorded = current == null || current.isNull("version") ? null : current.getInt("version");
+            recorded = intOrNull(current, "version");
+            recordedFrom = intOrNull(current, Schema.COMPATIBLE_FROM);
             if (recorded != null && recorded >= version) {
-                // Another engine got there first, perhaps further: fine unless it is newer than this one.
-                refuseNewer(recorded);
+                // Another engine got there first, perhaps further: fine unless this one cannot run on that.
+                checkNewer(new State(true, recorded, recordedFrom));
                 return;
             }
             if (attempt >= RECORD_ATTEMPTS) {
                 throw new EngineStartException("could not record schema version " + version + " in keyspace '"
                         + keyspace + "': it kept changing under " + RECORD_ATTEMPTS + " compare-and-sets");
             }
-            rs = recorded == null
-                    ? lwt(
-                            SimpleStatement.newInstance(
-                                    update + " IF version = null", version, now, Schema.VERSION_ROW),
-                            version)
-                    : lwt(
-                            SimpleStatement.newInstance(
-                                    update + " IF version = ?", version, now, Schema.VERSION_ROW, recorded),
-                            version);
         }
     }
 
-    private ResultSet lwt(SimpleStatement statement, int version) {
+    private ResultSet lwt(int version, int compatibleFrom, Instant now, Integer recorded, Integer recordedFrom) {
+        List<Object> values = new ArrayList<>(List.of(version, compatibleFrom, now, Schema.VERSION_ROW));
+        String cql = "UPDATE " + keyspace + ".scheduler_meta SET version = ?, " + Schema.COMPATIBLE_FROM
+                + " = ?, applied_at = ? WHERE id = ? IF " + condition("version", recorded, values) + " AND "
+                + condition(Schema.COMPATIBLE_FROM, recordedFrom, values);
         return run(
-                statement.setConsistencyLevel(write).setSerialConsistencyLevel(serial),
+                SimpleStatement.newInstance(cql, values.toArray())
+                        .setConsistencyLevel(write)
+                        .setSerialConsistencyLevel(serial),
                 "recording schema version " + version);
+    }
+
+    private static String condition(String column, Integer expected, List<Object> values) {
+        if (expected == null) {
+            return column + " = null";
+        }
+        values.add(expected);
+        return column + " = ?";
+    }
+
+    /** A column of a row; null when the row is missing, lacks the column (a refused compare-and-set) or it is null. */
+    private static Integer intOrNull(Row row, String column) {
+        return row == null || !row.getColumnDefinitions().contains(column) || row.isNull(column)
+                ? null
+                : row.getInt(column);
     }
 
     /**

@@ -43,8 +43,8 @@ public final class SchemaSetup {
 
     /**
      * @throws EngineStartException naming what is wrong: the keyspace unusable, behind this engine's schema version
-     *     with createSchema false (with the CQL to run), newer than this engine, or its recorded layout not
-     *     matching this topic, partition count or bucket size
+     *     with createSchema false (with the CQL to run), newer than this engine with a breaking migration it does
+     *     not know, or its recorded layout not matching this topic, partition count or bucket size
      */
     public void prepare(String topic, int partitionCount) {
         if (settings.createSchema()) {

@@ -60,13 +60,67 @@ class SchemaTest {
                 .containsExactly(
                         "CREATE TABLE IF NOT EXISTS ks.extra (id int PRIMARY KEY)",
                         "ALTER TABLE ks.tasks ADD note text",
-                        "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 3, toTimestamp(now()))");
+                        "INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) VALUES ('schema', 3, 1, "
+                                + "toTimestamp(now()))");
         assertThat(Schema.upgradeCql("ks", withTest3(), 1, c -> !c.addsColumn()))
                 .containsExactly(
                         "CREATE TABLE IF NOT EXISTS ks.extra (id int PRIMARY KEY)",
-                        "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 3, toTimestamp(now()))");
+                        "INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) VALUES ('schema', 3, 1, "
+                                + "toTimestamp(now()))");
         assertThat(Schema.upgradeCql("ks", withTest3(), 3, c -> true)).isEmpty();
-        assertThat(Schema.upgradeCql("ks", Schema.MIGRATIONS, 0, c -> true)).hasSize(6 + 2 + 1);
+        assertThat(Schema.upgradeCql("ks", Schema.MIGRATIONS, 0, c -> true)).hasSize(6 + 3 + 1);
+    }
+
+    @Test
+    void migrations_are_additive_unless_marked_breaking_and_the_real_ones_are_additive() {
+        assertThat(TEST_3.breaking()).isFalse();
+        assertThat(Schema.MIGRATIONS).noneMatch(Migration::breaking);
+        assertThat(Schema.compatibleFrom(Schema.MIGRATIONS, 2)).isEqualTo(1);
+        assertThat(Schema.compatibleFrom(withTest3(), 3)).isEqualTo(1);
+    }
+
+    @Test
+    void compatible_from_is_the_newest_breaking_migration_up_to_the_version_or_1() {
+        List<Migration> list = new ArrayList<>(withTest3());
+        list.set(2, breaking(3));
+        list.add(new Migration(4, "additive", TEST_3.changes()));
+        list.add(breaking(5));
+        assertThat(List.of(1, 2, 3, 4, 5).stream()
+                        .map(v -> Schema.compatibleFrom(list, v))
+                        .toList())
+                .containsExactly(1, 1, 3, 3, 5);
+        // What the statements record by hand is what the engine records.
+        assertThat(Schema.upgradeCql("ks", list.subList(0, 4), 2, c -> true))
+                .last()
+                .isEqualTo(
+                        "INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) VALUES ('schema', 4, "
+                                + "3, toTimestamp(now()))");
+    }
+
+    @Test
+    void a_newer_keyspace_is_refused_naming_both_versions_only_when_its_compatible_from_is_newer_than_the_engine() {
+        assertThat(SchemaMigrator.newerRefusal("ks", new SchemaMigrator.State(true, 4, 3), 2))
+                .isEqualTo("keyspace 'ks' is at schema version 4, newer than this engine knows (up to 2), and its "
+                        + "compatible_from is 3: migration 3 is breaking, so only an engine that knows version 3 or "
+                        + "later may run on it. Run a release that knows schema version 3 or later; an engine never "
+                        + "downgrades a schema, so a deploy cannot be rolled back past a breaking migration");
+        // Recorded without compatible_from (never by a release): as strict as the version.
+        SchemaMigrator.State unrecorded = new SchemaMigrator.State(true, 3);
+        assertThat(unrecorded.oldestCompatible()).isEqualTo(3);
+        assertThat(SchemaMigrator.newerRefusal("ks", unrecorded, 2))
+                .isEqualTo("keyspace 'ks' is at schema version 3, newer than this engine knows (up to 2), and it "
+                        + "records no compatible_from, so only an engine that knows version 3 or later may run on "
+                        + "it. Run a release that knows schema version 3 or later; an engine never downgrades a "
+                        + "schema");
+        assertThat(SchemaMigrator.newerAccepted("ks", new SchemaMigrator.State(true, 3, 1), 2))
+                .isEqualTo("keyspace 'ks' is at schema version 3, newer than this engine knows (up to 2): a newer "
+                        + "release upgraded it. Starting anyway: its compatible_from is 1, so the migrations after "
+                        + "version 2 are additive and this engine runs on it as it is. Expected while a rolling "
+                        + "deploy or a rollback is under way; deploy the newer release to finish");
+    }
+
+    private static Migration breaking(int version) {
+        return new Migration(version, "breaking", TEST_3.changes(), true);
     }
 
     @Test
@@ -79,7 +133,9 @@ class SchemaTest {
                                 + "the engine changes no schema itself. Run this CQL, then start the engine again:",
                         "ALTER TABLE ks.scheduler_meta ADD version int;",
                         "ALTER TABLE ks.scheduler_meta ADD applied_at timestamp;",
-                        "INSERT INTO ks.scheduler_meta (id, version, applied_at) VALUES ('schema', 2, toTimestamp(now()));");
+                        "ALTER TABLE ks.scheduler_meta ADD compatible_from int;",
+                        "INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) VALUES ('schema', 2, 1, "
+                                + "toTimestamp(now()));");
         assertThat(SchemaMigrator.behindMessage("ks", new SchemaMigrator.State(false, 0), 2, List.of()))
                 .startsWith("keyspace 'ks' does not exist, and createSchema is false");
         assertThat(SchemaMigrator.behindMessage("ks", new SchemaMigrator.State(true, 0), 2, List.of()))
