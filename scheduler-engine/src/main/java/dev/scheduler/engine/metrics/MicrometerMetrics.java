@@ -19,7 +19,7 @@ import java.util.Objects;
  *   <tr><td>{@value #RECORDS_PERSISTED}</td><td>counter</td><td></td><td>Kafka records made durable in Cassandra</td></tr>
  *   <tr><td>{@value #TASKS_EXECUTED}</td><td>counter</td><td>outcome</td><td>attempts ended: SUCCEEDED, FAILED, TIMED_OUT</td></tr>
  *   <tr><td>{@value #TASKS_RETRIES}</td><td>counter</td><td></td><td>attempts started after the first</td></tr>
- *   <tr><td>{@value #TASKS_FAILED}</td><td>counter</td><td></td><td>tasks whose last allowed attempt failed</td></tr>
+ *   <tr><td>{@value #TASKS_FAILED}</td><td>counter</td><td></td><td>tasks that ended FAILED: the last allowed attempt failed, or the executor threw NonRetryableException</td></tr>
  *   <tr><td>{@value #TASKS_CANCELS}</td><td>counter</td><td></td><td>cancel records handed to a partition</td></tr>
  *   <tr><td>{@value #RECORDS_DEAD_LETTERED}</td><td>counter</td><td></td><td>records set aside as unreadable or invalid</td></tr>
  *   <tr><td>{@value #TASK_LATENESS}</td><td>timer</td><td></td><td>from when an attempt was due to its start</td></tr>
