@@ -117,6 +117,16 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private int running;
     private final FailureStreak writeFailures;
     private ActorRef<Drained> drainReplyTo;
+    /** Only RUNNING starts attempts: once drained, nothing starts again, whatever timer fires afterwards. */
+    private Phase phase = Phase.RUNNING;
+
+    private enum Phase {
+        RUNNING,
+        /** Asked to drain: running attempts finish and their outcomes are written; nothing new starts. */
+        DRAINING,
+        /** Drained was answered: the partition is being handed over; this runner starts nothing, ever. */
+        DRAINED
+    }
 
     static Behavior<Command> create(PartitionContext partition, ActorRef<Finished> parent) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TaskRunner(ctx, timers, partition, parent)));
@@ -212,7 +222,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         if (lane.current != null) {
             return; // an attempt of this lane is running or being recorded: one at a time, whatever woke us
         }
-        if (drainReplyTo != null) {
+        if (phase != Phase.RUNNING) {
             return;
         }
         StoredTask head = lane.tasks.firstEntry().getValue();
@@ -311,7 +321,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             awaitLease();
             return;
         }
-        while (running < maxRunning && !ready.isEmpty() && drainReplyTo == null) {
+        while (running < maxRunning && !ready.isEmpty() && phase == Phase.RUNNING) {
             String id = ready.poll();
             Lane lane = lanes.get(id);
             if (lane != null && !lane.tasks.isEmpty() && lane.current == null) {
@@ -355,9 +365,12 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             }
             StoredTask head = lane.tasks.get(key);
             lane.current = null;
-            if (o.statusAfter().isTerminal()) {
+            // A cancel stored after the attempt ended, while this outcome was written, stops the retry (the
+            // row is CANCELLED: a retry outcome does not write the status).
+            boolean cancelledMeanwhile = cancelledWhileRunning.remove(key);
+            if (o.statusAfter().isTerminal() || cancelledMeanwhile) {
                 lane.tasks.remove(key);
-                parent.tell(new Finished(key, o.statusAfter()));
+                parent.tell(new Finished(key, o.statusAfter().isTerminal() ? o.statusAfter() : TaskStatus.CANCELLED));
                 lane.busy = false;
                 tryStart(key.orderingId(), lane);
             } else if (head != null) {
@@ -394,6 +407,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
     private Behavior<Command> onDrain(Drain drain) {
         drainReplyTo = drain.replyTo();
+        phase = Phase.DRAINING;
         ready.clear();
         timers.startSingleTimer(DrainDeadline.INSTANCE, shutdownTimeout);
         maybeDrained();
@@ -404,6 +418,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         if (drainReplyTo != null && running == 0 && writesInFlight == 0 && unwritten.isEmpty()) {
             drainReplyTo.tell(new Drained(0));
             drainReplyTo = null;
+            phase = Phase.DRAINED;
             timers.cancel(DrainDeadline.INSTANCE);
         }
     }
@@ -419,6 +434,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                             shutdownTimeout);
             drainReplyTo.tell(new Drained(running + unwritten.size() + writesInFlight));
             drainReplyTo = null;
+            phase = Phase.DRAINED;
         }
         return this;
     }

@@ -326,6 +326,52 @@ class TaskRunnerTest {
         assertThat(listener.startedKeys()).containsExactly(running.key());
     }
 
+    /** Issue 11, finding 2: a retry timer that fires after Drained must not start an attempt on the old owner. */
+    @Test
+    void a_drained_runner_never_starts_an_attempt_again_even_when_a_retry_comes_due() {
+        startRunner(RETRY, 8);
+        Task t = task("a", 0, "t");
+        executor.script(c -> {
+            throw new IllegalStateException("fails, so a retry is due in 10 s");
+        });
+        TestProbe<TaskRunner.Drained> drained = testKit.createTestProbe();
+
+        runner.tell(run(t));
+        processed.awaitProcessed("OutcomesWritten");
+        runner.tell(new TaskRunner.Drain(drained.ref()));
+        drained.expectMessage(new TaskRunner.Drained(0));
+
+        advance(Duration.ofSeconds(11)); // the retry's time: the next owner runs attempt 2, not this runner
+        barrier();
+        assertThat(listener.started()).extracting(Started::attempt).containsExactly(1);
+        assertThat(executor.attempts()).hasSize(1);
+    }
+
+    /**
+     * Issue 11, finding 9: a cancel that arrives while a failed attempt's retry outcome is being written wins:
+     * the retry does not run, and the task is reported finished as cancelled.
+     */
+    @Test
+    void a_cancel_that_arrives_while_a_retry_outcome_is_written_stops_the_retry() {
+        startRunner(RETRY, 8);
+        Task t = task("a", 0, "t");
+        executor.script(c -> {
+            throw new IllegalStateException("fails, so a retry is due in 10 s");
+        });
+        store.hold(Op.RECORD_OUTCOMES);
+
+        runner.tell(run(t));
+        processed.awaitProcessed("AttemptEnded");
+        runner.tell(new TaskRunner.Cancel(t.key())); // stored by the persister meanwhile
+        processed.awaitProcessed("Cancel");
+        store.release(Op.RECORD_OUTCOMES);
+        parent.expectMessage(new TaskRunner.Finished(t.key(), TaskStatus.CANCELLED));
+
+        advance(Duration.ofSeconds(11));
+        barrier();
+        assertThat(executor.attempts()).as("attempt 2 never starts").hasSize(1);
+    }
+
     // ---- helpers ----
 
     private void startRunner(RetryPolicy policy, int maxRunning) {
