@@ -58,6 +58,9 @@ final class InMemorySchedule {
     private final TreeSet<TaskKey> done = new TreeSet<>();
     private final Map<TaskKey, Task> reading = new HashMap<>();
     private final List<Task> heldDuringLoad = new ArrayList<>();
+    /** Operator retries of keys the load in flight covers: applied again once it returned (it may read them FAILED). */
+    private final List<StoredTask> retriesHeldDuringLoad = new ArrayList<>();
+
     private LoadBound loaded;
     private long doneSince;
     private boolean loading;
@@ -138,13 +141,24 @@ final class InMemorySchedule {
         return held;
     }
 
-    /** An operator asked to run a FAILED task again: it runs now, whatever the window. */
+    /**
+     * An operator reset a FAILED task to pending: it runs now when the loaded window covers it (a FAILED task is
+     * in the past, so it does unless memory pressure moved the bound back), else when the loader reaches it.
+     */
     void retry(StoredTask retried) {
         TaskKey key = retried.task().key();
         done.remove(key);
-        if (!dispatched.contains(key)) {
-            waiting.put(key, new StoredTask(retried.task(), TaskStatus.PENDING, retried.attempts(), null, null));
+        if (dispatched.contains(key)) {
+            return;
         }
+        if (loaded.covers(key)) {
+            waiting.put(key, new StoredTask(retried.task(), TaskStatus.PENDING, retried.attempts(), null, null));
+        } else if (loading && key.scheduledTime().toEpochMilli() < loadUpTo) {
+            retriesHeldDuringLoad.add(retried);
+        }
+        // Beyond the window, the row is durably pending again: the loader reads it in key order, after the
+        // earlier keys of its ordering id. Held in memory, it would run before them, and evicting it would move
+        // the load bound past keys never loaded.
     }
 
     /** The runner reports the task terminal, durably. */
@@ -220,6 +234,9 @@ final class InMemorySchedule {
     }
 
     private List<Task> acceptHeld() {
+        List<StoredTask> retries = new ArrayList<>(retriesHeldDuringLoad);
+        retriesHeldDuringLoad.clear();
+        retries.forEach(this::retry);
         List<Task> held = new ArrayList<>(heldDuringLoad);
         heldDuringLoad.clear();
         List<Task> toRead = new ArrayList<>();
@@ -237,17 +254,24 @@ final class InMemorySchedule {
         evictedDuringLoad = false;
         // Tasks held for this load are durable; they are loaded by the next attempt.
         heldDuringLoad.clear();
+        retriesHeldDuringLoad.clear();
     }
 
     int inMemory() {
-        return waiting.size() + dispatched.size() + heldDuringLoad.size() + reading.size();
+        return waiting.size()
+                + dispatched.size()
+                + heldDuringLoad.size()
+                + retriesHeldDuringLoad.size()
+                + reading.size();
     }
 
     void enforceMemoryBound() {
         while (inMemory() > maxInMemory && !waiting.isEmpty()) {
             TaskKey evicted = waiting.lastKey();
             waiting.remove(evicted);
-            loaded = LoadBound.before(evicted);
+            if (loaded.covers(evicted)) { // only ever back: forward would pass keys never loaded
+                loaded = LoadBound.before(evicted);
+            }
             done.tailSet(evicted, true).clear();
             moreToLoad = true;
             evictedDuringLoad |= loading;

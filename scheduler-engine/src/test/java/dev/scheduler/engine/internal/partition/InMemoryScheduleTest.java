@@ -180,6 +180,57 @@ class InMemoryScheduleTest {
         assertThat(keys(schedule.takeDue(millis(70)))).containsExactly(early.key(), late.key());
     }
 
+    /**
+     * Issue 11, finding 1: an operator retry of a key beyond the loaded window was put in memory; evicting it
+     * then moved the load bound forward past tasks never loaded, and the checkpoint passed them.
+     */
+    @Test
+    void an_operator_retry_beyond_the_loaded_window_is_left_to_the_loader_and_never_moves_the_bound_forward() {
+        InMemorySchedule schedule = schedule(2);
+        load(schedule, at(10));
+        schedule.accept(task("a", 1));
+        schedule.accept(task("b", 2));
+        Task retried = task("c", 30); // durably pending again, beyond the window loaded so far
+
+        schedule.retry(stored(retried, TaskStatus.PENDING));
+        schedule.enforceMemoryBound();
+
+        assertThat(schedule.loaded()).isEqualTo(LoadBound.before(millis(10)));
+        assertThat(schedule.checkpointBound()).isBeforeOrEqualTo(at(1));
+        assertThat(keys(schedule.takeDue(millis(60))))
+                .containsExactly(task("a", 1).key(), task("b", 2).key());
+    }
+
+    @Test
+    void an_operator_retry_of_a_key_a_load_in_flight_reads_as_failed_still_runs() {
+        InMemorySchedule schedule = schedule(10);
+        load(schedule, at(10));
+        Task retried = task("c", 30);
+        InMemorySchedule.Load load = schedule.startLoad(START.toEpochMilli()).orElseThrow();
+
+        schedule.retry(stored(retried, TaskStatus.PENDING)); // the load may have read the row before the reset
+        schedule.loadSucceeded(
+                new LoadResult(List.of(stored(retried, TaskStatus.FAILED)), LoadBound.before(millis(60))),
+                load.limit());
+
+        assertThat(keys(schedule.takeDue(millis(60)))).containsExactly(retried.key());
+    }
+
+    @Test
+    void evicting_never_moves_the_load_bound_forward() {
+        InMemorySchedule schedule = schedule(1);
+        load(schedule, at(60));
+        schedule.accept(task("a", 1));
+        schedule.accept(task("b", 50));
+        schedule.enforceMemoryBound();
+        assertThat(schedule.loaded()).isEqualTo(LoadBound.before(task("b", 50).key()));
+
+        schedule.accept(task("a", 2)); // within the bound: memory is over again, the latest goes
+        schedule.enforceMemoryBound();
+        assertThat(schedule.loaded()).isEqualTo(LoadBound.before(task("a", 2).key()));
+        assertThat(schedule.inMemory()).isEqualTo(1);
+    }
+
     // ---- helpers ----
 
     /** A schedule starting at START, with a look-ahead of 60 s. */
