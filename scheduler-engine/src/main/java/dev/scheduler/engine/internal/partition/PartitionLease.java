@@ -65,8 +65,8 @@ final class PartitionLease {
 
     /**
      * Confirms the claim and starts renewing the lease. Returns the previous owner if it did not hand over
-     * (crashed, paused, cut off): then wait until its lease has surely run out before starting anything, so that
-     * it cannot start or record a task we also run.
+     * (crashed, paused, cut off, or an earlier claim or incarnation of this very instance): then wait until its
+     * lease has surely run out before starting anything, so that it cannot start or record a task we also run.
      */
     Optional<OwnerRow> claimed(Claimed claimed) {
         long leaseNanos = settings.ownerLease().toNanos();
@@ -75,9 +75,9 @@ final class PartitionLease {
         timers.startTimerWithFixedDelay(
                 LeaseTick.INSTANCE, settings.ownerLease().dividedBy(3));
         OwnerRow previous = claimed.claim().previous();
-        if (previous.owner() != null
-                && !previous.released()
-                && !previous.owner().equals(handle.owner())) {
+        // Whoever the row names: our own id there may be a claim of ours that timed out but applied, a reused
+        // instance id, or an earlier incarnation of this partition with attempts still running.
+        if (previous.owner() != null && !previous.released()) {
             return Optional.of(previous);
         }
         return Optional.empty();

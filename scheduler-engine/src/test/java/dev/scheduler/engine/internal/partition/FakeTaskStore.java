@@ -5,9 +5,11 @@ import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.store.AttemptOutcome;
 import dev.scheduler.engine.internal.store.CassandraTaskStore;
+import dev.scheduler.engine.internal.store.Claim;
 import dev.scheduler.engine.internal.store.DeadLetter;
 import dev.scheduler.engine.internal.store.LoadBound;
 import dev.scheduler.engine.internal.store.LoadResult;
+import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Instant;
@@ -56,6 +58,7 @@ final class FakeTaskStore implements TaskStore {
     private final List<Runnable> heldAnswers = new ArrayList<>();
     private final List<String> checkpointViolations = new ArrayList<>();
     private volatile Runnable beforeEachCall = () -> {};
+    private OwnerRow previousOwner = OwnerRow.NONE;
 
     // ---- test controls ----
 
@@ -132,7 +135,18 @@ final class FakeTaskStore implements TaskStore {
         return outcomes.stream().filter(o -> o.task().key().equals(key)).toList();
     }
 
+    /** The owner row a claim finds (and replaces); default none. */
+    synchronized void previousOwner(OwnerRow row) {
+        previousOwner = row;
+    }
+
     // ---- TaskStore ----
+
+    @Override
+    public synchronized CompletionStage<Claim> claim(int partition, String owner) {
+        return CompletableFuture.completedFuture(
+                new Claim(new OwnerRow(previousOwner.epoch() + 1, owner, null, false), previousOwner));
+    }
 
     @Override
     public CompletionStage<Void> persist(int partition, List<Task> tasks) {

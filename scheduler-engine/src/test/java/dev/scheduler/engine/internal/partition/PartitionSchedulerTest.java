@@ -8,8 +8,10 @@ import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.engine.internal.partition.FakeTaskStore.Call;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
 import dev.scheduler.engine.internal.partition.RecordingListener.Started;
+import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.StoredTask;
 import java.time.Duration;
 import java.time.Instant;
@@ -266,9 +268,43 @@ class PartitionSchedulerTest {
         assertThat(store.checkpointViolations()).isEmpty();
     }
 
+    /**
+     * Issue 11, finding 8: the takeover wait was skipped when the row replaced named this instance's own id (a
+     * claim that timed out but applied, a reused instanceId, a restart with attempts still running): an
+     * unreleased row is waited out whoever it names.
+     */
+    @Test
+    void a_claim_replacing_an_unreleased_row_of_this_same_instance_id_still_waits_out_the_lease() {
+        store.previousOwner(new OwnerRow(4, handle.owner(), null, false));
+        spawnScheduler(s -> s.ownerLease(Duration.ofSeconds(3)));
+        processed.awaitProcessed("Claimed");
+
+        advance(Duration.ofMillis(2_999));
+        barrier();
+        assertThat(store.calls()).extracting(Call::op).doesNotContain(Op.READ_CHECKPOINT);
+
+        advance(Duration.ofMillis(1));
+        processed.awaitProcessed("Started");
+    }
+
+    @Test
+    void a_claim_replacing_a_released_row_starts_at_once() {
+        store.previousOwner(new OwnerRow(4, "another-instance", null, true));
+        spawnScheduler(s -> s.ownerLease(Duration.ofSeconds(3)));
+        processed.awaitProcessed("Started");
+    }
+
     // ---- helpers ----
 
     private void startScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
+        spawnScheduler(tuning);
+        processed.awaitProcessed("Started");
+        // what the poll thread does when a partition's actors (re)start: rewind, and ingest with the new generation
+        assertThat(handle.takeRewindRequest()).isTrue();
+        generation = handle.generation();
+    }
+
+    private void spawnScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
         EngineSettings settings = tuning.apply(EngineSettings.builder()
                         .lookAhead(Duration.ofSeconds(60))
                         .loadInterval(Duration.ofSeconds(1))
@@ -282,10 +318,6 @@ class PartitionSchedulerTest {
         ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
         scheduler = testKit.spawn(processed.recording(
                 PartitionScheduler.create(TestPartitions.context(settings, store, gateway, clock, handle, listener))));
-        processed.awaitProcessed("Started");
-        // what the poll thread does when a partition's actors (re)start: rewind, and ingest with the new generation
-        assertThat(handle.takeRewindRequest()).isTrue();
-        generation = handle.generation();
     }
 
     private void ingest(List<Task> tasks, List<TaskKey> cancels) {
