@@ -199,6 +199,7 @@ public final class EngineRuntime {
                 new KafkaConsumer<>(KafkaProperties.consumer(
                         config.bootstrapServers(), config.groupId(), config.consumerProperties())),
                 config.topic(),
+                partitionCount,
                 system,
                 settings.limits(),
                 settings.maxUnpersistedRecordsPerPartition(),

@@ -3,6 +3,7 @@ package dev.scheduler.engine.internal.kafka;
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.client.TaskLimits;
+import dev.scheduler.client.TaskPartitioner;
 import dev.scheduler.client.wire.CancelTask;
 import dev.scheduler.client.wire.RetryTask;
 import dev.scheduler.client.wire.ScheduleTask;
@@ -29,9 +30,12 @@ final class RecordDecoder {
     record Decoded(List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries, List<DeadLetter> deadLetters) {}
 
     private final TaskLimits limits;
+    private final int partitionCount;
 
-    RecordDecoder(TaskLimits limits) {
+    /** @param partitionCount the topic's partition count, by which {@link TaskPartitioner} places ordering ids */
+    RecordDecoder(TaskLimits limits, int partitionCount) {
         this.limits = limits;
+        this.partitionCount = partitionCount;
     }
 
     Decoded decode(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
@@ -47,12 +51,15 @@ final class RecordDecoder {
                 TaskRecord decoded = TaskRecordCodec.decode(r.value());
                 if (decoded instanceof ScheduleTask s) {
                     limits.validate(s.task());
+                    checkPlacement(partition, s.task().key());
                     tasks.add(s.task());
                 } else if (decoded instanceof CancelTask c) {
                     limits.validate(c.key());
+                    checkPlacement(partition, c.key());
                     cancels.add(c.key());
                 } else if (decoded instanceof RetryTask retry) {
                     limits.validate(retry.key());
+                    checkPlacement(partition, retry.key());
                     retries.add(retry.key());
                 }
             } catch (RuntimeException e) {
@@ -63,5 +70,19 @@ final class RecordDecoder {
             }
         }
         return new Decoded(tasks, cancels, retries, deadLetters);
+    }
+
+    /**
+     * A record of an ordering id on another partition than {@link TaskPartitioner} gives it (a producer with its
+     * own partitioner) is set aside: its cancels would go to another partition, and its order would not hold.
+     */
+    private void checkPlacement(int partition, TaskKey key) {
+        int expected = TaskPartitioner.partitionFor(key.orderingId(), partitionCount);
+        if (expected != partition) {
+            throw new IllegalArgumentException("ordering id '" + key.orderingId() + "' belongs on partition "
+                    + expected + " of " + partitionCount + " (TaskPartitioner), not on partition " + partition
+                    + ": the record was published with another partitioner, so its cancels and its order "
+                    + "would miss; publish it with SchedulerClient or TaskPartitioner");
+        }
     }
 }

@@ -65,6 +65,7 @@ public final class TaskConsumer implements Runnable {
     public TaskConsumer(
             KafkaConsumer<byte[], byte[]> consumer,
             String topic,
+            int partitionCount,
             ActorSystem<EngineGuardian.SpawnPartition> system,
             TaskLimits limits,
             int maxUnpersisted,
@@ -74,7 +75,7 @@ public final class TaskConsumer implements Runnable {
         this.consumer = consumer;
         this.topic = topic;
         this.system = system;
-        this.decoder = new RecordDecoder(limits);
+        this.decoder = new RecordDecoder(limits, partitionCount);
         this.maxUnpersisted = maxUnpersisted;
         this.pollTimeout = pollTimeout;
         this.commitInterval = commitInterval;
