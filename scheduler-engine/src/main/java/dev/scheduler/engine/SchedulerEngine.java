@@ -222,7 +222,9 @@ public final class SchedulerEngine implements AutoCloseable {
         /**
          * A Kafka consumer property, passed through unchanged over the engine's defaults (cooperative-sticky
          * assignment, session timeout 6 s, heartbeat 500 ms, max.poll.records 5000). Bootstrap servers, group
-         * id and deserializers are the engine's own and cannot be overridden.
+         * id and deserializers are the engine's own and cannot be overridden; {@link #build()} refuses
+         * {@code enable.auto.commit} other than false, {@code auto.offset.reset} other than earliest and
+         * {@code group.protocol} other than classic, which would break the no-loss promise.
          */
         public Builder consumerProperty(String key, Object value) {
             if (key == null || key.isBlank()) {

@@ -105,8 +105,45 @@ public final class EngineRuntime {
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(listener, "listener");
+            refuseUnsafe(consumerProperties);
             consumerProperties = Map.copyOf(consumerProperties);
             contactPoints = List.copyOf(contactPoints);
+        }
+
+        /**
+         * Consumer properties that would silently break what the engine promises: offsets committed before
+         * their records are stored, records skipped when a group has no committed offset yet, or the
+         * consumer-group protocol whose rebalances the engine does not follow (docs/design.md).
+         */
+        private static void refuseUnsafe(Map<String, Object> properties) {
+            refuse(
+                    properties,
+                    "enable.auto.commit",
+                    "false",
+                    "the engine commits an offset only after its records "
+                            + "are stored in Cassandra; auto-commit would commit records not stored yet, and a crash would "
+                            + "lose them");
+            refuse(
+                    properties,
+                    "auto.offset.reset",
+                    "earliest",
+                    "a group with no committed offset must read its "
+                            + "partitions from the start (earliest); otherwise tasks published before the group's first "
+                            + "commit are never read");
+            refuse(
+                    properties,
+                    "group.protocol",
+                    "classic",
+                    "the engine hands partitions over in the classic "
+                            + "protocol's cooperative rebalance callbacks (see docs/design.md); leave it unset or classic");
+        }
+
+        private static void refuse(Map<String, Object> properties, String name, String allowed, String why) {
+            Object value = properties.get(name);
+            if (value != null && !String.valueOf(value).trim().equalsIgnoreCase(allowed)) {
+                throw new IllegalArgumentException(
+                        "consumer property " + name + "=" + value + " is not allowed (only " + allowed + "): " + why);
+            }
         }
 
         /** The default instance id: host name, process id and a random suffix. */
