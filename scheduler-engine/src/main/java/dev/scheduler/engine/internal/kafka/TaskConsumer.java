@@ -53,7 +53,7 @@ public final class TaskConsumer implements Runnable {
 
     private final Map<Integer, PartitionHandle> handles = new ConcurrentHashMap<>();
     private final Map<Integer, ActorRef<PartitionScheduler.Command>> actors = new ConcurrentHashMap<>();
-    private final Map<Integer, Long> committed = new HashMap<>();
+    private final OffsetCommits commits = new OffsetCommits();
     private final Set<TopicPartition> paused = new HashSet<>();
     private volatile boolean closing;
     private volatile String instanceId = "local";
@@ -200,41 +200,48 @@ public final class TaskConsumer implements Runnable {
             return;
         }
         lastCommitNanos = System.nanoTime();
-        Map<TopicPartition, OffsetAndMetadata> offsets = durableOffsets(handles.keySet());
-        if (!offsets.isEmpty()) {
-            consumer.commitAsync(offsets, (o, e) -> {
-                if (e != null) {
-                    log.debug("committing offsets failed; the next commit carries them: {}", e.toString());
+        Map<Integer, Long> due = commits.take(durableOffsets(handles.keySet()));
+        if (!due.isEmpty()) {
+            // The callback runs on this thread, in a later poll or commit call.
+            consumer.commitAsync(asKafka(due), (o, e) -> {
+                if (e == null) {
+                    commits.succeeded(due);
+                } else {
+                    commits.failed(due);
+                    log.debug("committing offsets failed; the next commit sends them again: {}", e.toString());
                 }
             });
         }
     }
 
-    private Map<TopicPartition, OffsetAndMetadata> durableOffsets(Collection<Integer> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    /** The durable offset of each of these owned partitions. */
+    private Map<Integer, Long> durableOffsets(Collection<Integer> partitions) {
+        Map<Integer, Long> offsets = new HashMap<>();
         for (int p : partitions) {
             PartitionHandle h = handles.get(p);
-            if (h == null) {
-                continue;
-            }
-            long offset = h.durableOffset();
-            Long last = committed.get(p);
-            if (last == null || offset > last) {
-                offsets.put(new TopicPartition(topic, p), new OffsetAndMetadata(offset));
-                committed.put(p, offset);
+            if (h != null) {
+                offsets.put(p, h.durableOffset());
             }
         }
         return offsets;
     }
 
+    private Map<TopicPartition, OffsetAndMetadata> asKafka(Map<Integer, Long> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> kafka = new HashMap<>();
+        offsets.forEach((p, offset) -> kafka.put(new TopicPartition(topic, p), new OffsetAndMetadata(offset)));
+        return kafka;
+    }
+
     private void commitSync(Collection<Integer> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = durableOffsets(partitions);
-        if (offsets.isEmpty()) {
+        Map<Integer, Long> due = commits.take(durableOffsets(partitions));
+        if (due.isEmpty()) {
             return;
         }
         try {
-            consumer.commitSync(offsets, Duration.ofSeconds(10));
+            consumer.commitSync(asKafka(due), Duration.ofSeconds(10));
+            commits.succeeded(due);
         } catch (RuntimeException e) {
+            commits.failed(due);
             log.warn(
                     "committing offsets of partitions {} failed; their records will be read again by the next "
                             + "owner (no task is lost, some may be stored twice)",
@@ -274,7 +281,7 @@ public final class TaskConsumer implements Runnable {
         for (int p : partitions) {
             handles.remove(p);
             metrics.partitionStopped(p);
-            committed.remove(p);
+            commits.forget(p);
             paused.remove(new TopicPartition(topic, p));
         }
     }
