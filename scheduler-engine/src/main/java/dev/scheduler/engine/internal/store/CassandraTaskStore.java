@@ -15,6 +15,7 @@ import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.TaskInfo;
+import dev.scheduler.engine.TaskStatus;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -128,13 +129,20 @@ public final class CassandraTaskStore implements TaskStore {
                     .setSerialConsistencyLevel(serial);
             all.add(session.executeAsync(s)
                     .thenAccept(rs -> {
-                        if (rs.wasApplied()) {
+                        // Not applied because the key is CANCELLED already: this very cancel, sent again after it
+                        // applied and then reported a failure, or an earlier cancel of the key. Either way it holds.
+                        if (rs.wasApplied() || cancelledAlready(rs.one())) {
                             applied.add(k);
                         }
                     })
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> Set.copyOf(applied));
+    }
+
+    /** The current values a compare-and-set that did not apply answers with: is the status CANCELLED? */
+    private static boolean cancelledAlready(Row notApplied) {
+        return notApplied != null && TaskStatus.CANCELLED.name().equals(notApplied.getString("status"));
     }
 
     @Override

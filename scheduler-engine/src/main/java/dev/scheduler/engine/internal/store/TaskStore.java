@@ -18,8 +18,9 @@ public interface TaskStore {
     CompletionStage<Void> persist(int partition, List<Task> tasks);
 
     /**
-     * Marks keys cancelled unless they already finished; returns the keys whose cancel took effect
-     * (including keys not stored yet, which then can never run while the cancel is retained).
+     * Marks keys cancelled unless they already finished; returns the keys that are cancelled now (including keys
+     * not stored yet, which then can never run while the cancel is retained, and keys cancelled already, so that a
+     * cancel sent again after it applied answers the same).
      */
     CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys);
 

@@ -1,0 +1,94 @@
+package dev.scheduler.engine.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.testkit.SchedulerInfrastructure;
+import dev.scheduler.testkit.SchedulerInfrastructureExtension;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Cassandra store against the testkit's real Cassandra, for what a fake cannot show: what a compare-and-set
+ * answers when it is sent again after it applied (a write that applied, then reported a failure or a timeout,
+ * is retried as is by the actors).
+ */
+@ExtendWith(SchedulerInfrastructureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CassandraTaskStoreIT {
+
+    private static final Instant AT =
+            Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(3_600);
+
+    private final SchedulerInfrastructure infra;
+    private CqlSession session;
+    private CassandraTaskStore store;
+
+    CassandraTaskStoreIT(SchedulerInfrastructure infra) {
+        this.infra = infra;
+    }
+
+    @BeforeAll
+    void createKeyspace() {
+        session = CassandraSessions.open(List.of(infra.cassandraContactPoint()), infra.cassandraLocalDatacenter());
+        String keyspace = infra.uniqueKeyspaceName("store");
+        EngineSettings settings = EngineSettings.defaults();
+        new SchemaSetup(session, keyspace, settings, Clock.systemUTC()).prepare("tasks-store", 4);
+        store = new CassandraTaskStore(session, keyspace, settings, Clock.systemUTC());
+    }
+
+    @AfterAll
+    void closeSession() {
+        session.close();
+    }
+
+    /**
+     * Issue 11, finding 3: a cancel that applied and then reported a failure was retried; the retry found the
+     * status set, answered "not applied", and the task ran although its cancel was stored.
+     */
+    @Test
+    void a_cancel_sent_again_after_it_applied_still_answers_that_the_key_is_cancelled() throws Exception {
+        TaskKey key = TaskKey.of("cancel-twice", AT, "u");
+        store.persist(0, List.of(Task.of(key, Map.of("k", "v"))))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+
+        Set<TaskKey> first = store.cancel(0, List.of(key)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Set<TaskKey> again = store.cancel(0, List.of(key)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(first).containsExactly(key);
+        assertThat(again).as("the retried cancel").containsExactly(key);
+        assertThat(store.read(0, key).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .hasValueSatisfying(row -> assertThat(row.status()).isEqualTo(TaskStatus.CANCELLED));
+    }
+
+    @Test
+    void a_cancel_of_a_finished_task_does_not_take_effect() throws Exception {
+        TaskKey key = TaskKey.of("cancel-finished", AT, "u");
+        Task task = Task.of(key, Map.of());
+        store.persist(0, List.of(task)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store.recordOutcomes(
+                        0,
+                        List.of(new AttemptOutcome(
+                                task, 1, AT, AT, TaskStatus.SUCCEEDED, null, AttemptResult.SUCCEEDED, null, null)))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(store.cancel(0, List.of(key)).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isEmpty();
+    }
+}
