@@ -10,7 +10,9 @@ import dev.scheduler.client.wire.ScheduleTask;
 import dev.scheduler.client.wire.TaskRecord;
 import dev.scheduler.client.wire.TaskRecordCodec;
 import dev.scheduler.engine.internal.store.DeadLetter;
+import dev.scheduler.engine.internal.store.RetryRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +29,7 @@ final class RecordDecoder {
     private static final Logger log = LoggerFactory.getLogger(RecordDecoder.class);
 
     /** One partition's records of one poll, split by kind, in offset order within each kind. */
-    record Decoded(List<Task> tasks, List<TaskKey> cancels, List<TaskKey> retries, List<DeadLetter> deadLetters) {}
+    record Decoded(List<Task> tasks, List<TaskKey> cancels, List<RetryRequest> retries, List<DeadLetter> deadLetters) {}
 
     private final TaskLimits limits;
     private final int partitionCount;
@@ -41,7 +43,7 @@ final class RecordDecoder {
     Decoded decode(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
         List<Task> tasks = new ArrayList<>(records.size());
         List<TaskKey> cancels = new ArrayList<>();
-        List<TaskKey> retries = new ArrayList<>();
+        List<RetryRequest> retries = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             try {
@@ -60,7 +62,11 @@ final class RecordDecoder {
                 } else if (decoded instanceof RetryTask retry) {
                     limits.validate(retry.key());
                     checkPlacement(partition, retry.key());
-                    retries.add(retry.key());
+                    if (r.timestamp() < 0) {
+                        // Kafka 4 writes a timestamp on every record; the request's time is what makes it apply once.
+                        throw new IllegalArgumentException("a retry record needs a Kafka timestamp, this one has none");
+                    }
+                    retries.add(new RetryRequest(retry.key(), Instant.ofEpochMilli(r.timestamp())));
                 }
             } catch (RuntimeException e) {
                 String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);

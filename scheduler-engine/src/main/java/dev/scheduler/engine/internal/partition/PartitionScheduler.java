@@ -6,6 +6,7 @@ import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.store.DeadLetter;
 import dev.scheduler.engine.internal.store.OwnerRow;
+import dev.scheduler.engine.internal.store.RetryRequest;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Clock;
@@ -38,7 +39,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             int generation,
             List<Task> tasks,
             List<TaskKey> cancels,
-            List<TaskKey> retries,
+            List<RetryRequest> retries,
             List<DeadLetter> deadLetters,
             int recordCount,
             long nextOffset)

@@ -4,6 +4,7 @@ import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.store.DeadLetter;
+import dev.scheduler.engine.internal.store.RetryRequest;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Duration;
@@ -40,7 +41,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
             int generation,
             List<Task> tasks,
             List<TaskKey> cancels,
-            List<TaskKey> retries,
+            List<RetryRequest> retries,
             List<DeadLetter> deadLetters,
             int recordCount,
             long nextOffset)
@@ -183,7 +184,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     private void writeBatches(List<Persist> batches) {
         List<Task> tasks = new ArrayList<>();
         List<TaskKey> cancels = new ArrayList<>();
-        List<TaskKey> retries = new ArrayList<>();
+        List<RetryRequest> retries = new ArrayList<>();
         List<DeadLetter> letters = new ArrayList<>();
         for (Persist p : batches) {
             tasks.addAll(p.tasks());
@@ -272,7 +273,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         return this;
     }
 
-    private static Instant minTime(List<Task> tasks, List<TaskKey> keys) {
+    private static Instant minTime(List<Task> tasks, List<RetryRequest> retries) {
         Instant min = null;
         for (Task t : tasks) {
             Instant time = t.key().scheduledTime();
@@ -280,9 +281,9 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
                 min = time;
             }
         }
-        for (TaskKey k : keys) {
-            if (min == null || k.scheduledTime().isBefore(min)) {
-                min = k.scheduledTime();
+        for (RetryRequest r : retries) {
+            if (min == null || r.key().scheduledTime().isBefore(min)) {
+                min = r.key().scheduledTime();
             }
         }
         return min;

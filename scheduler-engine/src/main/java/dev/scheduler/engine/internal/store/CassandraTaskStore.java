@@ -140,28 +140,39 @@ public final class CassandraTaskStore implements TaskStore {
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> Set.copyOf(applied));
     }
 
+    /**
+     * Not applied, but pending and marked with this request's time: this very request, sent again after its reset
+     * applied and then reported a failure.
+     */
+    private static boolean resetByThisRequest(Row notApplied, RetryRequest request) {
+        return notApplied != null
+                && notApplied.isNull("status")
+                && request.requestedAt().equals(notApplied.getInstant("updated_at"));
+    }
+
     /** The current values a compare-and-set that did not apply answers with: is the status CANCELLED? */
     private static boolean cancelledAlready(Row notApplied) {
         return notApplied != null && TaskStatus.CANCELLED.name().equals(notApplied.getString("status"));
     }
 
     @Override
-    public CompletionStage<List<StoredTask>> resetFailed(int partition, List<TaskKey> keys) {
+    public CompletionStage<List<StoredTask>> resetFailed(int partition, List<RetryRequest> requests) {
         List<CompletableFuture<Optional<StoredTask>>> all = new ArrayList<>();
-        Instant now = clock.instant();
-        for (TaskKey k : keys) {
+        for (RetryRequest r : requests) {
+            TaskKey k = r.key();
             BoundStatement s = resetFailed
                     .bind(
-                            now,
+                            r.requestedAt(),
                             partition,
                             bucketOf(k.scheduledTime().toEpochMilli()),
                             k.scheduledTime(),
                             k.orderingId(),
-                            k.uniquenessKey())
+                            k.uniquenessKey(),
+                            r.requestedAt())
                     .setConsistencyLevel(write)
                     .setSerialConsistencyLevel(serial);
             all.add(session.executeAsync(s)
-                    .thenCompose(rs -> rs.wasApplied()
+                    .thenCompose(rs -> rs.wasApplied() || resetByThisRequest(rs.one(), r)
                             ? read(partition, k)
                             : CompletableFuture.completedFuture(Optional.<StoredTask>empty()))
                     .toCompletableFuture());

@@ -61,9 +61,10 @@ final class Cql {
                 + TASK_KEY;
     }
 
+    /** Binds the request's time twice: as the new updated_at (its mark) and as the bound on the failure's end. */
     String resetFailedTask() {
         return "UPDATE " + table("tasks") + " SET status = null, next_attempt_at = null, updated_at = ?" + TASK_KEY
-                + " IF status = 'FAILED'";
+                + " IF status = 'FAILED' AND updated_at < ?";
     }
 
     String readTask() {

@@ -25,10 +25,12 @@ public interface TaskStore {
     CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys);
 
     /**
-     * Resets FAILED tasks to pending (a compare-and-set on the status) so they run once more; returns the rows
-     * that were reset. Other keys are left alone.
+     * Resets FAILED tasks to pending so they run once more, each only if its last attempt ended before the
+     * request (a compare-and-set on the status and the end of the failure, which then records the request's time):
+     * a request read twice runs the task once. Returns the rows that are reset by these requests, including one
+     * whose reset applied on an earlier try of the same request. Other keys are left alone.
      */
-    default CompletionStage<List<StoredTask>> resetFailed(int partition, List<TaskKey> keys) {
+    default CompletionStage<List<StoredTask>> resetFailed(int partition, List<RetryRequest> requests) {
         return java.util.concurrent.CompletableFuture.completedFuture(List.of());
     }
 

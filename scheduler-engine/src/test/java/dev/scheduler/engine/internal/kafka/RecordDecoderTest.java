@@ -10,17 +10,23 @@ import dev.scheduler.client.wire.CancelTask;
 import dev.scheduler.client.wire.RetryTask;
 import dev.scheduler.client.wire.ScheduleTask;
 import dev.scheduler.client.wire.TaskRecordCodec;
+import dev.scheduler.engine.internal.store.RetryRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class RecordDecoderTest {
 
     private static final int PARTITIONS = 8;
     private static final Instant AT = Instant.parse("2030-01-01T00:00:00Z");
+    /** The records' Kafka timestamp. */
+    private static final long STAMP = 1_900_000_000_000L;
 
     private final RecordDecoder decoder = new RecordDecoder(TaskLimits.defaults(), PARTITIONS);
 
@@ -38,7 +44,7 @@ class RecordDecoderTest {
 
         assertThat(d.tasks()).extracting(Task::key).containsExactly(key);
         assertThat(d.cancels()).containsExactly(key);
-        assertThat(d.retries()).containsExactly(key);
+        assertThat(d.retries()).containsExactly(new RetryRequest(key, Instant.ofEpochMilli(STAMP)));
         assertThat(d.deadLetters()).isEmpty();
     }
 
@@ -82,6 +88,17 @@ class RecordDecoderTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(int partition, long offset, byte[] value) {
-        return new ConsumerRecord<>("tasks", partition, offset, "k".getBytes(StandardCharsets.UTF_8), value);
+        return new ConsumerRecord<>(
+                "tasks",
+                partition,
+                offset,
+                STAMP,
+                TimestampType.CREATE_TIME,
+                1,
+                value == null ? 0 : value.length,
+                "k".getBytes(StandardCharsets.UTF_8),
+                value,
+                new RecordHeaders(),
+                Optional.empty());
     }
 }

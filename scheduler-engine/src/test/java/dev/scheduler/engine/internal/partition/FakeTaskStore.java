@@ -10,6 +10,7 @@ import dev.scheduler.engine.internal.store.DeadLetter;
 import dev.scheduler.engine.internal.store.LoadBound;
 import dev.scheduler.engine.internal.store.LoadResult;
 import dev.scheduler.engine.internal.store.OwnerRow;
+import dev.scheduler.engine.internal.store.RetryRequest;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Instant;
@@ -42,7 +43,8 @@ final class FakeTaskStore implements TaskStore {
         READ,
         READ_CHECKPOINT,
         WRITE_CHECKPOINT,
-        DEAD_LETTER
+        DEAD_LETTER,
+        RESET_FAILED
     }
 
     /** One call: the operation, its main argument, and whether it was made to fail. */
@@ -59,6 +61,8 @@ final class FakeTaskStore implements TaskStore {
     private final List<String> checkpointViolations = new ArrayList<>();
     private volatile Runnable beforeEachCall = () -> {};
     private OwnerRow previousOwner = OwnerRow.NONE;
+    /** The updated_at column: when the last attempt ended, or the time of the retry request that reset it. */
+    private final Map<TaskKey, Instant> updatedAt = new HashMap<>();
 
     // ---- test controls ----
 
@@ -213,10 +217,39 @@ final class FakeTaskStore implements TaskStore {
             for (AttemptOutcome o : batch) {
                 String error = o.errorClass() == null ? null : o.errorClass() + ": " + o.errorMessage();
                 Instant next = o.statusAfter().isTerminal() ? null : o.nextAttemptAt();
-                table.put(o.task().key(), new StoredTask(o.task(), o.statusAfter(), o.attempt(), next, error));
+                StoredTask old = table.get(o.task().key());
+                // As in Cassandra: a retry outcome writes attempts and the next time, not the status.
+                TaskStatus status = o.statusAfter().isTerminal() || old == null ? o.statusAfter() : old.status();
+                table.put(o.task().key(), new StoredTask(o.task(), status, o.attempt(), next, error));
+                updatedAt.put(o.task().key(), o.finishedAt());
                 outcomes.add(o);
             }
             return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<List<StoredTask>> resetFailed(int partition, List<RetryRequest> requests) {
+        return call(Op.RESET_FAILED, List.copyOf(requests), () -> {
+            TreeMap<TaskKey, StoredTask> table = rows(partition);
+            List<StoredTask> reset = new ArrayList<>();
+            for (RetryRequest r : requests) {
+                StoredTask old = table.get(r.key());
+                Instant updated = updatedAt.get(r.key());
+                if (old == null) {
+                    continue;
+                }
+                if (old.status() == TaskStatus.FAILED && updated != null && updated.isBefore(r.requestedAt())) {
+                    StoredTask row =
+                            new StoredTask(old.task(), TaskStatus.PENDING, old.attempts(), null, old.lastError());
+                    table.put(r.key(), row);
+                    updatedAt.put(r.key(), r.requestedAt());
+                    reset.add(row);
+                } else if (old.status() == TaskStatus.PENDING && r.requestedAt().equals(updated)) {
+                    reset.add(old); // this request's reset, applied on an earlier try
+                }
+            }
+            return List.copyOf(reset);
         });
     }
 

@@ -91,4 +91,90 @@ class CassandraTaskStoreIT {
         assertThat(store.cancel(0, List.of(key)).toCompletableFuture().get(10, TimeUnit.SECONDS))
                 .isEmpty();
     }
+
+    /**
+     * Issue 11, finding 3 (retry half): a reset that applied and then reported a failure was retried, found the
+     * status no longer FAILED, and the task never entered memory; the checkpoint passed it.
+     */
+    @Test
+    void a_retry_request_sent_again_after_its_reset_applied_still_answers_the_reset_row() throws Exception {
+        TaskKey key = failedTask("reset-twice", AT.minusSeconds(10));
+        RetryRequest request = new RetryRequest(key, AT);
+
+        assertThat(get(store.resetFailed(0, List.of(request))))
+                .extracting(r -> r.task().key())
+                .containsExactly(key);
+        assertThat(get(store.resetFailed(0, List.of(request))))
+                .as("the same request, sent again")
+                .extracting(r -> r.task().key())
+                .containsExactly(key);
+        assertThat(get(store.read(0, key)))
+                .hasValueSatisfying(row -> assertThat(row.status()).isEqualTo(TaskStatus.PENDING));
+    }
+
+    /** Issue 11, finding 11: two retry requests of one failure ran the task twice more. */
+    @Test
+    void two_retry_requests_of_one_failure_reset_it_once() throws Exception {
+        TaskKey key = failedTask("reset-two-requests", AT.minusSeconds(10));
+
+        RetryRequest second = new RetryRequest(key, AT.plusMillis(30));
+        assertThat(get(store.resetFailed(0, List.of(new RetryRequest(key, AT)))))
+                .hasSize(1);
+        assertThat(get(store.resetFailed(0, List.of(second))))
+                .as("the second request, 30 ms later, while the task is pending again")
+                .isEmpty();
+        recordFailed(key, 2, AT.plusMillis(50)); // the retry ran at once and failed again
+
+        assertThat(get(store.resetFailed(0, List.of(second))))
+                .as("the second request, read after the new failure (a slow poll, a replay)")
+                .isEmpty();
+    }
+
+    @Test
+    void a_retry_request_replayed_after_the_task_failed_again_does_not_reset_it_again() throws Exception {
+        TaskKey key = failedTask("reset-replayed", AT.minusSeconds(10));
+        RetryRequest request = new RetryRequest(key, AT);
+        assertThat(get(store.resetFailed(0, List.of(request)))).hasSize(1);
+        recordFailed(key, 2, AT.plusSeconds(5)); // the retry ran and failed again
+
+        assertThat(get(store.resetFailed(0, List.of(request))))
+                .as("the record read again")
+                .isEmpty();
+        assertThat(get(store.resetFailed(0, List.of(new RetryRequest(key, AT.plusSeconds(6))))))
+                .as("a new request after the new failure")
+                .hasSize(1);
+    }
+
+    @Test
+    void a_retry_request_older_than_the_failure_does_not_apply() throws Exception {
+        TaskKey key = failedTask("reset-too-old", AT);
+        assertThat(get(store.resetFailed(0, List.of(new RetryRequest(key, AT.minusSeconds(1))))))
+                .isEmpty();
+    }
+
+    private TaskKey failedTask(String orderingId, Instant failedAt) throws Exception {
+        TaskKey key = TaskKey.of(orderingId, AT.minusSeconds(60), "u");
+        get(store.persist(0, List.of(Task.of(key, Map.of()))));
+        recordFailed(key, 1, failedAt);
+        return key;
+    }
+
+    private void recordFailed(TaskKey key, int attempt, Instant finishedAt) throws Exception {
+        get(store.recordOutcomes(
+                0,
+                List.of(new AttemptOutcome(
+                        Task.of(key, Map.of()),
+                        attempt,
+                        finishedAt.minusMillis(5),
+                        finishedAt,
+                        TaskStatus.FAILED,
+                        null,
+                        AttemptResult.FAILED,
+                        IllegalStateException.class.getName(),
+                        "down"))));
+    }
+
+    private static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
 }
