@@ -39,6 +39,7 @@ public final class CassandraTaskStore implements TaskStore {
     private static final int MAX_ERROR_LENGTH = 2_000;
 
     private final CqlSession session;
+    private final int maxPageRows;
     private final Buckets buckets;
     private final int retentionSeconds;
     private final Clock clock;
@@ -67,7 +68,13 @@ public final class CassandraTaskStore implements TaskStore {
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
     public CassandraTaskStore(CqlSession session, String keyspace, EngineSettings settings, Clock clock) {
+        this(session, keyspace, settings, clock, Integer.MAX_VALUE);
+    }
+
+    /** @param maxPageRows the page size of a load at most (tests make pages short to prove they are all read) */
+    CassandraTaskStore(CqlSession session, String keyspace, EngineSettings settings, Clock clock, int maxPageRows) {
         this.session = session;
+        this.maxPageRows = maxPageRows;
         this.buckets = Buckets.of(settings.bucketSize());
         this.retentionSeconds =
                 (int) Math.min(Integer.MAX_VALUE, settings.retention().toSeconds());
@@ -208,25 +215,33 @@ public final class CassandraTaskStore implements TaskStore {
                         Instant.ofEpochMilli(upToMillis),
                         wanted)
                 .setConsistencyLevel(read)
-                .setPageSize(Math.max(wanted, 1));
-        return session.executeAsync(s).thenCompose(rs -> {
-            int got = 0;
-            StoredTask last = null;
-            for (Row row : rs.currentPage()) {
-                last = Rows.storedTask(row);
-                rows.add(last);
-                got++;
-            }
-            if (got >= wanted) {
-                return CompletableFuture.completedFuture(
-                        new LoadResult(rows, LoadBound.through(last.task().key())));
-            }
-            long nextBucketStart = buckets.startOf(bucket + 1);
-            if (nextBucketStart >= upToMillis) {
-                return CompletableFuture.completedFuture(new LoadResult(rows, LoadBound.before(upToMillis)));
-            }
-            return loadFrom(partition, LoadBound.before(nextBucketStart), upToMillis, limit, rows);
-        });
+                .setPageSize(Math.max(1, Math.min(wanted, maxPageRows)));
+        return session.executeAsync(s).thenCompose(rs -> bucketPages(rs, partition, bucket, upToMillis, limit, rows));
+    }
+
+    /**
+     * Takes the rows of one bucket's read, page after page: the driver's page size is a hint, and a page may
+     * hold fewer rows than asked while more follow. Only a read without more pages ends the bucket.
+     */
+    private CompletionStage<LoadResult> bucketPages(
+            AsyncResultSet rs, int partition, long bucket, long upToMillis, int limit, List<StoredTask> rows) {
+        for (Row row : rs.currentPage()) {
+            rows.add(Rows.storedTask(row));
+        }
+        if (rows.size() >= limit) {
+            StoredTask last = rows.get(rows.size() - 1);
+            return CompletableFuture.completedFuture(
+                    new LoadResult(rows, LoadBound.through(last.task().key())));
+        }
+        if (rs.hasMorePages()) {
+            return rs.fetchNextPage()
+                    .thenCompose(next -> bucketPages(next, partition, bucket, upToMillis, limit, rows));
+        }
+        long nextBucketStart = buckets.startOf(bucket + 1);
+        if (nextBucketStart >= upToMillis) {
+            return CompletableFuture.completedFuture(new LoadResult(rows, LoadBound.before(upToMillis)));
+        }
+        return loadFrom(partition, LoadBound.before(nextBucketStart), upToMillis, limit, rows);
     }
 
     @Override

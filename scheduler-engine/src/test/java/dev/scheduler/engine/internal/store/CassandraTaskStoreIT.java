@@ -36,6 +36,7 @@ class CassandraTaskStoreIT {
 
     private final SchedulerInfrastructure infra;
     private CqlSession session;
+    private String keyspace;
     private CassandraTaskStore store;
 
     CassandraTaskStoreIT(SchedulerInfrastructure infra) {
@@ -45,7 +46,7 @@ class CassandraTaskStoreIT {
     @BeforeAll
     void createKeyspace() {
         session = CassandraSessions.open(List.of(infra.cassandraContactPoint()), infra.cassandraLocalDatacenter());
-        String keyspace = infra.uniqueKeyspaceName("store");
+        keyspace = infra.uniqueKeyspaceName("store");
         EngineSettings settings = EngineSettings.defaults();
         new SchemaSetup(session, keyspace, settings, Clock.systemUTC()).prepare("tasks-store", 4);
         store = new CassandraTaskStore(session, keyspace, settings, Clock.systemUTC());
@@ -150,6 +151,36 @@ class CassandraTaskStoreIT {
         TaskKey key = failedTask("reset-too-old", AT);
         assertThat(get(store.resetFailed(0, List.of(new RetryRequest(key, AT.minusSeconds(1))))))
                 .isEmpty();
+    }
+
+    /**
+     * Issue 11, finding 5: a load took the first page of a bucket and, with fewer rows than asked, moved on to the
+     * next bucket; the rows of the bucket's later pages were never loaded and the checkpoint passed them.
+     */
+    @Test
+    void a_load_reads_every_page_of_a_bucket_when_pages_come_short() throws Exception {
+        CassandraTaskStore shortPages =
+                new CassandraTaskStore(session, keyspace, EngineSettings.defaults(), Clock.systemUTC(), 2);
+        Instant minute = AT.truncatedTo(ChronoUnit.MINUTES).plusSeconds(600);
+        List<Task> tasks = List.of(
+                Task.of(TaskKey.of("page-a", minute.plusSeconds(1), "u"), Map.of()),
+                Task.of(TaskKey.of("page-b", minute.plusSeconds(2), "u"), Map.of()),
+                Task.of(TaskKey.of("page-c", minute.plusSeconds(3), "u"), Map.of()),
+                Task.of(TaskKey.of("page-d", minute.plusSeconds(4), "u"), Map.of()),
+                Task.of(TaskKey.of("page-e", minute.plusSeconds(5), "u"), Map.of()));
+        get(shortPages.persist(1, tasks));
+
+        LoadResult loaded = get(shortPages.load(
+                1,
+                LoadBound.before(minute.toEpochMilli()),
+                minute.plusSeconds(120).toEpochMilli(),
+                10));
+
+        assertThat(loaded.rows())
+                .extracting(r -> r.task().key())
+                .containsExactlyElementsOf(tasks.stream().map(Task::key).toList());
+        assertThat(loaded.loadedThrough())
+                .isEqualTo(LoadBound.before(minute.plusSeconds(120).toEpochMilli()));
     }
 
     private TaskKey failedTask(String orderingId, Instant failedAt) throws Exception {
