@@ -171,15 +171,36 @@ final class Cluster implements AutoCloseable {
         return all;
     }
 
+    /** Keys with an attempt that ended without failing: the task ran to success. */
     static Set<String> ranKeys(List<Exec> execs) {
-        return execs.stream().filter(e -> e.type().equals("S")).map(Exec::key).collect(Collectors.toSet());
+        Set<String> failed = execs.stream()
+                .filter(e -> e.type().equals("F"))
+                .map(e -> e.key() + "#" + e.attempt())
+                .collect(Collectors.toSet());
+        return execs.stream()
+                .filter(e -> e.type().equals("E") && !failed.contains(e.key() + "#" + e.attempt()))
+                .map(Exec::key)
+                .collect(Collectors.toSet());
     }
 
-    /** Keys whose first attempt started more than once. */
+    /** Tasks whose failed first attempt was followed by a second; only those where it ran elsewhere if asked. */
+    static long retried(List<Exec> execs, boolean elsewhereOnly) {
+        Map<String, String> failedOn = execs.stream()
+                .filter(e -> e.type().equals("F") && e.attempt() == 1)
+                .collect(Collectors.toMap(Exec::key, Exec::instance, (x, y) -> x));
+        return execs.stream()
+                .filter(e -> e.type().equals("S") && e.attempt() == 2 && failedOn.containsKey(e.key()))
+                .filter(e -> !elsewhereOnly || !e.instance().equals(failedOn.get(e.key())))
+                .map(Exec::key)
+                .distinct()
+                .count();
+    }
+
+    /** Attempts (key and attempt number, every number) that started more than once, by "key#attempt". */
     static Map<String, List<Exec>> duplicates(List<Exec> execs) {
         return execs.stream()
-                .filter(e -> e.type().equals("S") && e.attempt() == 1)
-                .collect(Collectors.groupingBy(Exec::key))
+                .filter(e -> e.type().equals("S"))
+                .collect(Collectors.groupingBy(e -> e.key() + "#" + e.attempt()))
                 .entrySet()
                 .stream()
                 .filter(e -> e.getValue().size() > 1)

@@ -25,7 +25,9 @@ import java.util.stream.Collectors;
  * closes the engine gracefully.
  *
  * <p>Arguments: {@code key=value} pairs: dir, instance, bootstrap, topic, group, cassandra (host:port), keyspace,
- * workMs (default 2), hang (an ordering id whose tasks hang until interrupted), timeoutMs (default 10000).
+ * workMs (default 2), hang (an ordering id whose tasks hang until interrupted), timeoutMs (default 10000),
+ * failEvery (default 10: the first attempt of every tenth task, by the number in its uniqueness key {@code t-<n>},
+ * fails, so that retries cross handoffs; 0 for none). A failing attempt writes an {@code F} line before it ends.
  */
 public final class EngineNode {
 
@@ -42,6 +44,7 @@ public final class EngineNode {
         String instance = a.get("instance");
         long workMs = Long.parseLong(a.getOrDefault("workMs", "2"));
         String hang = a.get("hang");
+        int failEvery = Integer.parseInt(a.getOrDefault("failEvery", "10"));
         FileOutputStream log =
                 new FileOutputStream(dir.resolve("executions.log").toFile(), true);
         String[] cassandra = a.get("cassandra").split(":");
@@ -72,6 +75,10 @@ public final class EngineNode {
                         if (workMs > 0) {
                             Thread.sleep(workMs);
                         }
+                        if (ctx.attempt() == 1 && failsFirst(ctx.key().uniquenessKey(), failEvery)) {
+                            write(log, "F", ctx, instance);
+                            throw new IllegalStateException("first attempt fails on purpose");
+                        }
                     } finally {
                         write(log, "E", ctx, instance);
                     }
@@ -91,6 +98,13 @@ public final class EngineNode {
             Files.move(tmp, partitions, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Thread.sleep(100); // publishing cadence of this test process, not synchronisation
         }
+    }
+
+    static boolean failsFirst(String uniquenessKey, int failEvery) {
+        if (failEvery <= 0 || !uniquenessKey.startsWith("t-")) {
+            return false;
+        }
+        return Integer.parseInt(uniquenessKey.substring(2)) % failEvery == 0;
     }
 
     private static void write(FileOutputStream log, String what, TaskContext ctx, String instance) {
