@@ -118,6 +118,7 @@ public final class TaskConsumer implements Runnable {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
                     handOver(records);
                     applyRewinds();
+                    noteCaughtUp();
                     applyBackpressure();
                     commitIfDue();
                     updateLag();
@@ -173,12 +174,53 @@ public final class TaskConsumer implements Runnable {
         }
     }
 
+    /**
+     * A partition starts no task until the records on the topic at its assignment are durable: the end offset
+     * then is what it must catch up to. If the end cannot be read, the partition does not wait (and order may
+     * break as before); that is logged.
+     */
+    private void catchUp(PartitionHandle handle, TopicPartition tp, long position) {
+        long target = position;
+        try {
+            Long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp);
+            if (end != null) {
+                target = end;
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "partition {}: could not read its end offset; tasks start without catching up with the "
+                            + "topic first: {}",
+                    tp.partition(),
+                    e.toString());
+        }
+        log.debug(
+                "partition {}: catching up from offset {} to {} before starting tasks",
+                tp.partition(),
+                position,
+                target);
+        handle.catchUpTo(target);
+    }
+
+    private void noteCaughtUp() {
+        for (PartitionHandle h : handles.values()) {
+            if (!h.caughtUp()) {
+                TopicPartition tp = new TopicPartition(topic, h.partition());
+                ActorRef<PartitionScheduler.Command> actor = actors.get(h.partition());
+                if (actor != null && h.noteCaughtUp(consumer.position(tp))) {
+                    log.debug("partition {}: caught up with the topic", h.partition());
+                    actor.tell(new PartitionScheduler.CaughtUp());
+                }
+            }
+        }
+    }
+
     private void applyRewinds() {
         for (PartitionHandle h : handles.values()) {
             if (h.takeRewindRequest()) {
                 TopicPartition tp = new TopicPartition(topic, h.partition());
                 log.debug("partition {}: re-reading from offset {}", h.partition(), h.durableOffset());
                 consumer.seek(tp, h.durableOffset());
+                catchUp(h, tp, h.durableOffset());
             }
         }
     }
@@ -294,6 +336,7 @@ public final class TaskConsumer implements Runnable {
             }
             long position = consumer.position(tp);
             log.debug("partition {}: assigned at offset {}", p, position);
+            // Its actors' first start asks for a rewind, and the rewind sets what to catch up to.
             PartitionHandle handle = new PartitionHandle(p, position, instanceId);
             handle.metrics(metrics);
             handles.put(p, handle);

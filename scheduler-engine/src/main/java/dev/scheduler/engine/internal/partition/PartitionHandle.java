@@ -25,6 +25,10 @@ public final class PartitionHandle implements PartitionGauges {
     private volatile long leaseValidUntilNanos = System.nanoTime(); // no lease until ownership is claimed
     private volatile boolean fenced;
     private volatile long endOffset = -1;
+    /** Records up to here were on the topic when the partition was assigned; -1 when nothing is to catch up. */
+    private volatile long catchUpOffset = -1;
+
+    private volatile boolean caughtUp = true;
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
     private final String owner;
@@ -85,6 +89,34 @@ public final class PartitionHandle implements PartitionGauges {
         endOffset = offset;
     }
 
+    /**
+     * Poll thread, at assignment: the partition's log end offset then. Until every record before it is durable,
+     * the partition starts no task: an overdue task in Cassandra may have an earlier-keyed task of its ordering
+     * id still on the topic, published while no instance owned the partition.
+     */
+    public void catchUpTo(long endOffsetAtAssignment) {
+        catchUpOffset = endOffsetAtAssignment;
+        caughtUp = false;
+    }
+
+    /**
+     * Poll thread, after each poll: true the first time the consumer's position has passed the offset to catch up
+     * to and every record handed over is durable (the position, not the durable offset, so that offsets that hold
+     * no record, such as transaction markers, cannot keep the partition waiting).
+     */
+    public boolean noteCaughtUp(long position) {
+        if (caughtUp || position < catchUpOffset || unpersisted.get() != 0) {
+            return false;
+        }
+        caughtUp = true;
+        return true;
+    }
+
+    /** True once the records that were on the topic at assignment are durable (see {@link #catchUpTo}). */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
     /** Records on the topic that are not durable yet (log end minus durable offset), or -1 when not known yet. */
     @Override
     public long consumerLag() {
@@ -101,8 +133,12 @@ public final class PartitionHandle implements PartitionGauges {
         droppedGeneration = generationOfBatch;
     }
 
-    /** Called by a restarted partition actor: records it had not persisted must be read again. */
+    /**
+     * Called by a new incarnation of the partition's actors: records it had not persisted must be read again,
+     * and it starts no task until it caught up with the topic again (the poll thread sets the offset).
+     */
     public void requestRewind() {
+        caughtUp = false;
         rewindRequested.set(true);
     }
 

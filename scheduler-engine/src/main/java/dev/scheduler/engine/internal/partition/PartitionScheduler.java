@@ -45,6 +45,9 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             long nextOffset)
             implements Command {}
 
+    /** From the poll thread: the records on the topic at assignment (or rewind) are durable; tasks may start. */
+    public record CaughtUp() implements Command {}
+
     /** Graceful stop: start nothing more, let running attempts finish (up to the shutdown timeout), then stop. */
     public record Stop(ActorRef<Stopped> replyTo) implements Command {}
 
@@ -162,6 +165,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 })
                 .onMessageEquals(Signal.TICK, this::onTick)
                 .onMessageEquals(Signal.FIRE, this::onFire)
+                .onMessage(CaughtUp.class, c -> onFire())
                 .onMessage(Stop.class, this::onStop)
                 .build();
     }
@@ -378,7 +382,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private void dispatchDue() {
-        if (stopReplyTo != null || runner == null) {
+        if (stopReplyTo != null || runner == null || !handle.caughtUp()) {
             return;
         }
         for (StoredTask due : schedule.takeDue(clock.millis())) {
@@ -388,7 +392,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private void scheduleFire() {
         Optional<TaskKey> first = schedule.firstWaiting();
-        if (first.isEmpty() || stopReplyTo != null) {
+        if (first.isEmpty() || stopReplyTo != null || !handle.caughtUp()) {
             timers.cancel(Signal.FIRE);
             return;
         }

@@ -35,4 +35,23 @@ class PartitionHandleTest {
         handle.markDurable(old, 150, 50);
         assertThat(handle.durableOffset()).isEqualTo(100);
     }
+
+    @Test
+    void a_partition_is_caught_up_once_its_position_passed_the_end_at_assignment_and_nothing_handed_over_is_pending() {
+        PartitionHandle handle = new PartitionHandle(0, 10, "local");
+        handle.catchUpTo(13);
+        assertThat(handle.caughtUp()).isFalse();
+
+        handle.recordsHandedOver(2); // offsets 10 and 11; offset 12 is a transaction marker, no record
+        assertThat(handle.noteCaughtUp(13))
+                .as("the position passed the end, two records not durable")
+                .isFalse();
+        handle.markDurable(handle.generation(), 12, 2);
+        assertThat(handle.noteCaughtUp(13)).isTrue();
+        assertThat(handle.caughtUp()).isTrue();
+        assertThat(handle.noteCaughtUp(13)).as("reported once").isFalse();
+
+        handle.requestRewind(); // a new incarnation catches up again
+        assertThat(handle.caughtUp()).isFalse();
+    }
 }

@@ -294,14 +294,43 @@ class PartitionSchedulerTest {
         processed.awaitProcessed("Started");
     }
 
+    /**
+     * Issue 11, finding 12: after a restart or takeover, an overdue task from Cassandra ran before an earlier-keyed
+     * task of its ordering id that was on the topic, published while no instance owned the partition.
+     */
+    @Test
+    void after_a_start_no_task_starts_until_the_records_on_the_topic_at_assignment_are_durable() {
+        Task later = task("a", -5, "later");
+        store.putRow(0, new StoredTask(later, TaskStatus.PENDING, 0, null, null));
+        store.putCheckpoint(0, START.minusSeconds(60));
+        spawnScheduler(s -> s);
+        processed.awaitProcessed("Started");
+        assertThat(handle.takeRewindRequest()).isTrue();
+        generation = handle.generation();
+        handle.catchUpTo(1); // one record was on the topic when the partition was assigned
+        processed.awaitProcessed("Loaded");
+        barrier();
+        assertThat(listener.startedKeys()).as("the overdue stored task waits").isEmpty();
+
+        Task earlier = task("a", -10, "earlier");
+        ingest(List.of(earlier), List.of());
+        awaitDurable();
+        awaitCaughtUp(1);
+
+        await().atMost(AWAIT).until(() -> listener.startedKeys().size() == 2);
+        assertThat(listener.startedKeys()).containsExactly(earlier.key(), later.key());
+    }
+
     // ---- helpers ----
 
     private void startScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
         spawnScheduler(tuning);
         processed.awaitProcessed("Started");
-        // what the poll thread does when a partition's actors (re)start: rewind, and ingest with the new generation
+        // what the poll thread does when a partition's actors (re)start: rewind, ingest with the new generation,
+        // and (here with nothing on the topic to catch up to) tell the partition it caught up
         assertThat(handle.takeRewindRequest()).isTrue();
         generation = handle.generation();
+        catchUp(handle.durableOffset());
     }
 
     private void spawnScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
@@ -318,6 +347,17 @@ class PartitionSchedulerTest {
         ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
         scheduler = testKit.spawn(processed.recording(
                 PartitionScheduler.create(TestPartitions.context(settings, store, gateway, clock, handle, listener))));
+    }
+
+    /** The poll thread's part: the offset to catch up to, then the partition told once it is durable. */
+    private void catchUp(long endOffset) {
+        handle.catchUpTo(endOffset);
+        awaitCaughtUp(endOffset);
+    }
+
+    private void awaitCaughtUp(long position) {
+        await().atMost(AWAIT).until(() -> handle.caughtUp() || handle.noteCaughtUp(position));
+        scheduler.tell(new PartitionScheduler.CaughtUp());
     }
 
     private void ingest(List<Task> tasks, List<TaskKey> cancels) {
