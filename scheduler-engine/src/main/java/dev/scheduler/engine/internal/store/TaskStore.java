@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Durable task state of one keyspace. Every method is asynchronous and never blocks the caller; a failed
- * call completes its stage exceptionally and may be retried as is (every write is idempotent).
+ * call completes its stage exceptionally and may be retried as is (every write is idempotent). A failed stage does
+ * not say that nothing applied: a write may have applied and then failed or timed out.
  */
 public interface TaskStore {
 
@@ -30,9 +31,7 @@ public interface TaskStore {
      * a request read twice runs the task once. Returns the rows that are reset by these requests, including one
      * whose reset applied on an earlier try of the same request. Other keys are left alone.
      */
-    default CompletionStage<List<StoredTask>> resetFailed(int partition, List<RetryRequest> requests) {
-        return java.util.concurrent.CompletableFuture.completedFuture(List.of());
-    }
+    CompletionStage<List<StoredTask>> resetFailed(int partition, List<RetryRequest> requests);
 
     /** Reads stored rows of a partition from {@code from} up to (excluding) {@code upToMillis}, at most {@code limit}. */
     CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit);
@@ -41,9 +40,7 @@ public interface TaskStore {
      * Records that an attempt started (its history row without an end), so that a running attempt is visible
      * durably. Best effort: the outcome write records the start again.
      */
-    default CompletionStage<Void> recordStart(int partition, Task task, int attempt, Instant startedAt) {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
+    CompletionStage<Void> recordStart(int partition, Task task, int attempt, Instant startedAt);
 
     /** Records attempt outcomes: status, attempts, next attempt and the attempt history rows. */
     CompletionStage<Void> recordOutcomes(int partition, List<AttemptOutcome> outcomes);
@@ -61,20 +58,13 @@ public interface TaskStore {
      * Claims the partition for {@code owner} with a compare-and-set on the epoch; returns the new row and the
      * row it replaced ({@link OwnerRow#NONE} when there was none).
      */
-    default CompletionStage<Claim> claim(int partition, String owner) {
-        return java.util.concurrent.CompletableFuture.completedFuture(
-                new Claim(new OwnerRow(1, owner, null, false), OwnerRow.NONE));
-    }
+    CompletionStage<Claim> claim(int partition, String owner);
 
     /** Reads the partition's owner row (serially consistent). */
-    default CompletionStage<Optional<OwnerRow>> readOwner(int partition) {
-        return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
-    }
+    CompletionStage<Optional<OwnerRow>> readOwner(int partition);
 
     /** Marks the partition released by the owner of {@code epoch}, so that the next owner need not wait. */
-    default CompletionStage<Void> release(int partition, long epoch) {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
+    CompletionStage<Void> release(int partition, long epoch);
 
     /** Sets records aside. */
     CompletionStage<Void> deadLetter(List<DeadLetter> letters);

@@ -30,7 +30,9 @@ import java.util.function.Supplier;
 /**
  * An in-memory {@link TaskStore} with Cassandra's semantics as {@link CassandraTaskStore} uses them. It records
  * every call in order, can be told to fail the next N calls of an operation, and can hold an operation's calls
- * unanswered until the test releases them. Thread-safe; answers are given on the caller's thread (or, for held
+ * unanswered until the test releases them. Fencing as in {@code PartitionOwners}: a claim reads the owner row, then
+ * writes the next epoch if the epoch is still the one read (a held claim reads at the call and writes at its
+ * release, so that two claims in between make one fail); a release applies only to the epoch it names. Thread-safe; answers are given on the caller's thread (or, for held
  * calls, on the thread that releases them).
  */
 final class FakeTaskStore implements TaskStore {
@@ -44,8 +46,15 @@ final class FakeTaskStore implements TaskStore {
         READ_CHECKPOINT,
         WRITE_CHECKPOINT,
         DEAD_LETTER,
-        RESET_FAILED
+        RESET_FAILED,
+        RECORD_START,
+        CLAIM,
+        READ_OWNER,
+        RELEASE
     }
+
+    /** A start recorded by {@link #recordStart}. */
+    record Start(TaskKey key, int attempt, Instant startedAt) {}
 
     /** One call: the operation, its main argument, and whether it was made to fail. */
     record Call(Op op, Object argument, boolean failed) {}
@@ -60,7 +69,9 @@ final class FakeTaskStore implements TaskStore {
     private final List<Runnable> heldAnswers = new ArrayList<>();
     private final List<String> checkpointViolations = new ArrayList<>();
     private volatile Runnable beforeEachCall = () -> {};
-    private OwnerRow previousOwner = OwnerRow.NONE;
+    private OwnerRow seededOwner = OwnerRow.NONE;
+    private final Map<Integer, OwnerRow> owners = new HashMap<>();
+    private final List<Start> starts = new ArrayList<>();
     /** The updated_at column: when the last attempt ended, or the time of the retry request that reset it. */
     private final Map<TaskKey, Instant> updatedAt = new HashMap<>();
 
@@ -139,17 +150,70 @@ final class FakeTaskStore implements TaskStore {
         return outcomes.stream().filter(o -> o.task().key().equals(key)).toList();
     }
 
-    /** The owner row a claim finds (and replaces); default none. */
+    /**
+     * Seeds the owner row that the first claim of a partition finds (and replaces), as if an earlier owner had
+     * claimed it; default none.
+     */
     synchronized void previousOwner(OwnerRow row) {
-        previousOwner = row;
+        seededOwner = row;
+    }
+
+    /** The partition's owner row now, or empty when none was written. */
+    synchronized Optional<OwnerRow> ownerRow(int partition) {
+        return owner(partition);
+    }
+
+    /** Every start recorded, in order. */
+    synchronized List<Start> starts() {
+        return List.copyOf(starts);
     }
 
     // ---- TaskStore ----
 
     @Override
-    public synchronized CompletionStage<Claim> claim(int partition, String owner) {
-        return CompletableFuture.completedFuture(
-                new Claim(new OwnerRow(previousOwner.epoch() + 1, owner, null, false), previousOwner));
+    public CompletionStage<Claim> claim(int partition, String owner) {
+        Optional<OwnerRow> read;
+        synchronized (this) {
+            read = owner(partition); // the serial read before the compare-and-set
+        }
+        return call(Op.CLAIM, owner, () -> {
+            Optional<OwnerRow> now = owner(partition);
+            long readEpoch = read.map(OwnerRow::epoch).orElse(-1L);
+            long nowEpoch = now.map(OwnerRow::epoch).orElse(-1L);
+            if (readEpoch != nowEpoch) { // IF NOT EXISTS / IF epoch = <read> / IF epoch = null: not applied
+                throw new IllegalStateException(
+                        "partition " + partition + " was claimed by another instance at the same time");
+            }
+            OwnerRow previous = read.orElse(OwnerRow.NONE);
+            OwnerRow mine = new OwnerRow(previous.epoch() + 1, owner, null, false);
+            owners.put(partition, mine);
+            return new Claim(mine, previous);
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<OwnerRow>> readOwner(int partition) {
+        return call(Op.READ_OWNER, partition, () -> owner(partition));
+    }
+
+    @Override
+    public CompletionStage<Void> release(int partition, long epoch) {
+        return call(Op.RELEASE, epoch, () -> {
+            Optional<OwnerRow> now = owner(partition);
+            if (now.isPresent() && now.get().epoch() == epoch) { // IF epoch = ?
+                OwnerRow row = now.get();
+                owners.put(partition, new OwnerRow(row.epoch(), row.owner(), row.claimedAt(), true));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> recordStart(int partition, Task task, int attempt, Instant startedAt) {
+        return call(Op.RECORD_START, task.key(), () -> {
+            starts.add(new Start(task.key(), attempt, startedAt));
+            return null;
+        });
     }
 
     @Override
@@ -297,17 +361,43 @@ final class FakeTaskStore implements TaskStore {
             }
             if (held.contains(op)) {
                 heldAnswers.add(() -> {
-                    T result;
+                    CompletableFuture<T> done = new CompletableFuture<>();
                     synchronized (this) {
-                        result = work.get();
+                        answer(done, work);
                     }
-                    answer.complete(result);
+                    done.whenComplete((r, e) -> {
+                        if (e != null) {
+                            answer.completeExceptionally(e);
+                        } else {
+                            answer.complete(r);
+                        }
+                    });
                 });
                 return answer;
             }
-            answer.complete(work.get());
+            answer(answer, work);
         }
         return answer;
+    }
+
+    private static <T> void answer(CompletableFuture<T> answer, Supplier<T> work) {
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException e) { // a compare-and-set that did not apply
+            answer.completeExceptionally(e);
+            return;
+        }
+        answer.complete(result);
+    }
+
+    /** The owner row, or the seeded one while none was written (a seeded {@link OwnerRow#NONE} is no row). */
+    private Optional<OwnerRow> owner(int partition) {
+        OwnerRow row = owners.get(partition);
+        if (row == null && seededOwner != OwnerRow.NONE) {
+            row = seededOwner;
+        }
+        return Optional.ofNullable(row);
     }
 
     private TreeMap<TaskKey, StoredTask> rows(int partition) {

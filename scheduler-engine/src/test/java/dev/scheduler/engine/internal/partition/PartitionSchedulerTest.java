@@ -47,6 +47,9 @@ class PartitionSchedulerTest {
     private final ProcessedMessages processed = new ProcessedMessages();
     private PartitionHandle handle = new PartitionHandle(0, 0, "local");
     private ActorRef<PartitionScheduler.Command> scheduler;
+    /** A second instance's scheduler of the same partition, over the same store. */
+    private ActorRef<PartitionScheduler.Command> other;
+
     private int generation;
     private long offset;
 
@@ -55,6 +58,9 @@ class PartitionSchedulerTest {
         executor.releaseAll();
         if (scheduler != null) {
             testKit.stop(scheduler);
+        }
+        if (other != null) {
+            testKit.stop(other);
         }
     }
 
@@ -184,8 +190,13 @@ class PartitionSchedulerTest {
 
         testKit.stop(scheduler); // a crash: nothing is handed over
         handle = new PartitionHandle(0, handle.durableOffset(), "local");
-        startScheduler(s -> s);
-        advance(Duration.ofSeconds(28));
+        spawnScheduler(s -> s);
+        processed.awaitProcessed("Claimed");
+        advance(Duration.ofSeconds(3)); // the crashed owner's row is unreleased: its lease is waited out
+        processed.awaitProcessed("Started");
+        assertThat(handle.takeRewindRequest()).isTrue();
+        generation = handle.generation();
+        advance(Duration.ofSeconds(25));
 
         assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
     }
@@ -321,6 +332,75 @@ class PartitionSchedulerTest {
         assertThat(listener.startedKeys()).containsExactly(earlier.key(), later.key());
     }
 
+    /**
+     * Fencing over one store: a second instance's claim of the partition (the next epoch) fences the first at its
+     * next lease renewal; the first starts nothing more, and the second, once the first's lease has run out,
+     * loads the stored task and runs it, once.
+     */
+    @Test
+    void a_claim_by_another_instance_fences_the_first_owner_which_then_starts_nothing_more() {
+        startScheduler(s -> s.ownerLease(Duration.ofSeconds(3)));
+        assertThat(store.ownerRow(0)).map(OwnerRow::epoch).contains(1L);
+        Task first = task("a", 1, "first");
+        Task later = task("b", 10, "later");
+        ingest(List.of(first, later), List.of());
+        awaitDurable();
+        advance(Duration.ofSeconds(1));
+        assertThat(executor.awaitEntered().key()).isEqualTo(first.key());
+        awaitStatus(first, TaskStatus.SUCCEEDED);
+
+        PartitionHandle otherHandle = new PartitionHandle(0, 0, "other-instance");
+        RecordingListener otherListener = new RecordingListener();
+        ProcessedMessages otherProcessed = new ProcessedMessages();
+        EngineSettings settings = settings(s -> s.ownerLease(Duration.ofSeconds(3)));
+        other = testKit.spawn(otherProcessed.recording(PartitionScheduler.create(TestPartitions.context(
+                settings,
+                store,
+                new ExecutionGateway(pool, executor, null, settings.executionTimeout()),
+                clock,
+                otherHandle,
+                otherListener))));
+        otherProcessed.awaitProcessed("Claimed");
+        assertThat(store.ownerRow(0)).contains(new OwnerRow(2, "other-instance", null, false));
+        assertThat(otherHandle.ownerEpoch()).isEqualTo(2);
+
+        advance(Duration.ofSeconds(1)); // the first owner's next renewal reads epoch 2
+        await().atMost(AWAIT).until(handle::fenced);
+        assertThat(handle.ownerEpoch()).isEqualTo(1);
+        assertThat(otherHandle.fenced()).isFalse();
+
+        advance(Duration.ofSeconds(2)); // the takeover wait is over: the second instance starts
+        otherProcessed.awaitProcessed("Started");
+        advance(Duration.ofSeconds(6)); // later is due
+        assertThat(executor.awaitEntered().key()).isEqualTo(later.key());
+        awaitStatus(later, TaskStatus.SUCCEEDED);
+        barrier();
+        assertThat(listener.startedKeys()).as("the fenced owner").containsExactly(first.key());
+        assertThat(otherListener.startedKeys()).as("the new owner").containsExactly(later.key());
+        assertThat(executor.attemptedKeys()).containsExactly(first.key(), later.key());
+    }
+
+    /** Two claims that read the same owner row: one applies, the other fails, as a compare-and-set does. */
+    @Test
+    void of_two_claims_that_read_the_same_row_only_one_applies() {
+        store.hold(Op.CLAIM);
+        var a = store.claim(0, "a").toCompletableFuture();
+        var b = store.claim(0, "b").toCompletableFuture();
+        store.release(Op.CLAIM);
+
+        assertThat(a).isCompletedWithValueMatching(c -> c.mine().epoch() == 1 && c.previous() == OwnerRow.NONE);
+        assertThat(b).isCompletedExceptionally();
+        assertThat(store.ownerRow(0)).contains(new OwnerRow(1, "a", null, false));
+
+        store.release(0, 0).toCompletableFuture().join(); // an older epoch: not applied
+        assertThat(store.ownerRow(0).orElseThrow().released()).isFalse();
+        store.release(0, 1).toCompletableFuture().join();
+        assertThat(store.ownerRow(0).orElseThrow().released()).isTrue();
+        assertThat(store.claim(0, "b").toCompletableFuture().join())
+                .isEqualTo(new dev.scheduler.engine.internal.store.Claim(
+                        new OwnerRow(2, "b", null, false), new OwnerRow(1, "a", null, true)));
+    }
+
     // ---- helpers ----
 
     private void startScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
@@ -334,7 +414,14 @@ class PartitionSchedulerTest {
     }
 
     private void spawnScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
-        EngineSettings settings = tuning.apply(EngineSettings.builder()
+        EngineSettings settings = settings(tuning);
+        ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
+        scheduler = testKit.spawn(processed.recording(
+                PartitionScheduler.create(TestPartitions.context(settings, store, gateway, clock, handle, listener))));
+    }
+
+    private static EngineSettings settings(UnaryOperator<EngineSettings.Builder> tuning) {
+        return tuning.apply(EngineSettings.builder()
                         .lookAhead(Duration.ofSeconds(60))
                         .loadInterval(Duration.ofSeconds(1))
                         .loadBatchSize(100)
@@ -344,9 +431,6 @@ class PartitionSchedulerTest {
                         .shutdownTimeout(Duration.ofSeconds(5))
                         .storeRetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))
                 .build();
-        ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
-        scheduler = testKit.spawn(processed.recording(
-                PartitionScheduler.create(TestPartitions.context(settings, store, gateway, clock, handle, listener))));
     }
 
     /** The poll thread's part: the offset to catch up to, then the partition told once it is durable. */
