@@ -203,8 +203,8 @@ final class InMemorySchedule {
 
     /**
      * The load in flight returned: merges its rows into memory, unless the window shrank meanwhile, and accepts
-     * the tasks held during it again. {@code fullPage} says its rows were merged and filled the page, so more
-     * may follow; {@code statusReads} are held tasks to read, as for {@link Acceptance#READ_STATUS}.
+     * the tasks held during it again. {@code fullPage} says its rows were merged and more may follow (the page was
+     * full, or it stopped short of the window's end); {@code statusReads} are held tasks to read, as for {@link Acceptance#READ_STATUS}.
      */
     Merged loadSucceeded(LoadResult result, int limit) {
         loading = false;
@@ -222,9 +222,14 @@ final class InMemorySchedule {
                 waiting.putIfAbsent(key, row);
             }
         }
+        LoadBound from = loaded;
         loaded = result.loadedThrough();
-        moreToLoad = result.rows().size() >= limit;
-        return new Merged(result.rows().size() >= limit, acceptHeld());
+        // More may follow after a full page, and after a short page that stopped before the window's end (the
+        // store says so with loadedThrough; a store may return fewer rows than asked with more to come). A load
+        // that made no progress waits for the next tick.
+        boolean more = result.rows().size() >= limit || (loaded.timeMillis() < loadUpTo && !loaded.equals(from));
+        moreToLoad = more;
+        return new Merged(more, acceptHeld());
     }
 
     private void rememberDoneAfterLoad(TaskKey key) {

@@ -13,6 +13,7 @@ import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
 import dev.scheduler.engine.internal.partition.RecordingListener.Started;
 import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.StoredTask;
+import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ class PartitionSchedulerTest {
 
     private final MutableClock clock = new MutableClock(START);
     private final FakeTaskStore store = new FakeTaskStore();
+    /** The store the actors use: the fake, or a wrapper of it. */
+    private TaskStore actorsStore = store;
+
     private final ScriptedExecutor executor = new ScriptedExecutor();
     private final RecordingListener listener = new RecordingListener();
     private final ProcessedMessages processed = new ProcessedMessages();
@@ -333,6 +337,46 @@ class PartitionSchedulerTest {
     }
 
     /**
+     * Loads answered with short pages (fewer rows than asked, more to come, chosen by a seed) still bring every
+     * stored task into memory in time: each runs once, none before its time, and the memory bound holds.
+     */
+    @Test
+    void with_short_pages_from_the_store_every_stored_task_runs_once() {
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Task t = task("o" + (i % 7), i + 1, "u" + i);
+            tasks.add(t);
+            store.putRow(0, new StoredTask(t, TaskStatus.PENDING, 0, null, null));
+        }
+        store.putCheckpoint(0, START);
+        FaultyTaskStore faulty = FaultyTaskStore.seeded(store, 11, 0.7)
+                .randomOps(Op.LOAD)
+                .randomFaults(FaultyTaskStore.Fault.SHORT_PAGE);
+        actorsStore = faulty;
+        startScheduler(s -> s.maxTasksInMemoryPerPartition(10).loadBatchSize(6));
+        AtomicInteger mostInMemory = sampleTasksInMemory();
+
+        for (int step = 1; step <= 4; step++) {
+            advance(Duration.ofSeconds(10));
+            int due = step * 10;
+            await().atMost(AWAIT)
+                    .untilAsserted(() ->
+                            assertThat(store.rows(0, TaskStatus.SUCCEEDED)).hasSize(due));
+            mostInMemory.accumulateAndGet(handle.tasksInMemory(), Math::max);
+        }
+
+        assertThat(faulty.injected()).as("short pages were served").isNotEmpty();
+        assertThat(executor.attemptedKeys())
+                .containsExactlyInAnyOrderElementsOf(
+                        tasks.stream().map(Task::key).toList());
+        assertThat(listener.started())
+                .as("none starts before its time")
+                .allSatisfy(s -> assertThat(s.lateness().isNegative()).isFalse());
+        assertThat(mostInMemory.get()).isLessThanOrEqualTo(10);
+        assertThat(store.checkpointViolations()).isEmpty();
+    }
+
+    /**
      * Fencing over one store: a second instance's claim of the partition (the next epoch) fences the first at its
      * next lease renewal; the first starts nothing more, and the second, once the first's lease has run out,
      * loads the stored task and runs it, once.
@@ -416,8 +460,8 @@ class PartitionSchedulerTest {
     private void spawnScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
         EngineSettings settings = settings(tuning);
         ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
-        scheduler = testKit.spawn(processed.recording(
-                PartitionScheduler.create(TestPartitions.context(settings, store, gateway, clock, handle, listener))));
+        scheduler = testKit.spawn(processed.recording(PartitionScheduler.create(
+                TestPartitions.context(settings, actorsStore, gateway, clock, handle, listener))));
     }
 
     private static EngineSettings settings(UnaryOperator<EngineSettings.Builder> tuning) {

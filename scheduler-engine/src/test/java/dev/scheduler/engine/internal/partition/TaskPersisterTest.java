@@ -9,6 +9,8 @@ import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Call;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
+import dev.scheduler.engine.internal.partition.FaultyTaskStore.Fault;
+import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -191,16 +193,57 @@ class TaskPersisterTest {
         assertThat(store.row(0, t.key()).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
     }
 
+    /**
+     * A write that applied and then failed (or timed out) is written again; the retry answers as the first try
+     * would have (a cancel already applied is reported cancelled), and the parent gets the batch once.
+     */
+    @Test
+    void writes_that_applied_and_then_failed_are_retried_and_the_batch_is_reported_once_with_its_cancel() {
+        FaultyTaskStore faulty = FaultyTaskStore.scripted(store)
+                .script(Op.PERSIST, Fault.APPLY_THEN_FAIL)
+                .script(Op.CANCEL, Fault.TIMEOUT_AFTER_APPLY);
+        startPersister(CHECKPOINT, faulty);
+        Task kept = task("a", 10);
+        Task cancelled = task("b", 20);
+        TaskPersister.Persist p = persist(0, List.of(kept, cancelled), List.of(cancelled.key()));
+
+        persister.tell(p);
+        processed.awaitProcessed("WriteFailed"); // the persist applied, then failed
+        assertThat(store.row(0, kept.key())).isPresent();
+        parent.expectNoMessage(Duration.ZERO);
+        advance(MIN_BACKOFF);
+        processed.awaitProcessed("WriteFailed"); // the cancel applied, then timed out
+        assertThat(store.row(0, cancelled.key()).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
+        parent.expectNoMessage(Duration.ZERO);
+        advance(MAX_BACKOFF);
+
+        TaskPersister.Persisted persisted = parent.receiveMessage();
+        assertThat(persisted.tasks()).containsExactly(kept, cancelled);
+        assertThat(persisted.cancelled()).as("the retry answers it cancelled").containsExactly(cancelled.key());
+        assertThat(persisted.batches()).containsExactly(p);
+        advance(MAX_BACKOFF);
+        barrier();
+        parent.expectNoMessage(Duration.ofMillis(50));
+        assertThat(store.row(0, kept.key()).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(faulty.injected())
+                .extracting(FaultyTaskStore.Injected::fault)
+                .containsExactly(Fault.APPLY_THEN_FAIL, Fault.TIMEOUT_AFTER_APPLY);
+    }
+
     // ---- helpers ----
 
     private void startPersister(Instant checkpoint) {
+        startPersister(checkpoint, store);
+    }
+
+    private void startPersister(Instant checkpoint, TaskStore over) {
         persister = testKit.spawn(processed.recording(TaskPersister.create(
                 TestPartitions.withoutExecutor(
                         EngineSettings.builder()
                                 .loadBatchSize(1_000)
                                 .storeRetryBackoff(MIN_BACKOFF, MAX_BACKOFF)
                                 .build(),
-                        store,
+                        over,
                         TestPartitions.leasedHandle(0)),
                 parent.ref(),
                 checkpoint)));

@@ -12,10 +12,12 @@ import dev.scheduler.engine.TaskContext;
 import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Call;
 import dev.scheduler.engine.internal.partition.FakeTaskStore.Op;
+import dev.scheduler.engine.internal.partition.FaultyTaskStore.Fault;
 import dev.scheduler.engine.internal.partition.RecordingListener.Started;
 import dev.scheduler.engine.internal.store.AttemptOutcome;
 import dev.scheduler.engine.internal.store.AttemptResult;
 import dev.scheduler.engine.internal.store.StoredTask;
+import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -236,6 +238,41 @@ class TaskRunnerTest {
                 .allSatisfy(call -> assertThat(keysOf(call)).containsExactly(t0.key()));
     }
 
+    /**
+     * An outcome write that applied and then failed, and its retry that applied and then timed out, are written
+     * again until one is answered: the attempt runs once, its outcome is the same each time, and the task is
+     * reported finished once.
+     */
+    @Test
+    void an_outcome_write_that_applied_and_then_failed_is_retried_and_the_task_is_reported_finished_once() {
+        FaultyTaskStore faulty = FaultyTaskStore.scripted(store)
+                .script(Op.RECORD_OUTCOMES, Fault.APPLY_THEN_FAIL, Fault.TIMEOUT_AFTER_APPLY);
+        startRunner(RETRY, 8, faulty);
+        Task t = task("a", -1, "t");
+
+        runner.tell(run(t));
+        processed.awaitProcessed("OutcomesNotWritten");
+        assertThat(store.row(0, t.key()).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+        parent.expectNoMessage(Duration.ZERO);
+        advance(STORE_MIN_BACKOFF);
+        processed.awaitProcessed("OutcomesNotWritten"); // the retry applied, then timed out
+        parent.expectNoMessage(Duration.ZERO);
+        advance(STORE_MIN_BACKOFF.multipliedBy(2)); // the backoff doubles
+
+        parent.expectMessage(new TaskRunner.Finished(t.key(), TaskStatus.SUCCEEDED));
+        advance(STORE_MAX_BACKOFF);
+        barrier();
+        parent.expectNoMessage(Duration.ofMillis(50));
+        assertThat(executor.attemptedKeys()).containsExactly(t.key());
+        assertThat(listener.startedKeys()).containsExactly(t.key());
+        assertThat(store.outcomesOf(t.key()))
+                .as("the same outcome, written three times")
+                .hasSize(3)
+                .extracting(AttemptOutcome::attempt, AttemptOutcome::statusAfter)
+                .containsOnly(tuple(1, TaskStatus.SUCCEEDED));
+        assertThat(store.row(0, t.key()).orElseThrow().attempts()).isEqualTo(1);
+    }
+
     @Test
     void a_cancelled_queued_task_never_runs_while_a_cancelled_running_one_finishes() {
         startRunner(RETRY, 8);
@@ -375,6 +412,10 @@ class TaskRunnerTest {
     // ---- helpers ----
 
     private void startRunner(RetryPolicy policy, int maxRunning) {
+        startRunner(policy, maxRunning, store);
+    }
+
+    private void startRunner(RetryPolicy policy, int maxRunning, TaskStore over) {
         ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, Duration.ofSeconds(30));
         EngineSettings settings = EngineSettings.builder()
                 .retryPolicy(policy)
@@ -383,7 +424,7 @@ class TaskRunnerTest {
                 .storeRetryBackoff(STORE_MIN_BACKOFF, STORE_MAX_BACKOFF)
                 .build();
         runner = testKit.spawn(processed.recording(TaskRunner.create(
-                TestPartitions.context(settings, store, gateway, clock, TestPartitions.leasedHandle(0), listener),
+                TestPartitions.context(settings, over, gateway, clock, TestPartitions.leasedHandle(0), listener),
                 parent.ref())));
     }
 
