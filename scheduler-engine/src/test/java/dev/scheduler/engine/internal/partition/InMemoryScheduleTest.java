@@ -231,6 +231,37 @@ class InMemoryScheduleTest {
         assertThat(schedule.inMemory()).isEqualTo(1);
     }
 
+    /**
+     * A short page with more to come (fewer rows than asked, loadedThrough before the window's end) asks for the
+     * next load at once, as a full page does; a page that reaches the window's end, or makes no progress, does not.
+     */
+    @Test
+    void a_short_page_that_stops_before_the_window_end_is_more_to_load() {
+        InMemorySchedule schedule = schedule(10);
+        Task first = task("a", 1);
+        InMemorySchedule.Load load = schedule.startLoad(START.toEpochMilli()).orElseThrow();
+        InMemorySchedule.Merged shortPage = schedule.loadSucceeded(
+                new LoadResult(List.of(stored(first, TaskStatus.PENDING)), LoadBound.through(first.key())),
+                load.limit());
+        assertThat(shortPage.fullPage()).as("more to come").isTrue();
+        assertThat(schedule.moreToLoad()).isTrue();
+        assertThat(schedule.loaded()).isEqualTo(LoadBound.through(first.key()));
+
+        load = schedule.startLoad(START.toEpochMilli()).orElseThrow();
+        assertThat(load.from()).isEqualTo(LoadBound.through(first.key()));
+        InMemorySchedule.Merged noProgress =
+                schedule.loadSucceeded(new LoadResult(List.of(), load.from()), load.limit());
+        assertThat(noProgress.fullPage())
+                .as("no progress: wait for the next tick")
+                .isFalse();
+
+        load = schedule.startLoad(START.toEpochMilli()).orElseThrow();
+        InMemorySchedule.Merged end =
+                schedule.loadSucceeded(new LoadResult(List.of(), LoadBound.before(load.upTo())), load.limit());
+        assertThat(end.fullPage()).isFalse();
+        assertThat(schedule.moreToLoad()).isFalse();
+    }
+
     // ---- helpers ----
 
     /** A schedule starting at START, with a look-ahead of 60 s. */
