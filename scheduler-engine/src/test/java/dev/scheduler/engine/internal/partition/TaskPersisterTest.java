@@ -230,6 +230,51 @@ class TaskPersisterTest {
                 .containsExactly(Fault.APPLY_THEN_FAIL, Fault.TIMEOUT_AFTER_APPLY);
     }
 
+    /**
+     * Writes failing at random (before applying, after applying, timing out after applying) on persists, cancels
+     * and checkpoints, chosen by a seed: every batch is reported once, in order, each task once, each cancel as
+     * cancelled, and the checkpoint never passes a stored task.
+     */
+    @Test
+    void with_seeded_write_faults_every_batch_is_reported_once_in_order() {
+        FaultyTaskStore faulty = FaultyTaskStore.seeded(store, 5, 0.4)
+                .randomOps(Op.PERSIST, Op.CANCEL, Op.WRITE_CHECKPOINT)
+                .randomFaults(Fault.FAIL_BEFORE, Fault.APPLY_THEN_FAIL, Fault.TIMEOUT_AFTER_APPLY);
+        startPersister(CHECKPOINT, faulty);
+        List<Task> tasks = new java.util.ArrayList<>();
+        Set<TaskKey> cancels = new java.util.HashSet<>();
+        List<TaskPersister.Persisted> replies = new java.util.ArrayList<>();
+        for (int seq = 0; seq < 20; seq++) {
+            Task a = task("a" + seq, seq - 5); // some before the checkpoint: it is lowered first
+            Task b = task("b" + seq, seq + 30);
+            tasks.add(a);
+            tasks.add(b);
+            List<TaskKey> cancel = seq % 3 == 0 ? List.of(b.key()) : List.of();
+            cancels.addAll(cancel);
+            persister.tell(persist(seq, List.of(a, b), cancel));
+            // one batch at a time, so that the calls, and so the faults, are the same on every run
+            for (int round = 0; round < 50; round++) {
+                barrier();
+                try {
+                    replies.add(parent.receiveMessage(Duration.ofMillis(20)));
+                    break;
+                } catch (AssertionError notYet) {
+                    advance(MAX_BACKOFF);
+                }
+            }
+        }
+        parent.expectNoMessage(Duration.ofMillis(50));
+
+        assertThat(faulty.injected()).as("faults were injected").hasSizeGreaterThan(5);
+        assertThat(replies.stream().flatMap(r -> r.batches().stream()).map(TaskPersister.Persist::seq))
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, 20).boxed().toList());
+        assertThat(replies.stream().flatMap(r -> r.tasks().stream())).containsExactlyElementsOf(tasks);
+        assertThat(replies.stream().flatMap(r -> r.cancelled().stream())).containsExactlyInAnyOrderElementsOf(cancels);
+        assertThat(tasks).allSatisfy(t -> assertThat(store.row(0, t.key())).isPresent());
+        assertThat(store.checkpointViolations()).isEmpty();
+    }
+
     // ---- helpers ----
 
     private void startPersister(Instant checkpoint) {
