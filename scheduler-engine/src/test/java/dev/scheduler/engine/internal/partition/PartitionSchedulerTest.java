@@ -200,6 +200,7 @@ class PartitionSchedulerTest {
         processed.awaitProcessed("Started");
         assertThat(handle.takeRewindRequest()).isTrue();
         generation = handle.generation();
+        catchUp(handle.durableOffset());
         advance(Duration.ofSeconds(25));
 
         assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
@@ -415,6 +416,10 @@ class PartitionSchedulerTest {
 
         advance(Duration.ofSeconds(2)); // the takeover wait is over: the second instance starts
         otherProcessed.awaitProcessed("Started");
+        assertThat(otherHandle.takeRewindRequest()).isTrue(); // the poll thread's part for the new owner
+        otherHandle.catchUpTo(0);
+        assertThat(otherHandle.noteCaughtUp(0)).isTrue();
+        other.tell(new PartitionScheduler.CaughtUp());
         advance(Duration.ofSeconds(6)); // later is due
         assertThat(executor.awaitEntered().key()).isEqualTo(later.key());
         awaitStatus(later, TaskStatus.SUCCEEDED);
