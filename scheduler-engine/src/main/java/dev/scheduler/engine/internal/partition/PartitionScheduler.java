@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -167,6 +168,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 .onMessageEquals(Signal.FIRE, this::onFire)
                 .onMessage(CaughtUp.class, c -> onFire())
                 .onMessage(Stop.class, this::onStop)
+                .onSignal(Terminated.class, this::onChildEnded)
                 .build();
     }
 
@@ -204,12 +206,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         handle.fence();
         handle.healthy(false);
         timers.cancelAll();
-        if (persister != null) {
-            context.stop(persister);
-        }
-        if (runner != null) {
-            context.stop(runner);
-        }
+        PartitionChildren.stopDeliberately(context, persister);
+        PartitionChildren.stopDeliberately(context, runner);
         if (stopReplyTo != null) {
             stopReplyTo.tell(new Stopped(partition, 0)); // a handoff was under way: nothing more to wait for
             return Behaviors.stopped();
@@ -229,16 +227,13 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 settings.lookAhead(),
                 settings.loadBatchSize());
         loader = new PartitionLoader(context, timers, partitionContext, schedule);
-        persister = context.spawn(
-                TaskPersister.create(
-                        partitionContext,
-                        context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new),
-                        started.checkpoint().orElse(null)),
-                "persister");
-        runner = context.spawn(
-                TaskRunner.create(
-                        partitionContext, context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new)),
-                "runner");
+        var persisted = context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new);
+        var finished = context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new);
+        Instant checkpoint = started.checkpoint().orElse(null);
+        persister = PartitionChildren.watched(
+                context, context.spawn(TaskPersister.create(partitionContext, persisted, checkpoint), "persister"));
+        runner = PartitionChildren.watched(
+                context, context.spawn(TaskRunner.create(partitionContext, finished), "runner"));
         timers.startTimerWithFixedDelay(Signal.TICK, settings.loadInterval());
         handle.healthy(true);
         // A new incarnation (first start, or restart after a failure) holds nothing from Kafka: what was handed
@@ -295,17 +290,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private Behavior<Command> onPersisted(TaskPersister.Persisted persisted) {
         seenSeq = persisted.lastSeq();
         if (context.getLog().isDebugEnabled()) {
-            context.getLog()
-                    .debug(
-                            "partition {}: {} tasks stored (batches {}), loaded {}, doneSince {}, loading {}",
-                            partition,
-                            persisted.tasks().size(),
-                            persisted.batches().stream()
-                                    .map(b -> b.generation() + ":" + b.nextOffset())
-                                    .toList(),
-                            schedule.loaded(),
-                            schedule.doneSince(),
-                            schedule.loading());
+            context.getLog().debug("partition {}: {}", partition, PartitionChildren.describe(persisted, schedule));
         }
         for (TaskPersister.Persist batch : persisted.batches()) {
             handle.markDurable(batch.generation(), batch.nextOffset(), batch.recordCount());
@@ -438,6 +423,17 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         // Hand over: mark the partition released so that the next owner need not wait out our lease.
         context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Signal.RELEASED);
         return this;
+    }
+
+    /** A child stopped or failed on its own: fail, to be restarted; while handing off, just stop. */
+    private Behavior<Command> onChildEnded(Terminated ended) {
+        String child = ended.getRef().equals(runner) ? "runner" : "persister";
+        PartitionChildren.ChildEnded failure = PartitionChildren.ended(context, handle, ended, child);
+        if (stopReplyTo == null) {
+            throw failure;
+        }
+        stopReplyTo.tell(new Stopped(partition, 0)); // not released: the next owner waits out our lease
+        return Behaviors.stopped();
     }
 
     private Behavior<Command> onReleased() {

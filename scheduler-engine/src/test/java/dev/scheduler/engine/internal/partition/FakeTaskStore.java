@@ -66,6 +66,7 @@ final class FakeTaskStore implements TaskStore {
     private final List<Call> calls = new ArrayList<>();
     private final Map<Op, Integer> failuresToInject = new EnumMap<>(Op.class);
     private final Set<Op> held = new HashSet<>();
+    private final Set<Op> throwing = new HashSet<>();
     private final List<Runnable> heldAnswers = new ArrayList<>();
     private final List<String> checkpointViolations = new ArrayList<>();
     private volatile Runnable beforeEachCall = () -> {};
@@ -79,6 +80,14 @@ final class FakeTaskStore implements TaskStore {
 
     synchronized void failNext(Op op, int times) {
         failuresToInject.put(op, times);
+    }
+
+    /**
+     * Makes the next call of {@code op} throw on the caller's thread instead of answering (a store bug, or a
+     * driver that throws before it returns a future): the actor that calls it fails.
+     */
+    synchronized void throwNext(Op op) {
+        throwing.add(op);
     }
 
     /** Leaves calls of {@code op} unanswered until {@link #release}. */
@@ -353,6 +362,10 @@ final class FakeTaskStore implements TaskStore {
         beforeEachCall.run();
         CompletableFuture<T> answer = new CompletableFuture<>();
         synchronized (this) {
+            if (throwing.remove(op)) {
+                calls.add(new Call(op, argument, true));
+                throw new IllegalStateException("injected synchronous failure of " + op);
+            }
             int failures = failuresToInject.getOrDefault(op, 0);
             calls.add(new Call(op, argument, failures > 0));
             if (failures > 0) {

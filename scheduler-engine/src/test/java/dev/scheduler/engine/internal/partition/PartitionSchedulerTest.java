@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -54,13 +55,16 @@ class PartitionSchedulerTest {
     /** A second instance's scheduler of the same partition, over the same store. */
     private ActorRef<PartitionScheduler.Command> other;
 
+    private ActorRef<EngineGuardian.SpawnPartition> guardian;
     private int generation;
     private long offset;
 
     @AfterEach
     void stopScheduler() {
         executor.releaseAll();
-        if (scheduler != null) {
+        if (guardian != null) {
+            testKit.stop(guardian); // and the scheduler, its child
+        } else if (scheduler != null) {
             testKit.stop(scheduler);
         }
         if (other != null) {
@@ -450,7 +454,52 @@ class PartitionSchedulerTest {
                         new OwnerRow(2, "b", null, false), new OwnerRow(1, "a", null, true)));
     }
 
+    /**
+     * Issue 11, finding 10: a child that failed left a partition that looked healthy and did nothing more. Now
+     * the partition watches its children: it is marked unhealthy, fails, and is restarted by its supervisor (as
+     * {@link EngineGuardian} spawns it), which reads the partition again from the store and asks for a rewind.
+     */
+    @Test
+    void a_failed_persister_marks_the_partition_unhealthy_and_the_partition_restarts_and_runs_its_tasks() {
+        spawnSupervised(s -> s);
+        processed.awaitProcessed("Started");
+        assertThat(handle.takeRewindRequest()).isTrue();
+        generation = handle.generation();
+        catchUp(handle.durableOffset());
+        Task t = task("a", 5, "t");
+        store.throwNext(Op.WRITE_CHECKPOINT); // the persister lowers the checkpoint to t's time first: it throws
+
+        ingest(List.of(t), List.of());
+        await().atMost(AWAIT).until(() -> !handle.healthy());
+        assertThat(handle.durableOffset()).isZero();
+
+        advance(Duration.ofSeconds(1)); // the supervisor's backoff
+        processed.awaitProcessed("Started");
+        assertThat(handle.healthy()).isTrue();
+        assertThat(handle.takeRewindRequest())
+                .as("the restart asks to read Kafka again")
+                .isTrue();
+        generation = handle.generation();
+        offset = handle.durableOffset();
+        ingest(List.of(t), List.of()); // what the poll thread reads again after the rewind
+        awaitDurable();
+        catchUp(handle.durableOffset());
+        advance(Duration.ofSeconds(4));
+        assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
+    }
+
     // ---- helpers ----
+
+    /** Spawns the scheduler as the engine does: under {@link EngineGuardian}'s supervision. */
+    private void spawnSupervised(UnaryOperator<EngineSettings.Builder> tuning) {
+        EngineSettings settings = settings(tuning);
+        ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
+        guardian = testKit.spawn(EngineGuardian.create(h -> processed.recording(
+                PartitionScheduler.create(TestPartitions.context(settings, store, gateway, clock, h, listener)))));
+        TestProbe<ActorRef<PartitionScheduler.Command>> spawned = testKit.createTestProbe();
+        guardian.tell(new EngineGuardian.SpawnPartition(0, handle, spawned.ref()));
+        scheduler = spawned.receiveMessage();
+    }
 
     private void startScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
         spawnScheduler(tuning);
