@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -41,8 +41,10 @@ public final class TaskConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TaskConsumer.class);
     private static final Duration POLL_RETRY_MIN = Duration.ofMillis(200);
     private static final Duration POLL_RETRY_MAX = Duration.ofSeconds(10);
+    private static final Duration SPAWN_RETRY_MIN = Duration.ofMillis(200);
+    private static final Duration SPAWN_RETRY_MAX = Duration.ofSeconds(10);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final String topic;
     private final ActorSystem<EngineGuardian.SpawnPartition> system;
     private final RecordDecoder decoder;
@@ -55,15 +57,19 @@ public final class TaskConsumer implements Runnable {
     private final Map<Integer, ActorRef<PartitionScheduler.Command>> actors = new ConcurrentHashMap<>();
     private final OffsetCommits commits = new OffsetCommits();
     private final Set<TopicPartition> paused = new HashSet<>();
+    /** Assigned partitions whose actors could not be spawned: paused until a retry succeeds. */
+    private final Map<Integer, PendingSpawn> unspawned = new HashMap<>();
+
     private volatile boolean closing;
     private volatile String instanceId = "local";
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
     private long lastLagNanos;
     private volatile Throwable lastError;
     private long lastCommitNanos = System.nanoTime();
+    private Duration spawnTimeout = Duration.ofSeconds(10);
 
     public TaskConsumer(
-            KafkaConsumer<byte[], byte[]> consumer,
+            Consumer<byte[], byte[]> consumer,
             String topic,
             int partitionCount,
             ActorSystem<EngineGuardian.SpawnPartition> system,
@@ -92,6 +98,11 @@ public final class TaskConsumer implements Runnable {
         metrics = m;
     }
 
+    /** How long spawning a partition's actors may take; tests shorten it. */
+    void spawnTimeout(Duration timeout) {
+        spawnTimeout = timeout;
+    }
+
     /** Partitions this instance owns now, with their handles. */
     public Map<Integer, PartitionHandle> partitions() {
         return Map.copyOf(handles);
@@ -117,6 +128,7 @@ public final class TaskConsumer implements Runnable {
                 try {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
                     handOver(records);
+                    retrySpawns();
                     applyRewinds();
                     noteCaughtUp();
                     applyBackpressure();
@@ -228,6 +240,9 @@ public final class TaskConsumer implements Runnable {
     private void applyBackpressure() {
         for (PartitionHandle h : handles.values()) {
             TopicPartition tp = new TopicPartition(topic, h.partition());
+            if (unspawned.containsKey(h.partition())) {
+                continue; // paused until its actors start
+            }
             int pending = h.unpersisted();
             if (pending >= maxUnpersisted && paused.add(tp)) {
                 consumer.pause(List.of(tp));
@@ -325,13 +340,14 @@ public final class TaskConsumer implements Runnable {
             metrics.partitionStopped(p);
             commits.forget(p);
             paused.remove(new TopicPartition(topic, p));
+            unspawned.remove(p);
         }
     }
 
-    private void startPartitions(Collection<TopicPartition> partitions) {
+    void startPartitions(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             int p = tp.partition();
-            if (actors.containsKey(p)) {
+            if (actors.containsKey(p) || unspawned.containsKey(p)) {
                 continue;
             }
             long position = consumer.position(tp);
@@ -341,21 +357,65 @@ public final class TaskConsumer implements Runnable {
             handle.metrics(metrics);
             handles.put(p, handle);
             metrics.partitionStarted(handle);
-            try {
-                ActorRef<PartitionScheduler.Command> ref =
-                        AskPattern.<EngineGuardian.SpawnPartition, ActorRef<PartitionScheduler.Command>>ask(
-                                        system,
-                                        replyTo -> new EngineGuardian.SpawnPartition(p, handle, replyTo),
-                                        Duration.ofSeconds(10),
-                                        system.scheduler())
-                                .toCompletableFuture()
-                                .get(10, TimeUnit.SECONDS);
-                actors.put(p, ref);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not start the actors of partition " + p, e);
+            spawn(tp, handle, new FailureStreak(SPAWN_RETRY_MIN, SPAWN_RETRY_MAX));
+        }
+    }
+
+    /**
+     * Spawns a partition's actors; if that fails, pauses the partition, marks it unhealthy and tries again on a
+     * later poll iteration, with backoff. The actors' first start rewinds to the handle's durable offset.
+     */
+    private void spawn(TopicPartition tp, PartitionHandle handle, FailureStreak streak) {
+        int p = tp.partition();
+        try {
+            ActorRef<PartitionScheduler.Command> ref =
+                    AskPattern.<EngineGuardian.SpawnPartition, ActorRef<PartitionScheduler.Command>>ask(
+                                    system,
+                                    replyTo -> new EngineGuardian.SpawnPartition(p, handle, replyTo),
+                                    spawnTimeout,
+                                    system.scheduler())
+                            .toCompletableFuture()
+                            .get(spawnTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            actors.put(p, ref);
+            if (unspawned.remove(p) != null) {
+                log.info("partition {}: its actors started after {} failed tries; resuming it", p, streak.count());
+                if (paused.remove(tp)) {
+                    consumer.resume(List.of(tp));
+                }
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            handle.healthy(false);
+            if (paused.add(tp)) {
+                consumer.pause(List.of(tp));
+            }
+            Duration wait = streak.failed();
+            unspawned.put(p, new PendingSpawn(tp, streak, System.nanoTime() + wait.toNanos()));
+            if (streak.worthLogging()) {
+                log.warn(
+                        "partition {}: could not start its actors ({} in a row); it is paused, retrying in {} ms",
+                        p,
+                        streak.count(),
+                        wait.toMillis(),
+                        e);
             }
         }
     }
+
+    /** Each poll iteration: spawns again the partitions whose spawn failed and whose backoff is over. */
+    void retrySpawns() {
+        long now = System.nanoTime();
+        for (PendingSpawn pending : List.copyOf(unspawned.values())) {
+            PartitionHandle handle = handles.get(pending.tp().partition());
+            if (handle != null && now - pending.dueNanos() >= 0) {
+                spawn(pending.tp(), handle, pending.streak());
+            }
+        }
+    }
+
+    private record PendingSpawn(TopicPartition tp, FailureStreak streak, long dueNanos) {}
 
     private void shutDown() {
         try {

@@ -1,0 +1,76 @@
+package dev.scheduler.engine.internal.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.scheduler.client.TaskLimits;
+import dev.scheduler.engine.internal.partition.EngineGuardian;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11, finding 10: when the actors of an assigned partition could not be spawned, the partition kept a
+ * handle without actors and its records were dropped until the next rebalance, while it looked healthy.
+ */
+class TaskConsumerSpawnTest {
+
+    private static final String TOPIC = "tasks";
+    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+
+    private final AtomicInteger refusals = new AtomicInteger(1);
+    private final AtomicInteger spawnRequests = new AtomicInteger();
+    /** A guardian that leaves the first spawn request unanswered (the ask times out), then spawns. */
+    private final ActorSystem<EngineGuardian.SpawnPartition> system = ActorSystem.create(
+            Behaviors.setup(ctx -> Behaviors.receiveMessage(spawn -> {
+                spawnRequests.incrementAndGet();
+                if (refusals.getAndDecrement() <= 0) {
+                    spawn.replyTo().tell(ctx.spawnAnonymous(Behaviors.ignore()));
+                }
+                return Behaviors.same();
+            })),
+            "TaskConsumerSpawnTest");
+
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
+    @AfterEach
+    void shutDown() {
+        system.terminate();
+    }
+
+    @Test
+    void a_partition_whose_actors_could_not_be_spawned_is_paused_and_unhealthy_until_a_later_spawn_succeeds() {
+        TaskConsumer tasks = new TaskConsumer(
+                consumer,
+                TOPIC,
+                4,
+                system,
+                TaskLimits.defaults(),
+                1_000,
+                Duration.ofMillis(10),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+        tasks.spawnTimeout(Duration.ofMillis(200));
+        consumer.assign(List.of(TP));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+
+        tasks.startPartitions(List.of(TP)); // the first spawn times out
+
+        assertThat(consumer.paused()).as("no records are read for it meanwhile").containsExactly(TP);
+        assertThat(tasks.partitions().get(0).healthy()).isFalse();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            tasks.retrySpawns(); // what each poll iteration does
+            return consumer.paused().isEmpty();
+        });
+        assertThat(spawnRequests.get()).isEqualTo(2);
+        assertThat(tasks.partitions()).containsOnlyKeys(0);
+    }
+}
