@@ -35,6 +35,8 @@ import java.util.concurrent.CompletionStage;
  */
 public final class CassandraTaskStore implements TaskStore {
 
+    private final SetAsideRows setAside = new SetAsideRows();
+
     private static final int MAX_BATCH = 100;
     private static final int MAX_ERROR_LENGTH = 2_000;
 
@@ -193,18 +195,17 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit) {
-        List<StoredTask> rows = new ArrayList<>();
-        return loadFrom(partition, from, upToMillis, limit, rows);
+        return loadFrom(partition, from, upToMillis, limit, new LoadedRows());
     }
 
     private CompletionStage<LoadResult> loadFrom(
-            int partition, LoadBound from, long upToMillis, int limit, List<StoredTask> rows) {
+            int partition, LoadBound from, long upToMillis, int limit, LoadedRows rows) {
         if (from.timeMillis() >= upToMillis) {
             LoadBound end = from.timeMillis() > upToMillis ? from : LoadBound.before(upToMillis);
-            return CompletableFuture.completedFuture(new LoadResult(rows, end));
+            return CompletableFuture.completedFuture(new LoadResult(rows.rows, end));
         }
         long bucket = bucketOf(from.timeMillis());
-        int wanted = limit - rows.size();
+        int wanted = limit - rows.seen();
         PreparedStatement ps = from.inclusive() ? loadAfter : loadAtOrAfter;
         BoundStatement s = ps.bind(
                         partition,
@@ -221,17 +222,22 @@ public final class CassandraTaskStore implements TaskStore {
 
     /**
      * Takes the rows of one bucket's read, page after page: the driver's page size is a hint, and a page may
-     * hold fewer rows than asked while more follow. Only a read without more pages ends the bucket.
+     * hold fewer rows than asked while more follow. Only a read without more pages ends the bucket. A row whose
+     * status this engine does not know is set aside: logged, counted, and passed over, so the load moves on.
      */
     private CompletionStage<LoadResult> bucketPages(
-            AsyncResultSet rs, int partition, long bucket, long upToMillis, int limit, List<StoredTask> rows) {
+            AsyncResultSet rs, int partition, long bucket, long upToMillis, int limit, LoadedRows rows) {
         for (Row row : rs.currentPage()) {
-            rows.add(Rows.storedTask(row));
+            rows.last = Rows.key(row);
+            if (Rows.knownStatus(row)) {
+                rows.rows.add(Rows.storedTask(row));
+            } else {
+                rows.setAside++;
+                setAside.add(partition, row);
+            }
         }
-        if (rows.size() >= limit) {
-            StoredTask last = rows.get(rows.size() - 1);
-            return CompletableFuture.completedFuture(
-                    new LoadResult(rows, LoadBound.through(last.task().key())));
+        if (rows.seen() >= limit) {
+            return CompletableFuture.completedFuture(new LoadResult(rows.rows, LoadBound.through(rows.last)));
         }
         if (rs.hasMorePages()) {
             return rs.fetchNextPage()
@@ -239,9 +245,14 @@ public final class CassandraTaskStore implements TaskStore {
         }
         long nextBucketStart = buckets.startOf(bucket + 1);
         if (nextBucketStart >= upToMillis) {
-            return CompletableFuture.completedFuture(new LoadResult(rows, LoadBound.before(upToMillis)));
+            return CompletableFuture.completedFuture(new LoadResult(rows.rows, LoadBound.before(upToMillis)));
         }
         return loadFrom(partition, LoadBound.before(nextBucketStart), upToMillis, limit, rows);
+    }
+
+    /** Rows set aside since this store was created, their status unknown to this engine (logged at WARN). */
+    public long rowsSetAside() {
+        return setAside.count();
     }
 
     @Override
@@ -323,7 +334,12 @@ public final class CassandraTaskStore implements TaskStore {
     @Override
     public CompletionStage<Optional<StoredTask>> read(int partition, TaskKey k) {
         return session.executeAsync(readByKey(readOne, partition, k))
-                .thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::storedTask));
+                .thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> {
+                    if (!Rows.knownStatus(row)) {
+                        setAside.add(partition, row); // read as FAILED by Rows: finished for the partition, not run
+                    }
+                    return Rows.storedTask(row);
+                }));
     }
 
     /** The task with its attempt history, for operators and tests. */

@@ -4,7 +4,10 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.TaskStatus;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Reads the engine's rows into its types. */
 final class Rows {
@@ -16,10 +19,27 @@ final class Rows {
                 row.getString("ordering_id"), row.getInstant("scheduled_time"), row.getString("uniqueness_key"));
     }
 
-    /** A null status is a pending task (the status column is only written when a task finishes or is cancelled). */
+    private static final Set<String> KNOWN =
+            Arrays.stream(TaskStatus.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * A null status is a pending task (the status column is only written when a task finishes or is cancelled).
+     * A status this engine does not know (written by a newer version, or by hand) reads as FAILED: finished, so
+     * it is never run, and never stalls a load by failing it again and again. Loads skip such rows
+     * ({@link #knownStatus}), and the store logs each one it meets.
+     */
     static TaskStatus status(Row row) {
         String s = row.getString("status");
-        return s == null ? TaskStatus.PENDING : TaskStatus.valueOf(s);
+        if (s == null) {
+            return TaskStatus.PENDING;
+        }
+        return KNOWN.contains(s) ? TaskStatus.valueOf(s) : TaskStatus.FAILED;
+    }
+
+    /** False for a status string this engine does not know: the row is set aside. */
+    static boolean knownStatus(Row row) {
+        String s = row.getString("status");
+        return s == null || KNOWN.contains(s);
     }
 
     /** A row of {@link Cql#TASK_COLUMNS}. */
