@@ -322,7 +322,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
                 problems.add("partition " + h.partition() + " was claimed by another instance and is being handed off");
             } else if (!h.healthy()) {
                 problems.add("partition " + h.partition() + " is not healthy: its Cassandra calls fail (retried), "
-                        + "or it is starting or stopping");
+                        + "or it is starting, restarting after a failure, or stopping");
             }
         }
         return new Health(live, live && problems.isEmpty(), problems);
