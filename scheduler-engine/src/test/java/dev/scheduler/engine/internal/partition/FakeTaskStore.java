@@ -177,6 +177,11 @@ final class FakeTaskStore implements TaskStore {
         return List.copyOf(starts);
     }
 
+    /** Writes the partition's owner row as another instance's claim would: this one's next renewal reads it. */
+    synchronized void currentOwner(int partition, OwnerRow row) {
+        owners.put(partition, row);
+    }
+
     // ---- TaskStore ----
 
     @Override

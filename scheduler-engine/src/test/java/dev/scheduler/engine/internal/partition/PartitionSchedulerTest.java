@@ -488,6 +488,27 @@ class PartitionSchedulerTest {
         assertThat(executor.awaitEntered().key()).isEqualTo(t.key());
     }
 
+    /** A deliberate stop of the children (fencing) is not a failure: the partition is not restarted. */
+    @Test
+    void a_fenced_partition_stops_its_children_without_being_restarted() {
+        spawnSupervised(s -> s.ownerLease(Duration.ofSeconds(3)));
+        processed.awaitProcessed("Started");
+        assertThat(handle.takeRewindRequest()).isTrue();
+        generation = handle.generation();
+        store.currentOwner(0, new OwnerRow(99, "another-instance", null, false));
+
+        advance(Duration.ofSeconds(1)); // a lease renewal reads the other instance's claim
+        processed.awaitProcessed("OwnerRead");
+        assertThat(handle.fenced()).isTrue();
+        advance(Duration.ofSeconds(15)); // longer than any restart backoff
+        barrier();
+
+        assertThat(store.calls(Op.READ_CHECKPOINT))
+                .as("started once, never again")
+                .hasSize(1);
+        assertThat(handle.takeRewindRequest()).isFalse();
+    }
+
     // ---- helpers ----
 
     /** Spawns the scheduler as the engine does: under {@link EngineGuardian}'s supervision. */
