@@ -474,6 +474,9 @@ class PartitionSchedulerTest {
         assertThat(handle.durableOffset()).isZero();
 
         advance(Duration.ofSeconds(1)); // the supervisor's backoff
+        processed.awaitProcessed("Claimed");
+        // The new incarnation finds the failed one's unreleased owner row and waits out its lease (finding 8).
+        advance(Duration.ofSeconds(3));
         processed.awaitProcessed("Started");
         assertThat(handle.healthy()).isTrue();
         assertThat(handle.takeRewindRequest())
