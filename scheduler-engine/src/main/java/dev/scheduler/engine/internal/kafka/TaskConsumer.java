@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -50,12 +49,11 @@ public final class TaskConsumer implements Runnable {
     private final RecordDecoder decoder;
     private final int maxUnpersisted;
     private final Duration pollTimeout;
-    private final Duration commitInterval;
     private final Duration shutdownTimeout;
 
     private final Map<Integer, PartitionHandle> handles = new ConcurrentHashMap<>();
     private final Map<Integer, ActorRef<PartitionScheduler.Command>> actors = new ConcurrentHashMap<>();
-    private final OffsetCommits commits = new OffsetCommits();
+    private final OffsetCommitter committer;
     private final Set<TopicPartition> paused = new HashSet<>();
     /** Assigned partitions whose actors could not be spawned: paused until a retry succeeds. */
     private final Map<Integer, PendingSpawn> unspawned = new HashMap<>();
@@ -65,7 +63,6 @@ public final class TaskConsumer implements Runnable {
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
     private long lastLagNanos;
     private volatile Throwable lastError;
-    private long lastCommitNanos = System.nanoTime();
     private Duration spawnTimeout = Duration.ofSeconds(10);
 
     public TaskConsumer(
@@ -84,7 +81,7 @@ public final class TaskConsumer implements Runnable {
         this.decoder = new RecordDecoder(limits, partitionCount);
         this.maxUnpersisted = maxUnpersisted;
         this.pollTimeout = pollTimeout;
-        this.commitInterval = commitInterval;
+        this.committer = new OffsetCommitter(consumer, topic, commitInterval);
         this.shutdownTimeout = shutdownTimeout;
     }
 
@@ -132,7 +129,7 @@ public final class TaskConsumer implements Runnable {
                     applyRewinds();
                     noteCaughtUp();
                     applyBackpressure();
-                    commitIfDue();
+                    committer.commitIfDue(handles);
                     updateLag();
                     failures.succeeded();
                     lastError = null;
@@ -252,61 +249,6 @@ public final class TaskConsumer implements Runnable {
         }
     }
 
-    private void commitIfDue() {
-        if (System.nanoTime() - lastCommitNanos < commitInterval.toNanos()) {
-            return;
-        }
-        lastCommitNanos = System.nanoTime();
-        Map<Integer, Long> due = commits.take(durableOffsets(handles.keySet()));
-        if (!due.isEmpty()) {
-            // The callback runs on this thread, in a later poll or commit call.
-            consumer.commitAsync(asKafka(due), (o, e) -> {
-                if (e == null) {
-                    commits.succeeded(due);
-                } else {
-                    commits.failed(due);
-                    log.debug("committing offsets failed; the next commit sends them again: {}", e.toString());
-                }
-            });
-        }
-    }
-
-    /** The durable offset of each of these owned partitions. */
-    private Map<Integer, Long> durableOffsets(Collection<Integer> partitions) {
-        Map<Integer, Long> offsets = new HashMap<>();
-        for (int p : partitions) {
-            PartitionHandle h = handles.get(p);
-            if (h != null) {
-                offsets.put(p, h.durableOffset());
-            }
-        }
-        return offsets;
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> asKafka(Map<Integer, Long> offsets) {
-        Map<TopicPartition, OffsetAndMetadata> kafka = new HashMap<>();
-        offsets.forEach((p, offset) -> kafka.put(new TopicPartition(topic, p), new OffsetAndMetadata(offset)));
-        return kafka;
-    }
-
-    private void commitSync(Collection<Integer> partitions) {
-        Map<Integer, Long> due = commits.take(durableOffsets(partitions));
-        if (due.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(asKafka(due), Duration.ofSeconds(10));
-            commits.succeeded(due);
-        } catch (RuntimeException e) {
-            commits.failed(due);
-            log.warn(
-                    "committing offsets of partitions {} failed; their records will be read again by the next "
-                            + "owner (no task is lost, some may be stored twice)",
-                    partitions,
-                    e);
-        }
-    }
-
     /** Hands partitions off: running attempts finish (up to the shutdown timeout), then the actors stop. */
     private void stopPartitions(Collection<Integer> partitions, boolean commit) {
         List<CompletableFuture<PartitionScheduler.Stopped>> stops = new ArrayList<>();
@@ -333,12 +275,12 @@ public final class TaskConsumer implements Runnable {
             }
         }
         if (commit) {
-            commitSync(partitions);
+            committer.commitSync(handles, partitions);
         }
         for (int p : partitions) {
             handles.remove(p);
             metrics.partitionStopped(p);
-            commits.forget(p);
+            committer.forget(p);
             paused.remove(new TopicPartition(topic, p));
             unspawned.remove(p);
         }
