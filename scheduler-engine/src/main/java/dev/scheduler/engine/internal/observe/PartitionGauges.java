@@ -10,4 +10,7 @@ public interface PartitionGauges {
 
     /** Records on the topic not durable yet, or -1 while unknown. */
     long consumerLag();
+
+    /** Attempts still running {@code shutdownTimeout} after they timed out. */
+    int stuckAttemptCount();
 }

@@ -9,11 +9,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the user's executor off the actor threads, on the engine's bounded pool, with the attempt timeout.
  * The returned stage always completes: normally, with the executor's failure, or with a
- * {@link java.util.concurrent.TimeoutException}; a timed-out blocking attempt's thread is interrupted.
+ * {@link java.util.concurrent.TimeoutException}; a timed-out blocking attempt's thread is interrupted. It also
+ * reports when the attempt really returned, so that nothing else of its ordering id starts beside a timed-out
+ * attempt that ignores interruption or whose future is still incomplete.
  */
 public final class ExecutionGateway {
 
@@ -32,10 +35,23 @@ public final class ExecutionGateway {
         this.timeoutMillis = timeout.toMillis();
     }
 
+    /**
+     * One attempt as the gateway reports it: its {@code outcome} (completes normally, with the executor's failure,
+     * or with a {@link java.util.concurrent.TimeoutException} at the execution timeout), and when it really
+     * {@code returned}: the executor's thread came back or its future completed, which for a timed-out attempt
+     * can be much later, or never.
+     */
+    record Attempt(CompletionStage<Void> outcome, CompletionStage<Void> returned) {}
+
+    /** The outcome of an attempt, for callers that do not need to know when it really returned. */
     CompletionStage<Void> run(TaskContext context) {
+        return start(context).outcome();
+    }
+
+    Attempt start(TaskContext context) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicReference<Future<?>> work =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<Void> returned = new CompletableFuture<>();
+        AtomicReference<Future<?>> work = new AtomicReference<>();
         try {
             work.set(pool.submit(() -> {
                 // The timeout counts from here: time spent waiting for a free pool thread is not the attempt's.
@@ -47,6 +63,7 @@ public final class ExecutionGateway {
                         }
                     }
                 });
+                boolean pending = false; // an asynchronous attempt's future has not completed yet
                 try {
                     if (blocking != null) {
                         blocking.execute(context);
@@ -56,22 +73,29 @@ public final class ExecutionGateway {
                         if (stage == null) {
                             result.completeExceptionally(new NullPointerException("AsyncTaskExecutor returned null"));
                         } else {
+                            pending = true;
                             stage.whenComplete((v, e) -> {
                                 if (e != null) {
                                     result.completeExceptionally(e);
                                 } else {
                                     result.complete(null);
                                 }
+                                returned.complete(null);
                             });
                         }
                     }
                 } catch (Throwable e) {
                     result.completeExceptionally(e);
+                } finally {
+                    if (!pending) {
+                        returned.complete(null);
+                    }
                 }
             }));
         } catch (RuntimeException rejected) {
             result.completeExceptionally(rejected);
+            returned.complete(null);
         }
-        return result;
+        return new Attempt(result, returned);
     }
 }

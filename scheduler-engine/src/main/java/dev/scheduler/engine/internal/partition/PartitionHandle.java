@@ -30,6 +30,8 @@ public final class PartitionHandle implements PartitionGauges {
 
     private volatile boolean caughtUp = true;
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
+    private final java.util.Set<dev.scheduler.client.TaskKey> stuck =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final String owner;
 
@@ -202,5 +204,28 @@ public final class PartitionHandle implements PartitionGauges {
 
     public void healthy(boolean value) {
         healthy = value;
+    }
+
+    /**
+     * The runner: an attempt of {@code key} is still running {@code shutdownTimeout} after it timed out. It holds
+     * an execution thread (or whatever its future waits for), and its ordering id waits until it returns.
+     */
+    public void attemptStuck(dev.scheduler.client.TaskKey key) {
+        stuck.add(key);
+    }
+
+    /** The runner: a stuck attempt of {@code key} returned at last, or its runner stopped. */
+    public void attemptReturned(dev.scheduler.client.TaskKey key) {
+        stuck.remove(key);
+    }
+
+    /** The tasks whose attempt is stuck, in key order. */
+    public java.util.List<dev.scheduler.client.TaskKey> stuckAttempts() {
+        return stuck.stream().sorted().toList();
+    }
+
+    @Override
+    public int stuckAttemptCount() {
+        return stuck.size();
     }
 }

@@ -19,9 +19,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -56,6 +56,12 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private record AttemptEnded(String orderingId, int attempt, Instant startedAt, Throwable error)
             implements Command {}
 
+    /** The attempt really returned: its thread came back or its future completed (maybe long after a timeout). */
+    private record AttemptReturned(TaskKey key, int attempt) implements Command {}
+
+    /** {@code shutdownTimeout} after an attempt timed out: is it still running? */
+    private record StuckCheck(TaskKey key, int attempt) implements Command {}
+
     private record RetryDue(String orderingId) implements Command {}
 
     private record RecordStart(TaskKey key) implements Command {}
@@ -82,17 +88,6 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         INSTANCE
     }
 
-    /** The tasks of one ordering id, in key order; the head is the only one that may run. */
-    private static final class Lane {
-        final TreeMap<TaskKey, StoredTask> tasks = new TreeMap<>();
-        boolean busy; // running, or its outcome not yet durable, or waiting for a slot or a retry time
-        TaskKey current; // the task started and not yet recorded
-        int currentAttempt;
-        Instant currentStartedAt;
-    }
-
-    private static final org.slf4j.Logger START_LOG = org.slf4j.LoggerFactory.getLogger(TaskRunner.class);
-
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final int partition;
@@ -105,6 +100,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private final Duration shutdownTimeout;
     private final AttemptEvents events;
     private final PartitionHandle handle;
+    private final StuckAttempts stuck;
 
     private final Map<String, Lane> lanes = new HashMap<>();
     private final java.util.Set<TaskKey> cancelledWhileRunning = new java.util.HashSet<>();
@@ -151,6 +147,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         this.shutdownTimeout = settings.shutdownTimeout();
         this.events = partition.events();
         this.handle = partition.handle();
+        this.stuck = new StuckAttempts(handle, shutdownTimeout);
         this.writeFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
     }
 
@@ -160,6 +157,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                 .onMessage(Run.class, this::onRun)
                 .onMessage(Cancel.class, this::onCancel)
                 .onMessage(AttemptEnded.class, this::onAttemptEnded)
+                .onMessage(AttemptReturned.class, this::onAttemptReturned)
+                .onMessage(StuckCheck.class, this::onStuckCheck)
                 .onMessage(RetryDue.class, this::onRetryDue)
                 .onMessage(RecordStart.class, this::onRecordStart)
                 .onMessage(OutcomesWritten.class, this::onOutcomesWritten)
@@ -175,6 +174,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                 })
                 .onMessage(Drain.class, this::onDrain)
                 .onMessageEquals(DrainDeadline.INSTANCE, this::onDrainDeadline)
+                .onSignal(PostStop.class, stop -> {
+                    stuck.runnerStopped(lanes.values());
+                    return this;
+                })
                 .build();
     }
 
@@ -182,7 +185,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         TaskKey key = run.task().task().key();
         Lane lane = lanes.computeIfAbsent(key.orderingId(), id -> new Lane());
         lane.tasks.putIfAbsent(key, run.task());
-        if (!lane.busy) {
+        if (lane.state == Lane.State.IDLE) {
             tryStart(key.orderingId(), lane);
         }
         return this;
@@ -193,19 +196,20 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         if (lane == null) {
             return this;
         }
-        boolean started = cancel.key().equals(lane.current);
+        // Started and its outcome not yet durable; once durable (a timed-out attempt still running), the retry is
+        // only queued: it is dropped like any queued task.
+        boolean started = cancel.key().equals(lane.current) && lane.state != Lane.State.TIMED_OUT_STILL_RUNNING;
         if (started) {
             cancelledWhileRunning.add(cancel.key()); // it finishes; it is not retried
         }
         if (!started && lane.tasks.remove(cancel.key()) != null) {
-            if (lane.tasks.isEmpty()) {
+            if (lane.tasks.isEmpty() && !lane.attemptInFlight()) {
                 lanes.remove(cancel.key().orderingId());
                 timers.cancel(new RetryDue(cancel.key().orderingId()));
                 ready.remove(cancel.key().orderingId());
             } else if (timers.isTimerActive(new RetryDue(cancel.key().orderingId()))) {
                 // the cancelled task was waiting for a retry: the next one may go now
                 timers.cancel(new RetryDue(cancel.key().orderingId()));
-                lane.busy = false;
                 tryStart(cancel.key().orderingId(), lane);
             }
         }
@@ -214,14 +218,14 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
     /** Starts the lane's head if it is due and a slot is free, waits for its retry time, or queues the lane. */
     private void tryStart(String orderingId, Lane lane) {
+        if (lane.attemptInFlight()) {
+            return; // an attempt of this lane runs, is being recorded, or has not returned: one at a time
+        }
         if (lane.tasks.isEmpty()) {
             lanes.remove(orderingId);
             return;
         }
-        lane.busy = true;
-        if (lane.current != null) {
-            return; // an attempt of this lane is running or being recorded: one at a time, whatever woke us
-        }
+        lane.state = Lane.State.WAITING;
         if (phase != Phase.RUNNING) {
             return;
         }
@@ -241,19 +245,17 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     }
 
     private void start(String orderingId, Lane lane, StoredTask head, Instant now) {
-        running++;
-        lane.current = head.task().key();
+        running++; // until the attempt really returned: a timed-out attempt that still runs holds its slot
         int attempt = head.attempts() + 1;
-        lane.currentAttempt = attempt;
-        lane.currentStartedAt = now;
-        events.attemptStarted(head.task().key(), attempt, Duration.between(head.dueAt(), now));
+        TaskKey key = head.task().key();
+        lane.started(key, attempt, now);
+        events.attemptStarted(key, attempt, Duration.between(head.dueAt(), now));
         // Attempts still running after START_RECORD_DELAY are recorded as started (durably RUNNING); most
         // attempts end sooner, and their outcome write records the start: no extra write for them.
-        timers.startSingleTimer(
-                new RecordStart(head.task().key()), new RecordStart(head.task().key()), START_RECORD_DELAY);
-        context.pipeToSelf(
-                gateway.run(new TaskContext(head.task(), attempt, partition)),
-                (v, e) -> new AttemptEnded(orderingId, attempt, now, e));
+        timers.startSingleTimer(new RecordStart(key), new RecordStart(key), START_RECORD_DELAY);
+        ExecutionGateway.Attempt run = gateway.start(new TaskContext(head.task(), attempt, partition));
+        context.pipeToSelf(run.outcome(), (v, e) -> new AttemptEnded(orderingId, attempt, now, e));
+        context.pipeToSelf(run.returned(), (v, e) -> new AttemptReturned(key, attempt));
     }
 
     private Behavior<Command> onRecordStart(RecordStart record) {
@@ -261,31 +263,21 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         if (lane == null || !record.key().equals(lane.current) || !handle.leaseValid()) {
             return this;
         }
-        StoredTask task = lane.tasks.get(record.key());
-        if (task != null && lane.currentStartedAt != null) {
-            // Fire and forget: the outcome write records the start again, so a lost start record costs nothing.
-            store.recordStart(partition, task.task(), lane.currentAttempt, lane.currentStartedAt)
-                    .whenComplete((v, e) -> {
-                        if (e != null) {
-                            START_LOG.debug("recording the start of {} failed: {}", record.key(), e.toString());
-                        }
-                    });
-        }
+        lane.recordStart(store, partition);
         return this;
     }
 
     private Behavior<Command> onRetryDue(RetryDue due) {
         Lane lane = lanes.get(due.orderingId());
         if (lane != null) {
-            lane.busy = false;
             tryStart(due.orderingId(), lane);
         }
         return this;
     }
 
     private Behavior<Command> onAttemptEnded(AttemptEnded ended) {
-        running--;
         Lane lane = lanes.get(ended.orderingId());
+        lane.state = Lane.State.RECORDING;
         timers.cancel(new RecordStart(lane.current));
         StoredTask head = lane.tasks.get(lane.current);
         Instant now = clock.instant();
@@ -297,15 +289,38 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
                 ended.error(),
                 retryPolicy,
                 cancelledWhileRunning.remove(head.task().key()));
-        events.attemptFinished(
-                head.task().key(),
-                ended.attempt(),
-                outcome.result(),
-                outcome.statusAfter(),
-                Duration.between(ended.startedAt(), now));
+        Duration took = Duration.between(ended.startedAt(), now);
+        events.attemptFinished(lane.current, ended.attempt(), outcome.result(), outcome.statusAfter(), took);
         unwritten.add(outcome);
+        if (!lane.returned) { // timed out, still running: stuck if it still runs shutdownTimeout from now
+            timers.startSingleTimer(new StuckCheck(lane.current, ended.attempt()), stuck.after());
+        }
         flush();
+        return this;
+    }
+
+    private Behavior<Command> onAttemptReturned(AttemptReturned returned) {
+        running--;
+        Lane lane = lanes.get(returned.key().orderingId());
+        if (lane != null && lane.is(returned.key(), returned.attempt())) {
+            lane.returned = true;
+            timers.cancel(new StuckCheck(returned.key(), returned.attempt()));
+            stuck.returned(lane);
+            if (lane.state == Lane.State.TIMED_OUT_STILL_RUNNING) {
+                lane.release();
+                tryStart(returned.key().orderingId(), lane);
+            }
+        }
         startReady();
+        maybeDrained();
+        return this;
+    }
+
+    private Behavior<Command> onStuckCheck(StuckCheck check) {
+        Lane lane = lanes.get(check.key().orderingId());
+        if (lane != null && lane.is(check.key(), check.attempt()) && !lane.returned) {
+            stuck.stuck(lane);
+        }
         return this;
     }
 
@@ -324,7 +339,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         while (running < maxRunning && !ready.isEmpty() && phase == Phase.RUNNING) {
             String id = ready.poll();
             Lane lane = lanes.get(id);
-            if (lane != null && !lane.tasks.isEmpty() && lane.current == null) {
+            if (lane != null && !lane.tasks.isEmpty() && !lane.attemptInFlight()) {
                 StoredTask head = lane.tasks.firstEntry().getValue();
                 Instant now = clock.instant();
                 if (head.dueAt().isAfter(now)) {
@@ -363,22 +378,13 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             if (lane == null) {
                 continue;
             }
-            StoredTask head = lane.tasks.get(key);
-            lane.current = null;
             // A cancel stored after the attempt ended, while this outcome was written, stops the retry (the
             // row is CANCELLED: a retry outcome does not write the status).
             boolean cancelledMeanwhile = cancelledWhileRunning.remove(key);
             if (o.statusAfter().isTerminal() || cancelledMeanwhile) {
-                lane.tasks.remove(key);
                 parent.tell(new Finished(key, o.statusAfter().isTerminal() ? o.statusAfter() : TaskStatus.CANCELLED));
-                lane.busy = false;
-                tryStart(key.orderingId(), lane);
-            } else if (head != null) {
-                lane.tasks.put(
-                        key,
-                        new StoredTask(
-                                head.task(), TaskStatus.PENDING, o.attempt(), o.nextAttemptAt(), o.errorClass()));
-                lane.busy = false;
+            }
+            if (lane.outcomeDurable(o, o.statusAfter().isTerminal() || cancelledMeanwhile)) {
                 tryStart(key.orderingId(), lane);
             }
         }

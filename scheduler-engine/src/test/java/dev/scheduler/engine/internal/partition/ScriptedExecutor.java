@@ -28,6 +28,7 @@ final class ScriptedExecutor implements TaskExecutor {
 
     private volatile Script script = context -> {};
     private final Map<TaskKey, CountDownLatch> holds = new ConcurrentHashMap<>();
+    private final java.util.Set<TaskKey> deaf = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<TaskContext> entered = new LinkedBlockingQueue<>();
     private final List<TaskContext> attempts = new ArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -42,6 +43,12 @@ final class ScriptedExecutor implements TaskExecutor {
     /** The next attempt of this task blocks until {@link #release}. */
     void hold(TaskKey key) {
         holds.put(key, new CountDownLatch(1));
+    }
+
+    /** Like {@link #hold}, but the held attempt ignores interruption: it returns only once released. */
+    void holdIgnoringInterrupts(TaskKey key) {
+        hold(key);
+        deaf.add(key);
     }
 
     void release(TaskKey key) {
@@ -97,13 +104,26 @@ final class ScriptedExecutor implements TaskExecutor {
         try {
             entered.add(context);
             CountDownLatch hold = holds.get(context.key());
-            if (hold != null && !hold.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (hold != null && !awaitHold(hold, deaf.contains(context.key()))) {
                 throw new IllegalStateException("held longer than " + DEADLINE + ": " + context.key());
             }
             script.run(context);
         } finally {
             running.decrementAndGet();
             ofId.decrementAndGet();
+        }
+    }
+
+    private static boolean awaitHold(CountDownLatch hold, boolean ignoreInterrupts) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            try {
+                return hold.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                if (!ignoreInterrupts) {
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -409,14 +411,91 @@ class TaskRunnerTest {
         assertThat(executor.attempts()).as("attempt 2 never starts").hasSize(1);
     }
 
+    /**
+     * Issue 11, finding 6: an attempt that timed out but ignores interruption keeps running; its retry must not
+     * start beside it. The timeout is recorded (and the retry planned) at once; the retry starts only once the
+     * old attempt's thread really returned.
+     */
+    @Test
+    void the_retry_of_a_timed_out_attempt_that_ignores_interruption_waits_until_that_attempt_returned() {
+        startRunner(RETRY, 8, new ExecutionGateway(pool, executor, null, Duration.ofMillis(100)));
+        Task t = task("a", 0, "t");
+        executor.holdIgnoringInterrupts(t.key());
+
+        runner.tell(run(t));
+        executor.awaitEntered();
+        processed.awaitProcessed("OutcomesWritten"); // the timeout, after 100 ms of real time
+        assertThat(store.outcomesOf(t.key()))
+                .extracting(AttemptOutcome::result, AttemptOutcome::statusAfter)
+                .containsExactly(tuple(AttemptResult.TIMED_OUT, TaskStatus.PENDING));
+
+        advance(Duration.ofSeconds(11)); // the retry's time has come, but attempt 1 still runs
+        barrier();
+        assertThat(listener.started())
+                .as("no attempt starts while the timed-out one still runs")
+                .extracting(Started::attempt)
+                .containsExactly(1);
+
+        executor.script(c -> {});
+        executor.release(t.key());
+        parent.expectMessage(new TaskRunner.Finished(t.key(), TaskStatus.SUCCEEDED));
+        assertThat(listener.started()).extracting(Started::attempt).containsExactly(1, 2);
+        assertThat(executor.maxRunningOfOneOrderingId()).isEqualTo(1);
+    }
+
+    /**
+     * Issue 11, finding 6, asynchronous: an attempt whose future is still incomplete after the timeout keeps the
+     * next task of its ordering id waiting, even though the timed-out task itself already ended FAILED.
+     */
+    @Test
+    void the_next_task_waits_until_a_timed_out_asynchronous_attempt_really_completed() {
+        Map<TaskKey, CompletableFuture<Void>> futures = new ConcurrentHashMap<>();
+        List<TaskKey> asyncStarted = Collections.synchronizedList(new ArrayList<>());
+        startRunner(
+                RETRY.withMaxAttempts(1),
+                8,
+                new ExecutionGateway(
+                        pool,
+                        null,
+                        c -> {
+                            asyncStarted.add(c.key());
+                            return futures.computeIfAbsent(c.key(), k -> new CompletableFuture<>());
+                        },
+                        Duration.ofMillis(100)));
+        Task slow = task("a", -2, "slow");
+        Task next = task("a", -1, "next");
+        futures.put(next.key(), CompletableFuture.completedFuture(null));
+
+        runner.tell(run(slow));
+        runner.tell(run(next));
+        parent.expectMessage(new TaskRunner.Finished(slow.key(), TaskStatus.FAILED)); // timed out, no retry
+        barrier();
+        assertThat(asyncStarted).as("the next task waits for the old attempt").containsExactly(slow.key());
+
+        futures.get(slow.key()).complete(null); // the old attempt really ends
+        parent.expectMessage(new TaskRunner.Finished(next.key(), TaskStatus.SUCCEEDED));
+        assertThat(asyncStarted).containsExactly(slow.key(), next.key());
+    }
+
     // ---- helpers ----
 
     private void startRunner(RetryPolicy policy, int maxRunning) {
-        startRunner(policy, maxRunning, store);
+        startRunner(policy, maxRunning, store, defaultGateway());
     }
 
     private void startRunner(RetryPolicy policy, int maxRunning, TaskStore over) {
-        ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, Duration.ofSeconds(30));
+        startRunner(policy, maxRunning, over, defaultGateway());
+    }
+
+    private void startRunner(RetryPolicy policy, int maxRunning, ExecutionGateway gateway) {
+        startRunner(policy, maxRunning, store, gateway);
+    }
+
+    private ExecutionGateway defaultGateway() {
+        return new ExecutionGateway(pool, executor, null, Duration.ofSeconds(30));
+    }
+
+    private void startRunner(RetryPolicy policy, int maxRunning, TaskStore over, ExecutionGateway gateway) {
         EngineSettings settings = EngineSettings.builder()
                 .retryPolicy(policy)
                 .maxRunningPerPartition(maxRunning)
