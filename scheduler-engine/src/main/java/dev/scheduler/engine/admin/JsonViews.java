@@ -27,6 +27,11 @@ final class JsonViews {
             g.writeString(p);
         }
         g.writeEndArray();
+        g.writeArrayFieldStart("warnings");
+        for (String w : h.warnings()) {
+            g.writeString(w);
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 

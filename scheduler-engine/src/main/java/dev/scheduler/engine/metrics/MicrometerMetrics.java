@@ -26,6 +26,7 @@ import java.util.Objects;
  *   <tr><td>{@value #TASK_EXECUTION}</td><td>timer</td><td></td><td>duration of attempts</td></tr>
  *   <tr><td>{@value #PARTITION_TASKS_IN_MEMORY}</td><td>gauge</td><td>partition</td><td>tasks held in memory</td></tr>
  *   <tr><td>{@value #PARTITION_TASKS_STALE}</td><td>gauge</td><td>partition</td><td>unfinished tasks due more than {@link #staleAfter()} ago</td></tr>
+ *   <tr><td>{@value #PARTITION_ATTEMPTS_STUCK}</td><td>gauge</td><td>partition</td><td>attempts still running shutdownTimeout after they timed out (their ordering ids wait)</td></tr>
  *   <tr><td>{@value #PARTITION_CONSUMER_LAG}</td><td>gauge</td><td>partition</td><td>records on the topic not yet durable</td></tr>
  *   <tr><td>{@value #PARTITIONS_OWNED}</td><td>gauge</td><td></td><td>partitions this instance owns</td></tr>
  *   <tr><td>{@value #REBALANCES}</td><td>counter</td><td>kind</td><td>partitions assigned, revoked or lost</td></tr>
@@ -50,6 +51,7 @@ public final class MicrometerMetrics {
     public static final String PARTITION_TASKS_IN_MEMORY = "scheduler.partition.tasks.in.memory";
     public static final String PARTITION_TASKS_STALE = "scheduler.partition.tasks.stale";
     public static final String PARTITION_CONSUMER_LAG = "scheduler.partition.consumer.lag";
+    public static final String PARTITION_ATTEMPTS_STUCK = "scheduler.partition.attempts.stuck";
     public static final String PARTITIONS_OWNED = "scheduler.partitions.owned";
     public static final String REBALANCES = "scheduler.rebalances";
     public static final String PARTITION_HANDOFF = "scheduler.partition.handoff";

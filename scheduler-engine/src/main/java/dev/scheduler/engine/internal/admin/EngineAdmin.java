@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,6 +82,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
     private final Clock clock;
     private final BooleanSupplier running;
     private final BooleanSupplier pollThreadAlive;
+    private final int executionThreads;
     private final ActivityStats activity;
     private final EngineMetrics metrics;
     private final Commands commands;
@@ -113,6 +115,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
         this.clock = clock;
         this.running = running;
         this.pollThreadAlive = pollThreadAlive;
+        this.executionThreads = settings.executionThreads();
         this.activity = activity;
         this.metrics = metrics;
         this.commands = commands;
@@ -317,7 +320,10 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
         if (pollError != null) {
             problems.add("the last Kafka poll failed (retrying): " + pollError);
         }
-        for (PartitionHandle h : new TreeMap<>(consumer.partitions()).values()) {
+        List<String> warnings = new ArrayList<>();
+        Collection<PartitionHandle> owned = new TreeMap<>(consumer.partitions()).values();
+        StuckAttemptsHealth.check(owned, executionThreads, problems, warnings);
+        for (PartitionHandle h : owned) {
             if (h.fenced()) {
                 problems.add("partition " + h.partition() + " was claimed by another instance and is being handed off");
             } else if (!h.healthy()) {
@@ -325,7 +331,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
                         + "or it is starting, restarting after a failure, or stopping");
             }
         }
-        return new Health(live, live && problems.isEmpty(), problems);
+        return new Health(live, live && problems.isEmpty(), problems, warnings);
     }
 
     @Override

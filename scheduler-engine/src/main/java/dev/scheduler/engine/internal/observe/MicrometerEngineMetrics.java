@@ -1,6 +1,7 @@
 package dev.scheduler.engine.internal.observe;
 
 import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITIONS_OWNED;
+import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITION_ATTEMPTS_STUCK;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITION_CONSUMER_LAG;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITION_HANDOFF;
 import static dev.scheduler.engine.metrics.MicrometerMetrics.PARTITION_TASKS_IN_MEMORY;
@@ -178,6 +179,11 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
         list.add(Gauge.builder(PARTITION_CONSUMER_LAG, handle, h -> h.consumerLag() < 0 ? Double.NaN : h.consumerLag())
                 .tags(partitionTags)
                 .description("Records on the topic not yet durable")
+                .strongReference(true)
+                .register(registry));
+        list.add(Gauge.builder(PARTITION_ATTEMPTS_STUCK, handle, PartitionGauges::stuckAttemptCount)
+                .tags(partitionTags)
+                .description("Attempts still running shutdownTimeout after they timed out")
                 .strongReference(true)
                 .register(registry));
         if (config.staleAfter() != null) {

@@ -61,6 +61,67 @@ class ExecutionGatewayTest {
         assertThat(await(interrupted)).as("the attempt's thread is interrupted").isTrue();
     }
 
+    /** Issue 11, finding 6: the outcome is the timeout; the attempt has returned only once its thread came back. */
+    @Test
+    void a_timed_out_attempt_that_ignores_interruption_has_returned_only_once_its_thread_came_back() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        ExecutionGateway gateway = new ExecutionGateway(
+                singleThread,
+                context -> {
+                    while (true) {
+                        try {
+                            release.await();
+                            return;
+                        } catch (InterruptedException ignored) {
+                            interrupted.countDown(); // and go on waiting
+                        }
+                    }
+                },
+                null,
+                Duration.ofMillis(100));
+
+        ExecutionGateway.Attempt attempt = gateway.start(CONTEXT);
+
+        assertThat(attempt.outcome().toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(TimeoutException.class);
+        assertThat(await(interrupted)).isTrue();
+        CompletableFuture<Void> returned = attempt.returned().toCompletableFuture();
+        assertThat(returned).as("the thread still runs").isNotDone();
+        release.countDown();
+        assertThat(returned).succeedsWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void a_timed_out_asynchronous_attempt_has_returned_only_once_its_future_completed() {
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        ExecutionGateway gateway = new ExecutionGateway(singleThread, null, context -> work, Duration.ofMillis(100));
+
+        ExecutionGateway.Attempt attempt = gateway.start(CONTEXT);
+
+        assertThat(attempt.outcome().toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(TimeoutException.class);
+        assertThat(attempt.returned().toCompletableFuture()).isNotDone();
+        work.complete(null);
+        assertThat(attempt.returned().toCompletableFuture()).isDone();
+    }
+
+    @Test
+    void an_attempt_that_ends_in_time_has_returned_with_its_outcome() {
+        ExecutionGateway gateway = new ExecutionGateway(singleThread, context -> {}, null, Duration.ofSeconds(10));
+
+        ExecutionGateway.Attempt attempt = gateway.start(CONTEXT);
+
+        assertThat(attempt.outcome().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(attempt.returned().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(10));
+    }
+
     @Test
     void an_attempt_waiting_for_a_free_pool_thread_is_not_timed_out_before_it_starts() throws Exception {
         CountDownLatch releaseFirst = new CountDownLatch(1);

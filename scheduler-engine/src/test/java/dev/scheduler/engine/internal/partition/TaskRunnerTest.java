@@ -57,6 +57,7 @@ class TaskRunnerTest {
     private final ProcessedMessages processed = new ProcessedMessages();
     private final TestProbe<TaskRunner.Finished> parent = testKit.createTestProbe();
     private ActorRef<TaskRunner.Command> runner;
+    private PartitionHandle handle;
 
     @AfterEach
     void stopRunner() {
@@ -477,6 +478,52 @@ class TaskRunnerTest {
         assertThat(asyncStarted).containsExactly(slow.key(), next.key());
     }
 
+    /**
+     * Issue 11, finding 6: an attempt still running {@code shutdownTimeout} (30 s here) after it timed out is
+     * reported stuck on the partition's handle, by key, until it returns.
+     */
+    @Test
+    void an_attempt_still_running_shutdown_timeout_after_its_timeout_is_stuck_until_it_returns() {
+        startRunner(RETRY, 8, new ExecutionGateway(pool, executor, null, Duration.ofMillis(100)));
+        Task t = task("a", 0, "t");
+        executor.holdIgnoringInterrupts(t.key());
+
+        runner.tell(run(t));
+        executor.awaitEntered();
+        processed.awaitProcessed("OutcomesWritten"); // timed out; the stuck check is due 30 s from then
+        advance(Duration.ofSeconds(29));
+        barrier();
+        assertThat(handle.stuckAttempts()).isEmpty();
+
+        advance(Duration.ofSeconds(1));
+        assertThat(barrier()).contains("StuckCheck");
+        assertThat(handle.stuckAttempts()).containsExactly(t.key());
+        assertThat(handle.stuckAttemptCount()).isEqualTo(1);
+        assertThat(listener.started()).as("still only attempt 1").hasSize(1);
+
+        executor.script(c -> {});
+        executor.release(t.key());
+        processed.awaitProcessed("AttemptReturned");
+        assertThat(handle.stuckAttempts()).isEmpty();
+        parent.expectMessage(new TaskRunner.Finished(t.key(), TaskStatus.SUCCEEDED));
+    }
+
+    @Test
+    void an_attempt_that_returns_soon_after_its_timeout_is_never_stuck() {
+        startRunner(RETRY, 8, new ExecutionGateway(pool, executor, null, Duration.ofMillis(100)));
+        Task t = task("a", 0, "t");
+        executor.holdIgnoringInterrupts(t.key());
+
+        runner.tell(run(t));
+        executor.awaitEntered();
+        processed.awaitProcessed("OutcomesWritten");
+        executor.release(t.key());
+        processed.awaitProcessed("AttemptReturned");
+        advance(Duration.ofSeconds(31));
+        barrier();
+        assertThat(handle.stuckAttempts()).isEmpty();
+    }
+
     // ---- helpers ----
 
     private void startRunner(RetryPolicy policy, int maxRunning) {
@@ -503,7 +550,8 @@ class TaskRunnerTest {
                 .storeRetryBackoff(STORE_MIN_BACKOFF, STORE_MAX_BACKOFF)
                 .build();
         runner = testKit.spawn(processed.recording(TaskRunner.create(
-                TestPartitions.context(settings, over, gateway, clock, TestPartitions.leasedHandle(0), listener),
+                TestPartitions.context(
+                        settings, over, gateway, clock, handle = TestPartitions.leasedHandle(0), listener),
                 parent.ref())));
     }
 
