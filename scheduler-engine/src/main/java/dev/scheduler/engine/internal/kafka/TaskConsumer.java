@@ -167,6 +167,7 @@ public final class TaskConsumer implements Runnable {
             RecordDecoder.Decoded d = decoder.decode(tp.partition(), list);
             long nextOffset = list.get(list.size() - 1).offset() + 1;
             handle.recordsHandedOver(list.size());
+            handle.handedOver(list.get(0).offset(), nextOffset);
             metrics.recordsHandedOver(
                     tp.partition(),
                     d.tasks().size(),

@@ -29,6 +29,9 @@ public final class PartitionHandle implements PartitionGauges {
     private volatile long catchUpOffset = -1;
 
     private volatile boolean caughtUp = true;
+    /** The end of the last batch handed over that began before {@link #catchUpOffset}: it must become durable. */
+    private long catchUpNeeded = -1;
+
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
     private final java.util.Set<dev.scheduler.client.TaskKey> stuck =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -71,6 +74,17 @@ public final class PartitionHandle implements PartitionGauges {
         unpersisted.addAndGet(count);
     }
 
+    /**
+     * Poll thread: records from {@code firstOffset} up to {@code nextOffset} were handed to the actors. While
+     * catching up, the durable offset must reach the end of every batch that began before the offset to catch up
+     * to.
+     */
+    public synchronized void handedOver(long firstOffset, long nextOffset) {
+        if (!caughtUp && firstOffset < catchUpOffset) {
+            catchUpNeeded = Math.max(catchUpNeeded, nextOffset);
+        }
+    }
+
     /** Called by the actors, in offset order, when records up to {@code nextOffset} are durable. */
     public void markDurable(int generationOfBatch, long nextOffset, int recordCount) {
         if (generationOfBatch != generation.get() || generationOfBatch == droppedGeneration) {
@@ -96,18 +110,21 @@ public final class PartitionHandle implements PartitionGauges {
      * the partition starts no task: an overdue task in Cassandra may have an earlier-keyed task of its ordering
      * id still on the topic, published while no instance owned the partition.
      */
-    public void catchUpTo(long endOffsetAtAssignment) {
+    public synchronized void catchUpTo(long endOffsetAtAssignment) {
         catchUpOffset = endOffsetAtAssignment;
+        catchUpNeeded = -1;
         caughtUp = false;
     }
 
     /**
      * Poll thread, after each poll: true the first time the consumer's position has passed the offset to catch up
-     * to and every record handed over is durable (the position, not the durable offset, so that offsets that hold
-     * no record, such as transaction markers, cannot keep the partition waiting).
+     * to and every batch handed over that began before it is durable (the position, not the durable offset,
+     * decides the first part, so that offsets that hold no record, such as transaction markers, cannot keep the
+     * partition waiting; a steady stream of newer records does not either).
      */
-    public boolean noteCaughtUp(long position) {
-        if (caughtUp || position < catchUpOffset || unpersisted.get() != 0) {
+    public synchronized boolean noteCaughtUp(long position) {
+        // A rewind asked for and not yet applied: the offset to catch up to is about to be set anew.
+        if (caughtUp || rewindRequested.get() || position < catchUpOffset || durableOffset.get() < catchUpNeeded) {
             return false;
         }
         caughtUp = true;
@@ -139,13 +156,13 @@ public final class PartitionHandle implements PartitionGauges {
      * Called by a new incarnation of the partition's actors: records it had not persisted must be read again,
      * and it starts no task until it caught up with the topic again (the poll thread sets the offset).
      */
-    public void requestRewind() {
+    public synchronized void requestRewind() {
         caughtUp = false;
         rewindRequested.set(true);
     }
 
     /** Poll thread: true once per rewind request; the caller seeks to {@link #durableOffset()}. */
-    public boolean takeRewindRequest() {
+    public synchronized boolean takeRewindRequest() {
         if (rewindRequested.getAndSet(false)) {
             generation.incrementAndGet();
             unpersisted.set(0);

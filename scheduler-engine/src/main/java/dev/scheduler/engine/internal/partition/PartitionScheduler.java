@@ -166,7 +166,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 })
                 .onMessageEquals(Signal.TICK, this::onTick)
                 .onMessageEquals(Signal.FIRE, this::onFire)
-                .onMessage(CaughtUp.class, c -> onFire())
+                .onMessage(CaughtUp.class, c -> schedule == null ? this : onFire()) // sent to an earlier incarnation
                 .onMessage(Stop.class, this::onStop)
                 .onSignal(Terminated.class, this::onChildEnded)
                 .build();

@@ -154,14 +154,19 @@ public final class CassandraTaskStore implements TaskStore {
      * applied and then reported a failure.
      */
     private static boolean resetByThisRequest(Row notApplied, RetryRequest request) {
+        // A key with no row answers with [applied] alone: it was not reset by anyone.
         return notApplied != null
+                && notApplied.getColumnDefinitions().contains("status")
+                && notApplied.getColumnDefinitions().contains("updated_at")
                 && notApplied.isNull("status")
                 && request.requestedAt().equals(notApplied.getInstant("updated_at"));
     }
 
     /** The current values a compare-and-set that did not apply answers with: is the status CANCELLED? */
     private static boolean cancelledAlready(Row notApplied) {
-        return notApplied != null && TaskStatus.CANCELLED.name().equals(notApplied.getString("status"));
+        return notApplied != null
+                && notApplied.getColumnDefinitions().contains("status")
+                && TaskStatus.CANCELLED.name().equals(notApplied.getString("status"));
     }
 
     @Override

@@ -43,6 +43,7 @@ class PartitionHandleTest {
         assertThat(handle.caughtUp()).isFalse();
 
         handle.recordsHandedOver(2); // offsets 10 and 11; offset 12 is a transaction marker, no record
+        handle.handedOver(10, 12);
         assertThat(handle.noteCaughtUp(13))
                 .as("the position passed the end, two records not durable")
                 .isFalse();
@@ -53,5 +54,32 @@ class PartitionHandleTest {
 
         handle.requestRewind(); // a new incarnation catches up again
         assertThat(handle.caughtUp()).isFalse();
+    }
+
+    /** Newer records handed over in every poll, never all durable at once, must not keep the partition waiting. */
+    @Test
+    void a_steady_stream_of_newer_records_does_not_keep_a_partition_from_catching_up() {
+        PartitionHandle handle = new PartitionHandle(0, 0, "local");
+        handle.catchUpTo(5);
+        handle.recordsHandedOver(5);
+        handle.handedOver(0, 5);
+        handle.markDurable(handle.generation(), 5, 5);
+        handle.recordsHandedOver(3); // newer records, not durable yet
+        handle.handedOver(5, 8);
+
+        assertThat(handle.noteCaughtUp(8)).isTrue();
+    }
+
+    /** The rewind a new incarnation asks for sets the offset anew: until the poll thread applies it, no catch-up. */
+    @Test
+    void a_requested_rewind_not_yet_applied_keeps_the_partition_from_counting_as_caught_up() {
+        PartitionHandle handle = new PartitionHandle(0, 0, "local");
+        handle.catchUpTo(0);
+        handle.requestRewind();
+
+        assertThat(handle.noteCaughtUp(0)).isFalse();
+        assertThat(handle.takeRewindRequest()).isTrue();
+        handle.catchUpTo(0);
+        assertThat(handle.noteCaughtUp(0)).isTrue();
     }
 }

@@ -570,6 +570,7 @@ class PartitionSchedulerTest {
         int records = tasks.size() + cancels.size();
         offset += records;
         handle.recordsHandedOver(records);
+        handle.handedOver(offset - records, offset);
         scheduler.tell(
                 new PartitionScheduler.Ingest(generation, tasks, cancels, List.of(), List.of(), records, offset));
     }
