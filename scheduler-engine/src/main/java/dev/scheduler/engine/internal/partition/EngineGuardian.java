@@ -1,6 +1,7 @@
 package dev.scheduler.engine.internal.partition;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,16 +23,23 @@ public final class EngineGuardian {
     public static Behavior<SpawnPartition> create(
             Function<PartitionHandle, Behavior<PartitionScheduler.Command>> partitionBehavior) {
         return Behaviors.setup(ctx -> {
-            long[] incarnation = {0};
             return Behaviors.receiveMessage(spawn -> {
+                // One child per handle: a spawn asked again (its first answer timed out while it was queued)
+                // gets the child already made, not a second one on the same partition.
+                String name =
+                        "partition-" + spawn.partition() + "-" + spawn.handle().id();
+                Optional<ActorRef<Void>> existing = ctx.getChild(name);
+                if (existing.isPresent()) {
+                    spawn.replyTo().tell(existing.get().unsafeUpcast());
+                    return Behaviors.same();
+                }
                 Behavior<PartitionScheduler.Command> supervised = Behaviors.supervise(
                                 partitionBehavior.apply(spawn.handle()))
                         .onFailure(
                                 Exception.class,
                                 SupervisorStrategy.restartWithBackoff(
                                         Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
-                ActorRef<PartitionScheduler.Command> ref =
-                        ctx.spawn(supervised, "partition-" + spawn.partition() + "-" + incarnation[0]++);
+                ActorRef<PartitionScheduler.Command> ref = ctx.spawn(supervised, name);
                 spawn.replyTo().tell(ref);
                 return Behaviors.same();
             });

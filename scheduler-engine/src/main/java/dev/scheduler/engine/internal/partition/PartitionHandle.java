@@ -36,7 +36,10 @@ public final class PartitionHandle implements PartitionGauges {
     private final java.util.Set<dev.scheduler.client.TaskKey> stuck =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private static final AtomicLong IDS = new AtomicLong();
+
     private final String owner;
+    private final long id = IDS.incrementAndGet();
 
     /** @param owner this instance's id, recorded as the partition's owner */
     public PartitionHandle(int partition, long startOffset, String owner) {
@@ -48,6 +51,11 @@ public final class PartitionHandle implements PartitionGauges {
     @Override
     public int partition() {
         return partition;
+    }
+
+    /** Unique among the handles of this JVM: names the partition's actors (one set per handle). */
+    public long id() {
+        return id;
     }
 
     /** This instance's id. */
