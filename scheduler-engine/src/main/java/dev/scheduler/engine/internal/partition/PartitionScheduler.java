@@ -420,6 +420,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private Behavior<Command> onDrained(TaskRunner.Drained drained) {
         advanceCheckpoint();
         abandoned = drained.abandoned();
+        if (abandoned > 0) {
+            // Attempts still run here: no release, so that the next owner waits out our lease before it runs them.
+            return onReleased();
+        }
         // Hand over: mark the partition released so that the next owner need not wait out our lease.
         context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Signal.RELEASED);
         return this;

@@ -512,6 +512,30 @@ class PartitionSchedulerTest {
         assertThat(handle.takeRewindRequest()).isFalse();
     }
 
+    /**
+     * An attempt still running when the shutdown timeout ends a handoff is abandoned: the partition is then not
+     * released, so that the next owner waits out the lease instead of starting the task beside it.
+     */
+    @Test
+    void a_handoff_that_abandons_a_running_attempt_does_not_release_the_partition() {
+        startScheduler(s -> s.shutdownTimeout(Duration.ofSeconds(5)));
+        Task hanging = task("a", 1, "hangs");
+        executor.hold(hanging.key());
+        ingest(List.of(hanging), List.of());
+        awaitDurable();
+        advance(Duration.ofSeconds(1));
+        executor.awaitEntered();
+        TestProbe<PartitionScheduler.Stopped> stopped = testKit.createTestProbe();
+
+        scheduler.tell(new PartitionScheduler.Stop(stopped.ref()));
+        processed.awaitProcessed("Stop");
+        advance(Duration.ofSeconds(5));
+
+        assertThat(stopped.receiveMessage().abandonedAttempts()).isEqualTo(1);
+        assertThat(store.ownerRow(0))
+                .hasValueSatisfying(row -> assertThat(row.released()).isFalse());
+    }
+
     // ---- helpers ----
 
     /** Spawns the scheduler as the engine does: under {@link EngineGuardian}'s supervision. */
