@@ -189,26 +189,28 @@ public final class TaskConsumer implements Runnable {
      * then is what it must catch up to. If the end cannot be read, the partition does not wait (and order may
      * break as before); that is logged.
      */
-    private void catchUp(PartitionHandle handle, TopicPartition tp, long position) {
-        long target = position;
+    private void catchUp(Map<TopicPartition, PartitionHandle> rewound) {
+        Map<TopicPartition, Long> ends = Map.of();
         try {
-            Long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp);
-            if (end != null) {
-                target = end;
-            }
+            // One request for every partition rewound in this pass: the poll thread waits once, not per partition.
+            ends = consumer.endOffsets(rewound.keySet(), Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             log.warn(
-                    "partition {}: could not read its end offset; tasks start without catching up with the "
+                    "partitions {}: could not read their end offsets; tasks start without catching up with the "
                             + "topic first: {}",
-                    tp.partition(),
+                    rewound.keySet(),
                     e.toString());
         }
-        log.debug(
-                "partition {}: catching up from offset {} to {} before starting tasks",
-                tp.partition(),
-                position,
-                target);
-        handle.catchUpTo(target);
+        for (Map.Entry<TopicPartition, PartitionHandle> r : rewound.entrySet()) {
+            long position = r.getValue().durableOffset();
+            long target = ends.getOrDefault(r.getKey(), position);
+            log.debug(
+                    "partition {}: catching up from offset {} to {} before starting tasks",
+                    r.getKey().partition(),
+                    position,
+                    target);
+            r.getValue().catchUpTo(target);
+        }
     }
 
     private void noteCaughtUp() {
@@ -225,13 +227,17 @@ public final class TaskConsumer implements Runnable {
     }
 
     private void applyRewinds() {
+        Map<TopicPartition, PartitionHandle> rewound = new HashMap<>();
         for (PartitionHandle h : handles.values()) {
             if (h.takeRewindRequest()) {
                 TopicPartition tp = new TopicPartition(topic, h.partition());
                 log.debug("partition {}: re-reading from offset {}", h.partition(), h.durableOffset());
                 consumer.seek(tp, h.durableOffset());
-                catchUp(h, tp, h.durableOffset());
+                rewound.put(tp, h);
             }
+        }
+        if (!rewound.isEmpty()) {
+            catchUp(rewound);
         }
     }
 

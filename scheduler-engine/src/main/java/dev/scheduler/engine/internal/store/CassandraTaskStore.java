@@ -15,7 +15,6 @@ import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.TaskInfo;
-import dev.scheduler.engine.TaskStatus;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,12 +27,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link TaskStore} on Cassandra. Writes are grouped in unlogged batches per Cassandra partition
  * (Kafka partition, bucket): on this kind of machine they cost half as much CPU per row as single writes.
  */
 public final class CassandraTaskStore implements TaskStore {
+
+    private static final Logger log = LoggerFactory.getLogger(CassandraTaskStore.class);
 
     private final SetAsideRows setAside = new SetAsideRows();
 
@@ -140,33 +143,13 @@ public final class CassandraTaskStore implements TaskStore {
                     .thenAccept(rs -> {
                         // Not applied because the key is CANCELLED already: this very cancel, sent again after it
                         // applied and then reported a failure, or an earlier cancel of the key. Either way it holds.
-                        if (rs.wasApplied() || cancelledAlready(rs.one())) {
+                        if (rs.wasApplied() || Rows.cancelledAlready(rs.one())) {
                             applied.add(k);
                         }
                     })
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> Set.copyOf(applied));
-    }
-
-    /**
-     * Not applied, but pending and marked with this request's time: this very request, sent again after its reset
-     * applied and then reported a failure.
-     */
-    private static boolean resetByThisRequest(Row notApplied, RetryRequest request) {
-        // A key with no row answers with [applied] alone: it was not reset by anyone.
-        return notApplied != null
-                && notApplied.getColumnDefinitions().contains("status")
-                && notApplied.getColumnDefinitions().contains("updated_at")
-                && notApplied.isNull("status")
-                && request.requestedAt().equals(notApplied.getInstant("updated_at"));
-    }
-
-    /** The current values a compare-and-set that did not apply answers with: is the status CANCELLED? */
-    private static boolean cancelledAlready(Row notApplied) {
-        return notApplied != null
-                && notApplied.getColumnDefinitions().contains("status")
-                && TaskStatus.CANCELLED.name().equals(notApplied.getString("status"));
     }
 
     @Override
@@ -186,9 +169,20 @@ public final class CassandraTaskStore implements TaskStore {
                     .setConsistencyLevel(write)
                     .setSerialConsistencyLevel(serial);
             all.add(session.executeAsync(s)
-                    .thenCompose(rs -> rs.wasApplied() || resetByThisRequest(rs.one(), r)
-                            ? read(partition, k)
-                            : CompletableFuture.completedFuture(Optional.<StoredTask>empty()))
+                    .thenCompose(rs -> {
+                        if (rs.wasApplied() || Rows.resetByThisRequest(rs.one(), r)) {
+                            return read(partition, k);
+                        }
+                        // Said once per request: retryTask answered when Kafka took the record, so an operator
+                        // whose retry does nothing learns why here (not FAILED, or failed after the request).
+                        log.info(
+                                "partition {}: retry of {} requested at {} not applied: the task is not FAILED, or "
+                                        + "its last attempt ended after the request",
+                                partition,
+                                k,
+                                r.requestedAt());
+                        return CompletableFuture.completedFuture(Optional.<StoredTask>empty());
+                    })
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))

@@ -60,4 +60,24 @@ final class Rows {
                 row.getColumnDefinitions().contains("claimed_at") ? row.getInstant("claimed_at") : null,
                 !row.isNull("released") && row.getBoolean("released"));
     }
+
+    /**
+     * Not applied, but pending and marked with this request's time: this very request, sent again after its reset
+     * applied and then reported a failure.
+     */
+    static boolean resetByThisRequest(Row notApplied, RetryRequest request) {
+        // A key with no row answers with [applied] alone: it was not reset by anyone.
+        return notApplied != null
+                && notApplied.getColumnDefinitions().contains("status")
+                && notApplied.getColumnDefinitions().contains("updated_at")
+                && notApplied.isNull("status")
+                && request.requestedAt().equals(notApplied.getInstant("updated_at"));
+    }
+
+    /** The current values a compare-and-set that did not apply answers with: is the status CANCELLED? */
+    static boolean cancelledAlready(Row notApplied) {
+        return notApplied != null
+                && notApplied.getColumnDefinitions().contains("status")
+                && TaskStatus.CANCELLED.name().equals(notApplied.getString("status"));
+    }
 }
