@@ -220,7 +220,7 @@ public final class EngineRuntime {
         store = new CassandraTaskStore(session, config.keyspace(), settings, config.clock());
         pool = executorPool(settings.executionThreads());
         ExecutionGateway gateway =
-                new ExecutionGateway(pool, config.executor(), config.asyncExecutor(), settings.executionTimeout());
+                ExecutionGateway.pooled(pool, config.executor(), config.asyncExecutor(), settings.executionTimeout());
         // Only built when asked for: MicrometerEngineMetrics is the class that loads Micrometer.
         metrics = config.metrics() == null
                 ? EngineMetrics.NONE

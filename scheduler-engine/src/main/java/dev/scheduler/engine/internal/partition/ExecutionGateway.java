@@ -4,36 +4,14 @@ import dev.scheduler.engine.AsyncTaskExecutor;
 import dev.scheduler.engine.TaskContext;
 import dev.scheduler.engine.TaskExecutor;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs the user's executor off the actor threads, on the engine's bounded pool, with the attempt timeout.
- * The returned stage always completes: normally, with the executor's failure, or with a
- * {@link java.util.concurrent.TimeoutException}; a timed-out blocking attempt's thread is interrupted. It also
- * reports when the attempt really returned, so that nothing else of its ordering id starts beside a timed-out
- * attempt that ignores interruption or whose future is still incomplete.
+ * How a {@link TaskRunner} runs the user's executor: off the actor threads, with the attempt timeout. A running
+ * engine uses {@link #pooled}; the partition simulation runs attempts in virtual time through one of its own.
  */
-public final class ExecutionGateway {
-
-    private final ExecutorService pool;
-    private final TaskExecutor blocking;
-    private final AsyncTaskExecutor async;
-    private final long timeoutMillis;
-
-    public ExecutionGateway(ExecutorService pool, TaskExecutor blocking, AsyncTaskExecutor async, Duration timeout) {
-        if ((blocking == null) == (async == null)) {
-            throw new IllegalArgumentException("exactly one of a TaskExecutor and an AsyncTaskExecutor is needed");
-        }
-        this.pool = pool;
-        this.blocking = blocking;
-        this.async = async;
-        this.timeoutMillis = timeout.toMillis();
-    }
+public interface ExecutionGateway {
 
     /**
      * One attempt as the gateway reports it: its {@code outcome} (completes normally, with the executor's failure,
@@ -43,59 +21,20 @@ public final class ExecutionGateway {
      */
     record Attempt(CompletionStage<Void> outcome, CompletionStage<Void> returned) {}
 
+    /** Starts an attempt. Both stages of the answer complete on whatever thread ends the attempt. */
+    Attempt start(TaskContext context);
+
     /** The outcome of an attempt, for callers that do not need to know when it really returned. */
-    CompletionStage<Void> run(TaskContext context) {
+    default CompletionStage<Void> run(TaskContext context) {
         return start(context).outcome();
     }
 
-    Attempt start(TaskContext context) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        CompletableFuture<Void> returned = new CompletableFuture<>();
-        AtomicReference<Future<?>> work = new AtomicReference<>();
-        try {
-            work.set(pool.submit(() -> {
-                // The timeout counts from here: time spent waiting for a free pool thread is not the attempt's.
-                result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
-                    if (e instanceof java.util.concurrent.TimeoutException) {
-                        Future<?> running = work.get();
-                        if (running != null) {
-                            running.cancel(true);
-                        }
-                    }
-                });
-                boolean pending = false; // an asynchronous attempt's future has not completed yet
-                try {
-                    if (blocking != null) {
-                        blocking.execute(context);
-                        result.complete(null);
-                    } else {
-                        CompletionStage<Void> stage = async.execute(context);
-                        if (stage == null) {
-                            result.completeExceptionally(new NullPointerException("AsyncTaskExecutor returned null"));
-                        } else {
-                            pending = true;
-                            stage.whenComplete((v, e) -> {
-                                if (e != null) {
-                                    result.completeExceptionally(e);
-                                } else {
-                                    result.complete(null);
-                                }
-                                returned.complete(null);
-                            });
-                        }
-                    }
-                } catch (Throwable e) {
-                    result.completeExceptionally(e);
-                } finally {
-                    if (!pending) {
-                        returned.complete(null);
-                    }
-                }
-            }));
-        } catch (RuntimeException rejected) {
-            result.completeExceptionally(rejected);
-            returned.complete(null);
-        }
-        return new Attempt(result, returned);
+    /**
+     * Runs attempts on {@code pool}: exactly one of {@code blocking} and {@code async} is given. A timed-out
+     * blocking attempt's thread is interrupted.
+     */
+    static ExecutionGateway pooled(
+            ExecutorService pool, TaskExecutor blocking, AsyncTaskExecutor async, Duration timeout) {
+        return new PooledExecutionGateway(pool, blocking, async, timeout);
     }
 }

@@ -167,8 +167,13 @@ final class InMemorySchedule {
         rememberDone(key);
     }
 
+    /**
+     * Remembers a key finished (or cancelled) here, covered by the load bound or not: a load in flight may have read
+     * its row before the outcome was written, and its answer must not bring the key back (found by the partition
+     * simulation: a task that ran while memory pressure had moved the bound back before it ran again).
+     */
     private void rememberDone(TaskKey key) {
-        if (key.scheduledTime().toEpochMilli() >= doneSince && loaded.covers(key)) {
+        if (key.scheduledTime().toEpochMilli() >= doneSince) {
             done.add(key);
         }
     }
@@ -277,26 +282,64 @@ final class InMemorySchedule {
             if (loaded.covers(evicted)) { // only ever back: forward would pass keys never loaded
                 loaded = LoadBound.before(evicted);
             }
-            done.tailSet(evicted, true).clear();
             moreToLoad = true;
             evictedDuringLoad |= loading;
         }
     }
 
-    /** Moves the waiting tasks scheduled at or before {@code nowMillis} to dispatched, in key order. */
+    /**
+     * Moves the waiting tasks scheduled at or before {@code nowMillis} to dispatched, in key order, except those
+     * behind an earlier key of their ordering id that is in memory but not waiting yet: its status is being read,
+     * or it is held for the load in flight. It goes first once it waits.
+     */
     List<StoredTask> takeDue(long nowMillis) {
         List<StoredTask> due = new ArrayList<>();
-        while (!waiting.isEmpty() && waiting.firstKey().scheduledTime().toEpochMilli() <= nowMillis) {
-            Map.Entry<TaskKey, StoredTask> e = waiting.pollFirstEntry();
-            dispatched.add(e.getKey());
-            due.add(e.getValue());
+        Map<String, TaskKey> blocked = notWaitingYet();
+        var it = waiting.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<TaskKey, StoredTask> e = it.next();
+            if (e.getKey().scheduledTime().toEpochMilli() > nowMillis) {
+                break;
+            }
+            if (!isBlocked(blocked, e.getKey())) {
+                // Read the entry before removing it: a TreeMap may reuse a removed entry for its successor.
+                dispatched.add(e.getKey());
+                due.add(e.getValue());
+                it.remove();
+            }
         }
         return due;
     }
 
-    /** The earliest waiting key: the next one to dispatch. */
+    /** The earliest waiting key not held back (see {@link #takeDue}): the next one to dispatch. */
     Optional<TaskKey> firstWaiting() {
-        return waiting.isEmpty() ? Optional.empty() : Optional.of(waiting.firstKey());
+        Map<String, TaskKey> blocked = notWaitingYet();
+        for (TaskKey key : waiting.keySet()) {
+            if (!isBlocked(blocked, key)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Per ordering id, the earliest key in memory that does not wait yet (usually none: a fast path). */
+    private Map<String, TaskKey> notWaitingYet() {
+        if (reading.isEmpty() && heldDuringLoad.isEmpty() && retriesHeldDuringLoad.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, TaskKey> earliest = new HashMap<>();
+        List<TaskKey> keys = new ArrayList<>(reading.keySet());
+        heldDuringLoad.forEach(t -> keys.add(t.key()));
+        retriesHeldDuringLoad.forEach(t -> keys.add(t.task().key()));
+        for (TaskKey k : keys) {
+            earliest.merge(k.orderingId(), k, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        }
+        return earliest;
+    }
+
+    private static boolean isBlocked(Map<String, TaskKey> blocked, TaskKey key) {
+        TaskKey first = blocked.get(key.orderingId());
+        return first != null && first.compareTo(key) < 0;
     }
 
     /** How far the checkpoint may move: before every incomplete task we know of. */

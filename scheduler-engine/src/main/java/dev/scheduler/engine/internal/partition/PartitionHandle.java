@@ -5,6 +5,7 @@ import dev.scheduler.engine.internal.observe.PartitionGauges;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * What the Kafka poll thread and a partition's actors share: how far the partition's records are durable,
@@ -22,7 +23,8 @@ public final class PartitionHandle implements PartitionGauges {
     private volatile int tasksInMemory;
     private volatile boolean healthy = true;
     private volatile long ownerEpoch = -1;
-    private volatile long leaseValidUntilNanos = System.nanoTime(); // no lease until ownership is claimed
+    private final LongSupplier nanoTime;
+    private volatile long leaseValidUntilNanos; // no lease until ownership is claimed
     private volatile boolean fenced;
     private volatile long endOffset = -1;
     /** Records up to here were on the topic when the partition was assigned; -1 when nothing is to catch up. */
@@ -43,9 +45,24 @@ public final class PartitionHandle implements PartitionGauges {
 
     /** @param owner this instance's id, recorded as the partition's owner */
     public PartitionHandle(int partition, long startOffset, String owner) {
+        this(partition, startOffset, owner, System::nanoTime);
+    }
+
+    /**
+     * @param nanoTime the monotonic time the lease is measured by: {@link System#nanoTime} in an engine, which
+     *     keeps running while the process is paused; virtual time in the partition simulation
+     */
+    public PartitionHandle(int partition, long startOffset, String owner, LongSupplier nanoTime) {
         this.owner = owner;
         this.partition = partition;
         this.durableOffset = new AtomicLong(startOffset);
+        this.nanoTime = nanoTime;
+        this.leaseValidUntilNanos = nanoTime.getAsLong();
+    }
+
+    /** Now, by the monotonic time the lease is measured by. */
+    public long nanoTime() {
+        return nanoTime.getAsLong();
     }
 
     @Override
@@ -194,7 +211,7 @@ public final class PartitionHandle implements PartitionGauges {
      * paused) and no other instance has claimed it since.
      */
     public boolean leaseValid() {
-        return !fenced && System.nanoTime() - leaseValidUntilNanos < 0;
+        return !fenced && nanoTime.getAsLong() - leaseValidUntilNanos < 0;
     }
 
     /** The owner epoch this instance claimed, or -1 before the claim. */

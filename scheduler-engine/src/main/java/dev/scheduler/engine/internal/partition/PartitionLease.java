@@ -57,7 +57,7 @@ final class PartitionLease {
     }
 
     void claim() {
-        long issued = System.nanoTime();
+        long issued = handle.nanoTime();
         claimIssuedNanos = issued;
         context.pipeToSelf(
                 store.claim(partition, handle.owner()), (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
@@ -84,7 +84,7 @@ final class PartitionLease {
     }
 
     void renew() {
-        long issued = System.nanoTime();
+        long issued = handle.nanoTime();
         context.pipeToSelf(
                 store.readOwner(partition), (o, e) -> e == null ? new OwnerRead(issued, o) : new OwnerNotRead(e));
     }

@@ -38,7 +38,7 @@ class ExecutionGatewayTest {
     void an_attempt_running_longer_than_the_timeout_fails_with_a_timeout_and_its_thread_is_interrupted()
             throws Exception {
         CountDownLatch interrupted = new CountDownLatch(1);
-        ExecutionGateway gateway = new ExecutionGateway(
+        ExecutionGateway gateway = ExecutionGateway.pooled(
                 singleThread,
                 context -> {
                     try {
@@ -66,7 +66,7 @@ class ExecutionGatewayTest {
     void a_timed_out_attempt_that_ignores_interruption_has_returned_only_once_its_thread_came_back() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        ExecutionGateway gateway = new ExecutionGateway(
+        ExecutionGateway gateway = ExecutionGateway.pooled(
                 singleThread,
                 context -> {
                     while (true) {
@@ -98,7 +98,7 @@ class ExecutionGatewayTest {
     @Test
     void a_timed_out_asynchronous_attempt_has_returned_only_once_its_future_completed() {
         CompletableFuture<Void> work = new CompletableFuture<>();
-        ExecutionGateway gateway = new ExecutionGateway(singleThread, null, context -> work, Duration.ofMillis(100));
+        ExecutionGateway gateway = ExecutionGateway.pooled(singleThread, null, context -> work, Duration.ofMillis(100));
 
         ExecutionGateway.Attempt attempt = gateway.start(CONTEXT);
 
@@ -114,7 +114,7 @@ class ExecutionGatewayTest {
 
     @Test
     void an_attempt_that_ends_in_time_has_returned_with_its_outcome() {
-        ExecutionGateway gateway = new ExecutionGateway(singleThread, context -> {}, null, Duration.ofSeconds(10));
+        ExecutionGateway gateway = ExecutionGateway.pooled(singleThread, context -> {}, null, Duration.ofSeconds(10));
 
         ExecutionGateway.Attempt attempt = gateway.start(CONTEXT);
 
@@ -126,10 +126,10 @@ class ExecutionGatewayTest {
     void an_attempt_waiting_for_a_free_pool_thread_is_not_timed_out_before_it_starts() throws Exception {
         CountDownLatch releaseFirst = new CountDownLatch(1);
         ExecutionGateway slow =
-                new ExecutionGateway(singleThread, context -> await(releaseFirst), null, Duration.ofSeconds(30));
+                ExecutionGateway.pooled(singleThread, context -> await(releaseFirst), null, Duration.ofSeconds(30));
         AtomicBoolean secondRan = new AtomicBoolean();
         ExecutionGateway quick =
-                new ExecutionGateway(singleThread, context -> secondRan.set(true), null, Duration.ofMillis(200));
+                ExecutionGateway.pooled(singleThread, context -> secondRan.set(true), null, Duration.ofMillis(200));
 
         CompletableFuture<Void> first = slow.run(CONTEXT).toCompletableFuture();
         CompletableFuture<Void> second = quick.run(CONTEXT).toCompletableFuture();

@@ -263,7 +263,8 @@ final class FakeTaskStore implements TaskStore {
                     applied.add(k);
                 }
             }
-            return Set.copyOf(applied);
+            return java.util.Collections.unmodifiableSet(
+                    new java.util.TreeSet<>(applied)); // key order: a simulation seed replays alike in every JVM
         });
     }
 

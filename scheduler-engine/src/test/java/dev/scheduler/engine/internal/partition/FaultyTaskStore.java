@@ -79,6 +79,7 @@ final class FaultyTaskStore implements TaskStore {
     private Set<Op> randomOps = EnumSet.allOf(Op.class);
     private Delayer delayer = (delay, call) -> held.add(call);
     private Duration maxDelay = Duration.ofSeconds(1);
+    private boolean randomOff;
 
     private FaultyTaskStore(TaskStore delegate, Random random, double rate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -143,6 +144,12 @@ final class FaultyTaskStore implements TaskStore {
         }
         calls.forEach(Runnable::run);
         return calls.size();
+    }
+
+    /** From now on no random fault is injected (scripted ones still are): the simulation's disorder is over. */
+    synchronized FaultyTaskStore noMoreFaults() {
+        randomOff = true;
+        return this;
     }
 
     /** Every fault injected so far, in order. */
@@ -296,7 +303,7 @@ final class FaultyTaskStore implements TaskStore {
         Queue<Fault> script = scripts.get(op);
         if (script != null && !script.isEmpty()) {
             fault = script.poll();
-        } else if (random != null) {
+        } else if (random != null && !randomOff) {
             // Always two draws, so that a change of the allowed faults keeps the rest of the sequence aligned.
             boolean faulty = random.nextDouble() < rate;
             int pick = random.nextInt(Fault.values().length);

@@ -55,6 +55,65 @@ class InMemoryScheduleTest {
         assertThat(schedule.inMemory()).isEqualTo(1);
     }
 
+    /**
+     * Found by the partition simulation (seed 7): after a takeover an earlier-keyed task of an ordering id, older
+     * than the finished keys remembered, waited for its status read while a later-keyed one of the same ordering
+     * id was dispatched and ran first.
+     */
+    @Test
+    void a_task_waiting_for_its_status_read_holds_back_the_later_keys_of_its_ordering_id_only() {
+        InMemorySchedule schedule = schedule(10);
+        load(schedule, at(60));
+        Task earlier = task("a", -30); // older than what is remembered of finished keys: its status is read
+        Task later = task("a", 5);
+        Task other = task("b", 5);
+
+        assertThat(schedule.accept(later)).isEqualTo(SETTLED);
+        assertThat(schedule.accept(other)).isEqualTo(SETTLED);
+        assertThat(schedule.accept(earlier)).isEqualTo(READ_STATUS);
+
+        assertThat(keys(schedule.takeDue(millis(10)))).containsExactly(other.key());
+        assertThat(schedule.firstWaiting())
+                .as("nothing to fire for until the read answers")
+                .isEmpty();
+
+        assertThat(schedule.statusRead(earlier, Optional.empty())).isTrue();
+        assertThat(keys(schedule.takeDue(millis(10)))).containsExactly(earlier.key(), later.key());
+    }
+
+    /**
+     * Found by the partition simulation (seed 237): a task ran while memory pressure had moved the load bound back
+     * before it; it finished while a load that had read its row still pending was in flight, and that load's
+     * answer put it back in memory: it ran a second time.
+     */
+    @Test
+    void a_load_that_read_a_row_before_its_task_finished_does_not_bring_it_back() {
+        InMemorySchedule schedule = schedule(4);
+        load(schedule, at(60));
+        Task running = task("a", 5);
+        schedule.accept(running);
+        assertThat(keys(schedule.takeDue(millis(5)))).containsExactly(running.key());
+        for (int s : new int[] {10, 20, 30, 1, 2, 3, 4}) { // later ones, then earlier ones that arrive late
+            schedule.accept(task("b" + s, s));
+            schedule.enforceMemoryBound();
+        }
+        assertThat(schedule.loaded().covers(running.key()))
+                .as("the bound moved back before the running task")
+                .isFalse();
+        List<StoredTask> early = schedule.takeDue(millis(3));
+        early.stream().limit(2).forEach(t -> schedule.finished(t.task().key()));
+        InMemorySchedule.Load inFlight = schedule.startLoad(millis(5)).orElseThrow();
+
+        schedule.finished(running.key()); // its outcome is durable now; the load read the row before that
+
+        schedule.loadSucceeded(
+                new LoadResult(
+                        List.of(stored(task("b4", 4), TaskStatus.PENDING), stored(running, TaskStatus.PENDING)),
+                        LoadBound.through(running.key())),
+                inFlight.limit());
+        assertThat(keys(schedule.takeDue(millis(60)))).doesNotContain(running.key());
+    }
+
     @Test
     void a_task_whose_status_read_finds_it_finished_stays_out_of_memory() {
         InMemorySchedule schedule = schedule(10);

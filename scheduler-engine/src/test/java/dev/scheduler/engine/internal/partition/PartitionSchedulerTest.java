@@ -405,7 +405,7 @@ class PartitionSchedulerTest {
         other = testKit.spawn(otherProcessed.recording(PartitionScheduler.create(TestPartitions.context(
                 settings,
                 store,
-                new ExecutionGateway(pool, executor, null, settings.executionTimeout()),
+                ExecutionGateway.pooled(pool, executor, null, settings.executionTimeout()),
                 clock,
                 otherHandle,
                 otherListener))));
@@ -541,7 +541,7 @@ class PartitionSchedulerTest {
     /** Spawns the scheduler as the engine does: under {@link EngineGuardian}'s supervision. */
     private void spawnSupervised(UnaryOperator<EngineSettings.Builder> tuning) {
         EngineSettings settings = settings(tuning);
-        ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
+        ExecutionGateway gateway = ExecutionGateway.pooled(pool, executor, null, settings.executionTimeout());
         guardian = testKit.spawn(EngineGuardian.create(h -> processed.recording(
                 PartitionScheduler.create(TestPartitions.context(settings, store, gateway, clock, h, listener)))));
         TestProbe<ActorRef<PartitionScheduler.Command>> spawned = testKit.createTestProbe();
@@ -561,7 +561,7 @@ class PartitionSchedulerTest {
 
     private void spawnScheduler(UnaryOperator<EngineSettings.Builder> tuning) {
         EngineSettings settings = settings(tuning);
-        ExecutionGateway gateway = new ExecutionGateway(pool, executor, null, settings.executionTimeout());
+        ExecutionGateway gateway = ExecutionGateway.pooled(pool, executor, null, settings.executionTimeout());
         scheduler = testKit.spawn(processed.recording(PartitionScheduler.create(
                 TestPartitions.context(settings, actorsStore, gateway, clock, handle, listener))));
     }

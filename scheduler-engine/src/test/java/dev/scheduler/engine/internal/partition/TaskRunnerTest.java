@@ -419,7 +419,7 @@ class TaskRunnerTest {
      */
     @Test
     void the_retry_of_a_timed_out_attempt_that_ignores_interruption_waits_until_that_attempt_returned() {
-        startRunner(RETRY, 8, new ExecutionGateway(pool, executor, null, Duration.ofMillis(100)));
+        startRunner(RETRY, 8, ExecutionGateway.pooled(pool, executor, null, Duration.ofMillis(100)));
         Task t = task("a", 0, "t");
         executor.holdIgnoringInterrupts(t.key());
 
@@ -455,7 +455,7 @@ class TaskRunnerTest {
         startRunner(
                 RETRY.withMaxAttempts(1),
                 8,
-                new ExecutionGateway(
+                ExecutionGateway.pooled(
                         pool,
                         null,
                         c -> {
@@ -484,7 +484,7 @@ class TaskRunnerTest {
      */
     @Test
     void an_attempt_still_running_shutdown_timeout_after_its_timeout_is_stuck_until_it_returns() {
-        startRunner(RETRY, 8, new ExecutionGateway(pool, executor, null, Duration.ofMillis(100)));
+        startRunner(RETRY, 8, ExecutionGateway.pooled(pool, executor, null, Duration.ofMillis(100)));
         Task t = task("a", 0, "t");
         executor.holdIgnoringInterrupts(t.key());
 
@@ -510,7 +510,7 @@ class TaskRunnerTest {
 
     @Test
     void an_attempt_that_returns_soon_after_its_timeout_is_never_stuck() {
-        startRunner(RETRY, 8, new ExecutionGateway(pool, executor, null, Duration.ofMillis(100)));
+        startRunner(RETRY, 8, ExecutionGateway.pooled(pool, executor, null, Duration.ofMillis(100)));
         Task t = task("a", 0, "t");
         executor.holdIgnoringInterrupts(t.key());
 
@@ -539,7 +539,7 @@ class TaskRunnerTest {
     }
 
     private ExecutionGateway defaultGateway() {
-        return new ExecutionGateway(pool, executor, null, Duration.ofSeconds(30));
+        return ExecutionGateway.pooled(pool, executor, null, Duration.ofSeconds(30));
     }
 
     private void startRunner(RetryPolicy policy, int maxRunning, TaskStore over, ExecutionGateway gateway) {

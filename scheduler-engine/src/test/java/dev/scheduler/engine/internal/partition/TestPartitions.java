@@ -32,7 +32,7 @@ final class TestPartitions {
 
     /** A context for an actor that runs no executor (the persister). */
     static PartitionContext withoutExecutor(EngineSettings settings, TaskStore store, PartitionHandle handle) {
-        ExecutionGateway none = new ExecutionGateway(
+        ExecutionGateway none = ExecutionGateway.pooled(
                 ForkJoinPool.commonPool(),
                 ctx -> {
                     throw new AssertionError("no executor in this test");

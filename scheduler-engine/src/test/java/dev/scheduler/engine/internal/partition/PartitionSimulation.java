@@ -1,0 +1,778 @@
+package dev.scheduler.engine.internal.partition;
+
+import dev.scheduler.client.Task;
+import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.NonRetryableException;
+import dev.scheduler.engine.RetryPolicy;
+import dev.scheduler.engine.TaskContext;
+import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.engine.internal.observe.AttemptEvents;
+import dev.scheduler.engine.internal.store.RetryRequest;
+import dev.scheduler.engine.internal.store.StoredTask;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One seed of the partition simulation: one Kafka partition, a topic, one store shared by two or three engine
+ * instances that compete for the partition, and a run of random records, handoffs, crashes, pauses, store faults
+ * and executors that fail, hang or ignore interruption, all in virtual time on one thread (see {@link SimScheduler}
+ * and {@link SimDispatch}). The partition's actors are the engine's own ({@link PartitionScheduler} with its
+ * persister and runner); what stands in for the rest is the Kafka consumer and group ({@link #poll}, {@link
+ * #assign}), the store's latency ({@link SimStore}) and the user's executor ({@link #startAttempt}).
+ *
+ * <p>After the disorder the instances come back, faults stop, and the run settles; then {@link #violations} holds
+ * every broken invariant: an acknowledged task not finished, a (key, attempt) started twice where no crash, fence
+ * or abandoned attempt excuses it, a task started after it finished or after a cancel stored before its owner
+ * started, a task started before an earlier-keyed one of its ordering id acknowledged before its owner started,
+ * two attempts of one ordering id at once under valid leases, a start after a fence or after the partition's
+ * handoff ended, a checkpoint past an unfinished task, and memory beyond its bound.
+ */
+final class PartitionSimulation {
+
+    static final int PARTITION = 0;
+    private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+    private static final long MS = 1_000_000L;
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+    private static final long DISORDER_NANOS = 12_000 * MS;
+    private static final long SETTLE_NANOS = 60_000 * MS;
+
+    static final EngineSettings SETTINGS = EngineSettings.builder()
+            .lookAhead(Duration.ofSeconds(2))
+            .loadInterval(Duration.ofMillis(200))
+            .loadBatchSize(6)
+            .maxTasksInMemoryPerPartition(12)
+            .maxUnpersistedRecordsPerPartition(40)
+            .maxRunningPerPartition(3)
+            .executionTimeout(Duration.ofSeconds(1))
+            .shutdownTimeout(Duration.ofMillis(1500))
+            .ownerLease(Duration.ofSeconds(3))
+            .storeRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(400))
+            .retryPolicy(RetryPolicy.defaults()
+                    .withMaxAttempts(3)
+                    .withBackoff(Duration.ofMillis(100), Duration.ofMillis(400))
+                    .withJitter(0))
+            .build();
+
+    enum Kind {
+        TASK,
+        CANCEL,
+        RETRY
+    }
+
+    /** A record on the topic. */
+    record Rec(Kind kind, Task task, TaskKey key, Instant kafkaTime) {}
+
+    /** What one seed did, for the summary. */
+    record Outcome(
+            long seed,
+            List<String> violations,
+            int tasks,
+            int attempts,
+            int excusedDuplicates,
+            int handoffs,
+            int crashes,
+            int pauses,
+            int faults,
+            long steps) {}
+
+    private final long seed;
+    private final SimScheduler time;
+    private final ActorSystem<Spawn> system;
+    private final Random random;
+    private final FakeTaskStore fake = new FakeTaskStore();
+    private final FaultyTaskStore faulty;
+    private final long startNanos;
+    private final Clock clock;
+    private final List<Rec> topic = new ArrayList<>();
+    private final List<Cancellable> items = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private final List<Instance> instances = new ArrayList<>();
+    private final Map<TaskKey, Long> firstTerminalNanos = new HashMap<>();
+    private final Map<TaskKey, Long> cancelStoredNanos = new HashMap<>();
+    private final Set<TaskKey> cancelRecords = new HashSet<>();
+    private final Map<TaskKey, Integer> taskOffsets = new HashMap<>();
+    private final Map<String, Incarnation> attemptsStarted = new HashMap<>();
+    private long committed;
+    private Instance assignee;
+    private int incarnations;
+    private int attempts;
+    private int excused;
+    private int handoffs;
+    private int crashes;
+    private int pauses;
+    private long steps;
+    private boolean settling;
+
+    private static int runs;
+
+    /** Names this run's actors apart from those of earlier runs (a seed may run twice in one actor system). */
+    private final String prefix;
+
+    PartitionSimulation(long seed, SimScheduler time, ActorSystem<Spawn> system) {
+        this.seed = seed;
+        this.prefix = "s" + seed + "r" + (++runs);
+        this.time = time;
+        this.system = system;
+        this.random = new Random(seed);
+        this.startNanos = time.nanoTime();
+        this.clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return EPOCH.plusNanos(time.nanoTime() - startNanos);
+            }
+        };
+        this.faulty = FaultyTaskStore.seeded(fake, seed * 31 + 7, 0.08)
+                .delayWith((delay, call) -> after(delay.toNanos(), call), Duration.ofMillis(300));
+    }
+
+    // ---- the run ----
+
+    Outcome run() {
+        int instanceCount = 2 + random.nextInt(2);
+        for (int i = 0; i < instanceCount; i++) {
+            Instance inst = new Instance(String.valueOf((char) ('a' + i)));
+            instances.add(inst);
+            every(POLL_INTERVAL.toNanos(), () -> poll(inst));
+        }
+        planRecords();
+        planDisorder();
+        assign(instances.get(random.nextInt(instances.size())));
+        runUntil(startNanos + DISORDER_NANOS);
+        settle();
+        long deadline = startNanos + DISORDER_NANOS + SETTLE_NANOS;
+        while (time.nanoTime() < deadline && !allFinished()) {
+            runUntil(Math.min(deadline, time.nanoTime() + 500 * MS));
+        }
+        checkFinished();
+        fake.checkpointViolations().forEach(v -> violations.add("checkpoint: " + v));
+        tearDown();
+        return new Outcome(
+                seed,
+                List.copyOf(violations),
+                taskOffsets.size(),
+                attempts,
+                excused,
+                handoffs,
+                crashes,
+                pauses,
+                faulty.injected().size(),
+                steps);
+    }
+
+    private void runUntil(long untilNanos) {
+        while (true) {
+            if (SimDispatch.INSTANCE.runOne(random, this::eligible)) {
+                if (++steps > 3_000_000) {
+                    throw new IllegalStateException("seed " + seed + ": more than 3,000,000 steps: a livelock");
+                }
+                continue;
+            }
+            if (!time.runNext(untilNanos)) {
+                time.advanceTo(untilNanos);
+                return;
+            }
+        }
+    }
+
+    /** A paused instance's actors run nothing. */
+    private boolean eligible(String path) {
+        for (Instance inst : instances) {
+            if (inst.paused && path.contains("/" + prefix + "-" + inst.name + "-")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void planRecords() {
+        int tasks = 25 + random.nextInt(40);
+        int orderingIds = 2 + random.nextInt(4);
+        List<Task> planned = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            long at = (long) (random.nextDouble() * (DISORDER_NANOS - 1_000 * MS));
+            // Due from 2 s before it is published to 3 s after; some share a millisecond with the previous one.
+            long due = i > 0 && random.nextInt(6) == 0
+                    ? planned.get(i - 1).key().scheduledTime().toEpochMilli()
+                    : EPOCH.toEpochMilli() + at / MS + random.nextInt(5_000) - 2_000;
+            Task task =
+                    Task.of("o" + random.nextInt(orderingIds), Instant.ofEpochMilli(due), "u" + i, Map.of("i", "" + i));
+            planned.add(task);
+            atTime(at, () -> publish(new Rec(Kind.TASK, task, task.key(), clock.instant())));
+            if (random.nextInt(20) == 0) { // published twice
+                atTime(
+                        at + random.nextInt(3_000) * MS,
+                        () -> publish(new Rec(Kind.TASK, task, task.key(), clock.instant())));
+            }
+            if (random.nextInt(7) == 0) { // cancelled, maybe before it is due, maybe while it runs or after
+                cancelRecords.add(task.key());
+                long when = Math.max(0, at + (random.nextInt(4_000) - 500) * MS);
+                atTime(when, () -> publish(new Rec(Kind.CANCEL, null, task.key(), clock.instant())));
+            }
+            if (random.nextInt(8) == 0) { // an operator retry, applied only if the task failed by then
+                for (int r = 1 + random.nextInt(2); r > 0; r--) {
+                    long when = at + random.nextInt(6_000) * MS;
+                    atTime(when, () -> publish(new Rec(Kind.RETRY, null, task.key(), clock.instant())));
+                }
+            }
+        }
+    }
+
+    private void planDisorder() {
+        int events = 1 + random.nextInt(5);
+        for (int i = 0; i < events; i++) {
+            long at = 500 * MS + (long) (random.nextDouble() * (DISORDER_NANOS - 2_000 * MS));
+            int what = random.nextInt(4);
+            atTime(at, () -> {
+                switch (what) {
+                    case 0, 1 -> handOff();
+                    case 2 -> crash();
+                    default -> pause(500 + random.nextInt(5_500));
+                }
+            });
+        }
+    }
+
+    private void publish(Rec rec) {
+        trace(null, "publish @" + topic.size() + " " + rec.kind() + " " + rec.key());
+        if (rec.kind() == Kind.TASK) {
+            taskOffsets.putIfAbsent(rec.key(), topic.size());
+        }
+        topic.add(rec);
+    }
+
+    // ---- the Kafka side: group, consumer, commits ----
+
+    /** The group gives the partition to {@code to}: a new handle from the committed offset, new actors. */
+    private void assign(Instance to) {
+        assignee = to;
+        Incarnation inc = new Incarnation(to, ++incarnations);
+        trace(inc, "assigned from offset " + committed + ", topic end " + topic.size());
+        to.inc = inc;
+        PartitionContext context = new PartitionContext(
+                SETTINGS,
+                new SimStore(this, faulty, inc),
+                attempt -> startAttempt(inc, attempt),
+                clock,
+                inc.handle,
+                AttemptEvents.NONE);
+        AtomicReference<ActorRef<PartitionScheduler.Command>> child = new AtomicReference<>();
+        Behavior<Crash> host = Behaviors.setup(ctx -> {
+            child.set(ctx.spawn(
+                    Behaviors.supervise(PartitionScheduler.create(context))
+                            .onFailure(
+                                    Exception.class,
+                                    SupervisorStrategy.restartWithBackoff(
+                                            Duration.ofMillis(200), Duration.ofSeconds(2), 0)),
+                    "partition"));
+            return Behaviors.receive(Crash.class)
+                    .onMessage(Crash.class, c -> Behaviors.stopped())
+                    .build();
+        });
+        inc.host = spawn(host, inc.name);
+        inc.child = child;
+    }
+
+    private enum Crash {
+        INSTANCE
+    }
+
+    /**
+     * To the actor system's guardian, which runs on the simulation's dispatch: spawn a child. Spawning through
+     * the guardian keeps every actor's creation and end on the simulation's thread ({@code systemActorOf} goes
+     * through the system guardian, which runs on a thread of its own).
+     */
+    record Spawn(Behavior<?> behavior, String name, java.util.function.Consumer<ActorRef<?>> spawned) {}
+
+    /** The guardian of the simulation's actor system. */
+    static Behavior<Spawn> guardian() {
+        return Behaviors.receive((ctx, spawn) -> {
+            spawn.spawned().accept(ctx.spawn(spawn.behavior(), spawn.name()));
+            return Behaviors.same();
+        });
+    }
+
+    /** Spawns under the guardian; the reference is there once the guardian ran (at once, in a run's steps). */
+    private <T> AtomicReference<ActorRef<T>> spawn(Behavior<T> behavior, String name) {
+        AtomicReference<ActorRef<T>> ref = new AtomicReference<>();
+        spawn(behavior, name, ref::set);
+        return ref;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void spawn(Behavior<T> behavior, String name, java.util.function.Consumer<ActorRef<T>> then) {
+        system.tell(new Spawn(behavior, name, r -> then.accept((ActorRef<T>) r)));
+    }
+
+    /** One pass of an instance's poll loop, in TaskConsumer's order: hand over, rewinds, caught up, commit. */
+    private void poll(Instance inst) {
+        if (inst.crashed || inst.paused || inst.inc == null) {
+            return;
+        }
+        Incarnation inc = inst.inc;
+        if (assignee != inst) { // the group moved the partition while this one was away: lost, no commit
+            inst.inc = null;
+            stop(inc, false);
+            return;
+        }
+        ActorRef<PartitionScheduler.Command> ref = inc.child.get();
+        if (ref == null) {
+            return; // its actors are not started yet
+        }
+        PartitionHandle h = inc.handle;
+        if (inc.position < topic.size() && h.unpersisted() < SETTINGS.maxUnpersistedRecordsPerPartition()) {
+            int end = (int) Math.min(topic.size(), inc.position + 1 + random.nextInt(8));
+            List<Task> tasks = new ArrayList<>();
+            List<TaskKey> cancels = new ArrayList<>();
+            List<RetryRequest> retries = new ArrayList<>();
+            for (Rec r : topic.subList((int) inc.position, end)) {
+                switch (r.kind()) {
+                    case TASK -> tasks.add(r.task());
+                    case CANCEL -> cancels.add(r.key());
+                    case RETRY -> retries.add(new RetryRequest(r.key(), r.kafkaTime()));
+                }
+            }
+            int count = end - (int) inc.position;
+            h.recordsHandedOver(count);
+            h.handedOver(inc.position, end);
+            trace(inc, "ingest " + inc.position + ".." + end + " gen " + h.generation());
+            ref.tell(new PartitionScheduler.Ingest(h.generation(), tasks, cancels, retries, List.of(), count, end));
+            inc.position = end;
+        }
+        if (h.takeRewindRequest()) {
+            trace(inc, "rewind to " + h.durableOffset() + ", catch up to " + topic.size());
+            inc.position = h.durableOffset();
+            h.catchUpTo(topic.size());
+        }
+        if (!h.caughtUp() && h.noteCaughtUp(inc.position)) {
+            trace(inc, "caught up at " + inc.position);
+            ref.tell(new PartitionScheduler.CaughtUp());
+        }
+        committed = h.durableOffset();
+        if (h.tasksInMemory() > SETTINGS.maxTasksInMemoryPerPartition()) {
+            violate(
+                    inc,
+                    "holds " + h.tasksInMemory() + " tasks in memory, more than the bound "
+                            + SETTINGS.maxTasksInMemoryPerPartition());
+        }
+    }
+
+    /** Asks the actors to stop; {@code commit}: a revoke (commit the durable offset once stopped), else lost. */
+    private void stop(Incarnation inc, boolean commit) {
+        ActorRef<PartitionScheduler.Command> ref = inc.child.get();
+        if (ref == null || inc.stopAsked) {
+            return;
+        }
+        inc.stopAsked = true;
+        spawn(
+                Behaviors.receive(PartitionScheduler.Stopped.class)
+                        .onMessage(PartitionScheduler.Stopped.class, s -> {
+                            stopped(inc, commit);
+                            return Behaviors.stopped();
+                        })
+                        .build(),
+                inc.name + "-stop",
+                reply -> ref.tell(new PartitionScheduler.Stop(reply)));
+        // The poll thread waits at most shutdownTimeout + 6 s, then goes on without the answer.
+        after(SETTINGS.shutdownTimeout().toNanos() + 6_000 * MS, () -> stopped(inc, commit));
+    }
+
+    private void stopped(Incarnation inc, boolean commit) {
+        if (inc.stopped) {
+            return;
+        }
+        inc.stopped = true;
+        if (commit && !inc.instance.crashed) {
+            committed = inc.handle.durableOffset();
+        }
+        if (inc.onStopped != null) {
+            inc.onStopped.run();
+        }
+    }
+
+    /** A graceful handoff: the owner stops (drains, releases, commits), then another instance gets it. */
+    private void handOff() {
+        Instance from = assignee;
+        List<Instance> others = live(from);
+        if (from == null || from.crashed || from.paused || from.inc == null || others.isEmpty()) {
+            return;
+        }
+        handoffs++;
+        Incarnation inc = from.inc;
+        trace(inc, "handoff asked");
+        Instance to = others.get(random.nextInt(others.size()));
+        assignee = null; // in between: nobody owns it
+        inc.onStopped = () -> {
+            from.inc = null;
+            assign(to.crashed ? from : to);
+        };
+        stop(inc, true);
+    }
+
+    /** The owner's process dies: its actors and attempts vanish; the group notices after the session timeout. */
+    private void crash() {
+        Instance victim = assignee;
+        if (victim == null || victim.crashed) {
+            return;
+        }
+        crashes++;
+        victim.crashed = true;
+        trace(victim.inc, "crash of " + victim.name);
+        if (victim.inc != null) {
+            victim.inc.crashed = true;
+            crashHost(victim.inc);
+            victim.inc = null;
+        }
+        assignee = null;
+        after(SESSION_TIMEOUT.toNanos(), this::reassign);
+        after((1_000 + random.nextInt(4_000)) * MS, () -> victim.crashed = false); // restarted, rejoins
+    }
+
+    /** The owner's process is paused (GC, SIGSTOP): nothing of it runs; the group moves on after the timeout. */
+    private void pause(int millis) {
+        Instance victim = assignee;
+        if (victim == null || victim.crashed || victim.paused) {
+            return;
+        }
+        pauses++;
+        victim.paused = true;
+        trace(victim.inc, "pause of " + victim.name + " for " + millis + " ms");
+        if (millis > SESSION_TIMEOUT.toMillis()) {
+            after(SESSION_TIMEOUT.toNanos(), () -> {
+                if (assignee == victim) {
+                    assignee = null;
+                    reassign();
+                }
+            });
+        }
+        after(millis * MS, () -> victim.paused = false);
+    }
+
+    private void reassign() {
+        if (assignee != null) {
+            return;
+        }
+        List<Instance> candidates = live(null);
+        if (candidates.isEmpty()) {
+            after(500 * MS, this::reassign);
+            return;
+        }
+        Instance to = candidates.get(random.nextInt(candidates.size()));
+        if (to.inc != null) { // still holds a lost incarnation of its own: that one stops first
+            Incarnation old = to.inc;
+            to.inc = null;
+            stop(old, false);
+        }
+        assign(to);
+    }
+
+    private List<Instance> live(Instance except) {
+        return instances.stream()
+                .filter(i -> i != except && !i.crashed && !i.paused)
+                .toList();
+    }
+
+    /** The disorder ends: every instance is back, the store stops failing, somebody owns the partition. */
+    private void settle() {
+        settling = true;
+        faulty.noMoreFaults();
+        for (Instance inst : instances) {
+            inst.crashed = false;
+            inst.paused = false;
+        }
+        if (assignee == null) {
+            after(SESSION_TIMEOUT.toNanos(), this::reassign);
+        }
+    }
+
+    // ---- the executor, in virtual time ----
+
+    private ExecutionGateway.Attempt startAttempt(Incarnation inc, TaskContext ctx) {
+        TaskKey key = ctx.task().key();
+        int attempt = ctx.attempt();
+        attempts++;
+        trace(inc, "start " + key + "#" + attempt);
+        checkStart(inc, key, attempt);
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        CompletableFuture<Void> returned = new CompletableFuture<>();
+        inc.running.put(key.orderingId(), key + "#" + attempt);
+        long timeout = SETTINGS.executionTimeout().toNanos();
+        int kind = random.nextInt(100);
+        long runs;
+        Throwable error = null;
+        boolean honoursInterrupt = true;
+        if (kind < 65) {
+            runs = (1 + random.nextInt(300)) * MS;
+        } else if (kind < 82) {
+            runs = (1 + random.nextInt(200)) * MS;
+            error = new IllegalStateException("simulated failure of " + key + " attempt " + attempt);
+        } else if (kind < 86) {
+            runs = (1 + random.nextInt(200)) * MS;
+            error = new NonRetryableException("simulated permanent failure");
+        } else if (kind < 94) {
+            runs = timeout + 1_000 * MS; // hangs; returns when interrupted at the timeout
+        } else {
+            runs = timeout + (100 + random.nextInt(4_000)) * MS; // ignores interruption
+            honoursInterrupt = false;
+        }
+        Throwable failure = error;
+        long ends = honoursInterrupt ? Math.min(runs, timeout) : runs;
+        if (runs > timeout) {
+            onInstance(inc, timeout, () -> outcome.completeExceptionally(new TimeoutException("timed out")));
+        }
+        onInstance(inc, ends, () -> {
+            if (runs <= timeout) {
+                if (failure == null) {
+                    outcome.complete(null);
+                } else {
+                    outcome.completeExceptionally(failure);
+                }
+            }
+            inc.running.remove(key.orderingId());
+            returned.complete(null);
+        });
+        return new ExecutionGateway.Attempt(outcome, returned);
+    }
+
+    /** Runs {@code task} on the instance's executor thread: never if its process died, later if it is paused. */
+    private void onInstance(Incarnation inc, long delayNanos, Runnable task) {
+        after(delayNanos, () -> {
+            if (inc.crashed) {
+                return;
+            }
+            if (inc.instance.paused) {
+                onInstance(inc, 50 * MS, task);
+                return;
+            }
+            task.run();
+        });
+    }
+
+    private void checkStart(Incarnation inc, TaskKey key, int attempt) {
+        String id = key + "#" + attempt;
+        if (inc.handle.fenced()) {
+            violate(inc, "started " + id + " after it was fenced");
+        }
+        if (inc.stopped && !inc.instance.crashed) {
+            violate(inc, "started " + id + " after its partition's handoff ended");
+        }
+        Incarnation earlier = attemptsStarted.put(id, inc);
+        if (earlier == inc) {
+            violate(inc, "started " + id + " twice");
+        } else if (earlier != null) {
+            excused++; // another owner started it and did not record its end: crashed, fenced, paused or abandoned
+        }
+        Optional<StoredTask> row = fake.row(PARTITION, key);
+        if (row.isPresent()) {
+            TaskStatus status = row.get().status();
+            if (status == TaskStatus.SUCCEEDED || status == TaskStatus.FAILED) {
+                violate(inc, "started " + id + " although the store holds it " + status);
+            }
+            if (row.get().attempts() >= attempt) {
+                violate(inc, "started " + id + " although attempt " + row.get().attempts() + " is recorded");
+            }
+            Long cancelled = cancelStoredNanos.get(key);
+            if (status == TaskStatus.CANCELLED && cancelled != null && cancelled < inc.assignedNanos) {
+                violate(inc, "started " + id + ", cancelled before this owner was assigned");
+            }
+        }
+        String running = inc.running.get(key.orderingId());
+        if (running != null) {
+            violate(inc, "started " + id + " while " + running + " still runs on the same owner");
+        }
+        for (Instance other : instances) {
+            Incarnation o = other.inc;
+            if (o != null && o != inc && !o.crashed && o.handle.leaseValid()) {
+                String theirs = o.running.get(key.orderingId());
+                if (theirs != null) {
+                    violate(inc, "started " + id + " while " + theirs + " runs on " + o.name + " under a valid lease");
+                }
+            }
+        }
+        for (Map.Entry<TaskKey, Integer> t : taskOffsets.entrySet()) {
+            TaskKey k1 = t.getKey();
+            if (k1.orderingId().equals(key.orderingId())
+                    && k1.compareTo(key) < 0
+                    && t.getValue() < inc.endAtAssign
+                    && !firstTerminalNanos.containsKey(k1)) {
+                violate(inc, "started " + id + " before " + k1 + ", acknowledged before this owner started");
+            }
+        }
+    }
+
+    // ---- bookkeeping ----
+
+    /** After every store call ends: the first time each key it touched was finished, and cancels stored. */
+    void observed(List<TaskKey> keys) {
+        for (TaskKey k : keys) {
+            fake.row(PARTITION, k).ifPresent(row -> {
+                if (row.status().isTerminal()) {
+                    firstTerminalNanos.putIfAbsent(k, time.nanoTime());
+                }
+                if (row.status() == TaskStatus.CANCELLED) {
+                    cancelStoredNanos.putIfAbsent(k, time.nanoTime());
+                }
+            });
+        }
+    }
+
+    private boolean allFinished() {
+        for (TaskKey k : taskOffsets.keySet()) {
+            Optional<StoredTask> row = fake.row(PARTITION, k);
+            if (row.isEmpty() || !row.get().status().isTerminal()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkFinished() {
+        TreeMap<TaskKey, String> unfinished = new TreeMap<>();
+        for (TaskKey k : taskOffsets.keySet()) {
+            Optional<StoredTask> row = fake.row(PARTITION, k);
+            if (row.isEmpty()) {
+                unfinished.put(k, "never stored");
+            } else if (!row.get().status().isTerminal()) {
+                unfinished.put(k, row.get().status() + " after " + row.get().attempts() + " attempts");
+            } else if (row.get().status() == TaskStatus.CANCELLED && !cancelRecords.contains(k)) {
+                unfinished.put(k, "CANCELLED without a cancel");
+            }
+        }
+        unfinished.forEach((k, why) -> violations.add("acknowledged task " + k + " did not finish: " + why));
+    }
+
+    private void violate(Incarnation inc, String what) {
+        violations.add(String.format(
+                "t=%d ms %s: %s", (time.nanoTime() - startNanos) / MS, inc == null ? "-" : inc.label, what));
+        trace(inc, "VIOLATION " + what);
+    }
+
+    /** With {@code -Dsimulation.trace=true}: what happened, as it happened (for replaying a failing seed). */
+    void trace(Object who, String what) {
+        if (TRACE) {
+            System.out.printf("%8d ms %-4s %s%n", (time.nanoTime() - startNanos) / MS, who == null ? "" : who, what);
+        }
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("simulation.trace");
+
+    SimScheduler time() {
+        return time;
+    }
+
+    Random random() {
+        return random;
+    }
+
+    /** Schedules a simulation item, cancelled at the end of the seed. */
+    Cancellable after(long delayNanos, Runnable task) {
+        Cancellable c = time.after(delayNanos, task);
+        items.add(c);
+        return c;
+    }
+
+    private void atTime(long offsetNanos, Runnable task) {
+        after(startNanos + offsetNanos - time.nanoTime(), task);
+    }
+
+    private void every(long intervalNanos, Runnable task) {
+        after(intervalNanos, () -> {
+            task.run();
+            every(intervalNanos, task);
+        });
+    }
+
+    private void crashHost(Incarnation inc) {
+        ActorRef<Crash> host = inc.host.get();
+        if (host != null) {
+            host.tell(Crash.INSTANCE);
+        } else { // not spawned yet: it dies as it is born
+            after(0, () -> crashHost(inc));
+        }
+    }
+
+    private void tearDown() {
+        for (Instance inst : instances) {
+            if (inst.inc != null) {
+                inst.inc.crashed = true;
+                crashHost(inst.inc);
+            }
+        }
+        items.forEach(Cancellable::cancel);
+        SimDispatch.INSTANCE.runAll(1_000_000);
+    }
+
+    private final class Instance {
+        final String name;
+        boolean crashed;
+        boolean paused;
+        Incarnation inc;
+
+        Instance(String name) {
+            this.name = name;
+        }
+    }
+
+    private final class Incarnation {
+        final Instance instance;
+        final String name;
+        final String label;
+        final PartitionHandle handle;
+        final long assignedNanos;
+        final int endAtAssign;
+        final Map<String, String> running = new HashMap<>();
+        long position;
+        AtomicReference<ActorRef<Crash>> host;
+        AtomicReference<ActorRef<PartitionScheduler.Command>> child = new AtomicReference<>();
+        boolean stopAsked;
+        boolean stopped;
+        boolean crashed;
+        Runnable onStopped;
+
+        @Override
+        public String toString() {
+            return label;
+        }
+
+        Incarnation(Instance instance, int n) {
+            this.instance = instance;
+            this.name = prefix + "-" + instance.name + "-" + n;
+            this.label = instance.name + n;
+            this.handle = new PartitionHandle(PARTITION, committed, instance.name, time::nanoTime);
+            this.assignedNanos = time.nanoTime();
+            this.endAtAssign = topic.size();
+            this.position = committed;
+        }
+    }
+}
