@@ -60,6 +60,8 @@ final class InMemorySchedule {
     private final List<Task> heldDuringLoad = new ArrayList<>();
     /** Operator retries of keys the load in flight covers: applied again once it returned (it may read them FAILED). */
     private final List<StoredTask> retriesHeldDuringLoad = new ArrayList<>();
+    /** Operator retries of keys the runner still holds (it reports the failed attempt): applied once it did. */
+    private final Map<TaskKey, StoredTask> retryWhenFinished = new HashMap<>();
 
     private LoadBound loaded;
     private long doneSince;
@@ -100,10 +102,17 @@ final class InMemorySchedule {
         }
         if (key.scheduledTime().toEpochMilli() < doneSince) {
             // Older than what we remember of finished keys: ask the store whether it already ran.
-            if (!waiting.containsKey(key) && !dispatched.contains(key) && reading.putIfAbsent(key, task) == null) {
-                return Acceptance.READ_STATUS;
+            if (waiting.containsKey(key) || dispatched.contains(key) || reading.containsKey(key)) {
+                return Acceptance.SETTLED;
             }
-            return Acceptance.SETTLED;
+            if (inMemory() >= maxInMemory) {
+                // No room to hold it while its status is read: the loader reads it again, in key order with the
+                // later keys of its ordering id (found by the partition simulation: memory went past its bound).
+                loadAgainFrom(key);
+                return Acceptance.SETTLED;
+            }
+            reading.put(key, task);
+            return Acceptance.READ_STATUS;
         }
         if (done.contains(key) || dispatched.contains(key)) {
             return Acceptance.SETTLED; // a re-enqueue of a finished or started key never runs it again
@@ -136,6 +145,7 @@ final class InMemorySchedule {
 
     /** A durable cancel; true when the task was waiting or dispatched, so the runner must drop it too. */
     boolean cancel(TaskKey key) {
+        retryWhenFinished.remove(key);
         boolean held = waiting.remove(key) != null || dispatched.remove(key);
         rememberDone(key);
         return held;
@@ -149,12 +159,18 @@ final class InMemorySchedule {
         TaskKey key = retried.task().key();
         done.remove(key);
         if (dispatched.contains(key)) {
+            // The runner still reports the failed attempt the retry was asked for: run it again once it did.
+            retryWhenFinished.put(key, retried);
             return;
         }
         if (loaded.covers(key)) {
             waiting.put(key, new StoredTask(retried.task(), TaskStatus.PENDING, retried.attempts(), null, null));
         } else if (loading && key.scheduledTime().toEpochMilli() < loadUpTo) {
-            retriesHeldDuringLoad.add(retried);
+            if (inMemory() >= maxInMemory) {
+                evictedDuringLoad = true; // no room: drop the load's answer instead; the next load reads the row
+            } else {
+                retriesHeldDuringLoad.add(retried);
+            }
         }
         // Beyond the window, the row is durably pending again: the loader reads it in key order, after the
         // earlier keys of its ordering id. Held in memory, it would run before them, and evicting it would move
@@ -164,7 +180,12 @@ final class InMemorySchedule {
     /** The runner reports the task terminal, durably. */
     void finished(TaskKey key) {
         dispatched.remove(key);
-        rememberDone(key);
+        StoredTask again = retryWhenFinished.remove(key);
+        if (again != null) {
+            retry(again);
+        } else {
+            rememberDone(key);
+        }
     }
 
     /**
@@ -273,6 +294,16 @@ final class InMemorySchedule {
                 + heldDuringLoad.size()
                 + retriesHeldDuringLoad.size()
                 + reading.size();
+    }
+
+    /** Forgets what is loaded from {@code key} on: the waiting tasks from it, and the bound moves back before it. */
+    private void loadAgainFrom(TaskKey key) {
+        waiting.tailMap(key, true).clear();
+        if (loaded.covers(key)) {
+            loaded = LoadBound.before(key);
+        }
+        moreToLoad = true;
+        evictedDuringLoad |= loading;
     }
 
     void enforceMemoryBound() {

@@ -224,8 +224,10 @@ public final class PartitionHandle implements PartitionGauges {
         return fenced;
     }
 
+    /** A claim of this handle's actors applied with {@code epoch}: a fence of an earlier claim is over. */
     public void claimed(long epoch) {
         ownerEpoch = epoch;
+        fenced = false;
     }
 
     /** Ownership was confirmed by a read issued at {@code issuedAtNanos}: the lease runs from then. */

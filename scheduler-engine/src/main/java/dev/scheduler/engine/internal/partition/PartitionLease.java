@@ -43,6 +43,7 @@ final class PartitionLease {
     private final TaskStore store;
     private final PartitionHandle handle;
     private long claimIssuedNanos;
+    private boolean claimInFlight;
 
     PartitionLease(
             ActorContext<PartitionScheduler.Command> context,
@@ -59,6 +60,7 @@ final class PartitionLease {
     void claim() {
         long issued = handle.nanoTime();
         claimIssuedNanos = issued;
+        claimInFlight = true;
         context.pipeToSelf(
                 store.claim(partition, handle.owner()), (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
     }
@@ -69,6 +71,7 @@ final class PartitionLease {
      * lease has surely run out before starting anything, so that it cannot start or record a task we also run.
      */
     Optional<OwnerRow> claimed(Claimed claimed) {
+        claimInFlight = false;
         long leaseNanos = settings.ownerLease().toNanos();
         handle.claimed(claimed.claim().mine().epoch());
         handle.leaseConfirmed(claimIssuedNanos, leaseNanos);
@@ -81,6 +84,16 @@ final class PartitionLease {
             return Optional.of(previous);
         }
         return Optional.empty();
+    }
+
+    /** The claim's answer was a failure (it may still have applied: the next owner then waits out our lease). */
+    void claimFailed() {
+        claimInFlight = false;
+    }
+
+    /** A claim was sent and not answered yet. */
+    boolean claimInFlight() {
+        return claimInFlight;
     }
 
     void renew() {
@@ -99,12 +112,29 @@ final class PartitionLease {
         return false;
     }
 
-    /** After losing ownership: wait for the consumer to let go of the partition. */
+    /** Two leases after a fence, with Kafka still giving us the partition: claim it again. */
+    enum Reclaim implements PartitionScheduler.Command {
+        INSTANCE
+    }
+
+    /**
+     * After losing ownership: wait for the consumer to let go of the partition. If it has not two leases later,
+     * Kafka still gives the partition to this instance and the claim that fenced it may be a stray one (an instance
+     * paused or stopped while its claim was in flight, that does not run the partition): fail, so that the
+     * supervisor restarts the partition, which claims it again and waits out the other claimer's lease first.
+     * Found by the partition simulation (seed 1847): otherwise nobody ran the partition until the next rebalance.
+     */
     Behavior<PartitionScheduler.Command> fenced() {
+        timers.startSingleTimer(Reclaim.INSTANCE, settings.ownerLease().multipliedBy(2));
         return Behaviors.receive(PartitionScheduler.Command.class)
                 .onMessage(PartitionScheduler.Stop.class, stop -> {
                     stop.replyTo().tell(new PartitionScheduler.Stopped(partition, 0));
                     return Behaviors.stopped();
+                })
+                .onMessageEquals(Reclaim.INSTANCE, () -> {
+                    throw new IllegalStateException("partition " + partition + ": fenced "
+                            + settings.ownerLease().multipliedBy(2) + " ago and still assigned to this instance; "
+                            + "restarting it to claim it again");
                 })
                 .onAnyMessage(m -> Behaviors.same())
                 .build();

@@ -59,15 +59,14 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private record StartFailed(Throwable error) implements Command {}
 
-    private record WrappedPersisted(TaskPersister.Persisted persisted) implements Command {}
+    record WrappedPersisted(TaskPersister.Persisted persisted) implements Command {}
 
-    private record WrappedFinished(TaskRunner.Finished finished) implements Command {}
+    record WrappedFinished(TaskRunner.Finished finished) implements Command {}
 
-    private record WrappedDrained(TaskRunner.Drained drained) implements Command {}
+    record WrappedDrained(TaskRunner.Drained drained) implements Command {}
 
-    /** Timers, and the end of the release write. */
+    /** Timers. */
     private enum Signal implements Command {
-        RELEASED,
         TICK,
         FIRE,
         RETRY_START
@@ -90,8 +89,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private long seq;
     private long seenSeq = -1;
     private final FailureStreak startFailures;
-    private ActorRef<Stopped> stopReplyTo;
-    private int abandoned;
 
     public static Behavior<Command> create(PartitionContext partition) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PartitionScheduler(ctx, timers, partition)));
@@ -124,7 +121,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(PartitionLease.Claimed.class, this::onClaimed)
-                .onMessage(PartitionLease.ClaimFailed.class, f -> onStartFailed(new StartFailed(f.error())))
+                .onMessage(PartitionLease.ClaimFailed.class, f -> {
+                    lease.claimFailed();
+                    return onStartFailed(new StartFailed(f.error()));
+                })
                 .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, () -> {
                     readCheckpoint();
                     return this;
@@ -135,7 +135,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 })
                 .onMessage(PartitionLease.OwnerRead.class, this::onOwnerRead)
                 .onMessage(PartitionLease.OwnerNotRead.class, r -> this)
-                .onMessageEquals(Signal.RELEASED, this::onReleased)
                 .onMessage(Started.class, this::onStarted)
                 .onMessage(StartFailed.class, this::onStartFailed)
                 .onMessageEquals(Signal.RETRY_START, () -> {
@@ -149,7 +148,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 .onMessage(Ingest.class, this::onIngest)
                 .onMessage(WrappedPersisted.class, w -> onPersisted(w.persisted()))
                 .onMessage(WrappedFinished.class, w -> onFinished(w.finished()))
-                .onMessage(WrappedDrained.class, w -> onDrained(w.drained()))
                 .onMessage(PartitionLoader.Loaded.class, this::onLoaded)
                 .onMessage(PartitionLoader.LoadFailed.class, failed -> {
                     loader.loadFailed(failed);
@@ -208,10 +206,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         timers.cancelAll();
         PartitionChildren.stopDeliberately(context, persister);
         PartitionChildren.stopDeliberately(context, runner);
-        if (stopReplyTo != null) {
-            stopReplyTo.tell(new Stopped(partition, 0)); // a handoff was under way: nothing more to wait for
-            return Behaviors.stopped();
-        }
         return lease.fenced();
     }
 
@@ -264,10 +258,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private Behavior<Command> onIngest(Ingest ingest) {
         if (ingest.generation() != handle.generation()) {
             return this; // sent before a rewind: Kafka delivers it again
-        }
-        if (stopReplyTo != null) {
-            handle.dropped(ingest.generation()); // handing off: the next owner reads it from the committed offset
-            return this;
         }
         if (persister == null) {
             // Not started yet: Kafka delivers these again after the rewind this incarnation asks for once it has
@@ -332,9 +322,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private void startLoad() {
-        if (stopReplyTo == null) {
-            loader.startLoad();
-        }
+        loader.startLoad();
     }
 
     private Behavior<Command> onLoaded(PartitionLoader.Loaded loaded) {
@@ -359,15 +347,13 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         handle.tasksInMemory(schedule.inMemory());
         // Only when the last load stopped at its page limit or tasks were evicted: the tick moves the window on
         // with time. (Loading after every change cost a range read per task.)
-        if (schedule.moreToLoad()
-                && stopReplyTo == null
-                && schedule.inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
+        if (schedule.moreToLoad() && schedule.inMemory() < settings.maxTasksInMemoryPerPartition() / 2) {
             startLoad();
         }
     }
 
     private void dispatchDue() {
-        if (stopReplyTo != null || runner == null || !handle.caughtUp()) {
+        if (runner == null || !handle.caughtUp()) {
             return;
         }
         for (StoredTask due : schedule.takeDue(clock.millis())) {
@@ -377,7 +363,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     private void scheduleFire() {
         Optional<TaskKey> first = schedule.firstWaiting();
-        if (first.isEmpty() || stopReplyTo != null || !handle.caughtUp()) {
+        if (first.isEmpty() || !handle.caughtUp()) {
             timers.cancel(Signal.FIRE);
             return;
         }
@@ -393,12 +379,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         persister.tell(new TaskPersister.AdvanceCheckpoint(schedule.checkpointBound(), seenSeq));
     }
 
+    /** Graceful stop: the draining phase of {@link PartitionHandoff}, or at once if the partition never started. */
     private Behavior<Command> onStop(Stop stop) {
-        if (stopReplyTo != null) {
-            stop.replyTo().tell(new Stopped(partition, 0)); // already stopping
-            return this;
-        }
-        stopReplyTo = stop.replyTo();
+        // Still waiting out a previous owner's lease: a release would let the next owner start at once, beside it.
+        boolean mayRelease = !timers.isTimerActive(PartitionLease.TakeoverWaitOver.INSTANCE);
         // The lease keeps being renewed while running attempts finish: their outcomes need it.
         timers.cancel(Signal.TICK);
         timers.cancel(Signal.FIRE);
@@ -406,45 +390,15 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
         timers.cancel(PartitionLease.TakeoverWaitOver.INSTANCE);
         handle.healthy(false);
         if (runner == null) {
-            if (handle.ownerEpoch() >= 0) {
-                context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Signal.RELEASED);
-                return this;
-            }
-            stop.replyTo().tell(new Stopped(partition, 0));
-            return Behaviors.stopped();
+            return PartitionHandoff.beforeStart(context, partitionContext, lease, mayRelease, stop.replyTo());
         }
-        runner.tell(new TaskRunner.Drain(context.messageAdapter(TaskRunner.Drained.class, WrappedDrained::new)));
-        return this;
+        return PartitionHandoff.drain(
+                context, partitionContext, lease, persister, runner, schedule, seenSeq, stop.replyTo());
     }
 
-    private Behavior<Command> onDrained(TaskRunner.Drained drained) {
-        advanceCheckpoint();
-        abandoned = drained.abandoned();
-        if (abandoned > 0) {
-            // Attempts still run here: no release, so that the next owner waits out our lease before it runs them.
-            return onReleased();
-        }
-        // Hand over: mark the partition released so that the next owner need not wait out our lease.
-        context.pipeToSelf(store.release(partition, handle.ownerEpoch()), (v, e) -> Signal.RELEASED);
-        return this;
-    }
-
-    /** A child stopped or failed on its own: fail, to be restarted; while handing off, just stop. */
+    /** A child stopped or failed on its own: fail, to be restarted from Cassandra by the supervisor. */
     private Behavior<Command> onChildEnded(Terminated ended) {
         String child = ended.getRef().equals(runner) ? "runner" : "persister";
-        PartitionChildren.ChildEnded failure = PartitionChildren.ended(context, handle, ended, child);
-        if (stopReplyTo == null) {
-            throw failure;
-        }
-        stopReplyTo.tell(new Stopped(partition, 0)); // not released: the next owner waits out our lease
-        return Behaviors.stopped();
-    }
-
-    private Behavior<Command> onReleased() {
-        handle.fence();
-        if (stopReplyTo != null) {
-            stopReplyTo.tell(new Stopped(partition, abandoned));
-        }
-        return Behaviors.stopped();
+        throw PartitionChildren.ended(context, handle, ended, child);
     }
 }

@@ -47,6 +47,15 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
             long nextOffset)
             implements Command {}
 
+    /**
+     * The partition is handed over: write nothing more, and reply once no write is in flight, so that no write of
+     * this owner (a checkpoint moved forward) lands after the next owner's first ones.
+     */
+    record Quiesce(ActorRef<Quiesced> replyTo) implements Command {}
+
+    /** Reply to {@link Quiesce}. */
+    record Quiesced() {}
+
     /** The parent has handled every {@link Persisted} up to {@code seenSeq}; no incomplete task is before {@code to}. */
     record AdvanceCheckpoint(Instant to, long seenSeq) implements Command {}
 
@@ -118,8 +127,27 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
                 .onMessage(WriteDone.class, this::onWriteDone)
                 .onMessage(WriteFailed.class, this::onWriteFailed)
                 .onMessageEquals(RetryNow.INSTANCE, this::onRetry)
+                .onMessage(Quiesce.class, q -> {
+                    quiesceReplyTo = q.replyTo();
+                    timers.cancel(RetryNow.INSTANCE);
+                    quiesceIfIdle();
+                    return this;
+                })
                 .build();
     }
+
+    /** Once asked to quiesce, and no write in flight: answer, and write nothing more, ever. */
+    private boolean quiesceIfIdle() {
+        if (quiesceReplyTo != null && inFlight == null) {
+            quiesceReplyTo.tell(new Quiesced());
+            quiesceReplyTo = null;
+            quiesced = true;
+        }
+        return quiesced || quiesceReplyTo != null;
+    }
+
+    private ActorRef<Quiesced> quiesceReplyTo;
+    private boolean quiesced;
 
     private Behavior<Command> onPersist(Persist p) {
         queue.add(p);
@@ -142,6 +170,9 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     }
 
     private void startNextWrite() {
+        if (quiesceIfIdle()) {
+            return;
+        }
         if (inFlight != null || timers.isTimerActive(RetryNow.INSTANCE)) {
             return;
         }
@@ -264,7 +295,9 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
                 queue.addFirst(batches.get(i));
             }
         }
-        timers.startSingleTimer(RetryNow.INSTANCE, wait);
+        if (!quiesceIfIdle()) {
+            timers.startSingleTimer(RetryNow.INSTANCE, wait);
+        }
         return this;
     }
 

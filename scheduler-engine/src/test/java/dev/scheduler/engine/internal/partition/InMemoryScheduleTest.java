@@ -114,6 +114,29 @@ class InMemoryScheduleTest {
         assertThat(keys(schedule.takeDue(millis(60)))).doesNotContain(running.key());
     }
 
+    /**
+     * Found by the partition simulation (seed 516): an operator retry of a task whose failure the runner had just
+     * recorded came in before the runner reported the task finished; the retry was dropped because the task was
+     * still dispatched, then the task was remembered as done: the reset row stayed pending and the checkpoint
+     * passed it.
+     */
+    @Test
+    void a_retry_that_arrives_before_its_failed_attempt_is_reported_runs_once_the_attempt_is() {
+        InMemorySchedule schedule = schedule(10);
+        load(schedule, at(60));
+        Task failed = task("a", 5);
+        schedule.accept(failed);
+        assertThat(keys(schedule.takeDue(millis(5)))).containsExactly(failed.key());
+
+        schedule.retry(new StoredTask(failed, TaskStatus.PENDING, 1, null, "boom"));
+        schedule.finished(failed.key());
+
+        List<StoredTask> again = schedule.takeDue(millis(6));
+        assertThat(keys(again)).containsExactly(failed.key());
+        assertThat(again.get(0).attempts()).isEqualTo(1);
+        assertThat(schedule.checkpointBound()).isBeforeOrEqualTo(failed.key().scheduledTime());
+    }
+
     @Test
     void a_task_whose_status_read_finds_it_finished_stays_out_of_memory() {
         InMemorySchedule schedule = schedule(10);

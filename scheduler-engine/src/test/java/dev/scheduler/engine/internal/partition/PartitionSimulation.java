@@ -113,7 +113,9 @@ final class PartitionSimulation {
     private final Map<TaskKey, Long> cancelStoredNanos = new HashMap<>();
     private final Set<TaskKey> cancelRecords = new HashSet<>();
     private final Map<TaskKey, Integer> taskOffsets = new HashMap<>();
-    private final Map<String, Incarnation> attemptsStarted = new HashMap<>();
+    /** (key, attempt) to the owner that started it: an incarnation and its claim's epoch. */
+    private final Map<String, String> attemptsStarted = new HashMap<>();
+
     private long committed;
     private Instance assignee;
     private int incarnations;
@@ -131,6 +133,15 @@ final class PartitionSimulation {
     private final String prefix;
 
     PartitionSimulation(long seed, SimScheduler time, ActorSystem<Spawn> system) {
+        this(seed, time, system, false);
+    }
+
+    private final boolean plantedBug;
+    private int persists;
+
+    /** @param plantedBug one write of tasks is answered as stored and never written: the run must fail */
+    PartitionSimulation(long seed, SimScheduler time, ActorSystem<Spawn> system, boolean plantedBug) {
+        this.plantedBug = plantedBug;
         this.seed = seed;
         this.prefix = "s" + seed + "r" + (++runs);
         this.time = time;
@@ -587,14 +598,18 @@ final class PartitionSimulation {
         if (inc.stopped && !inc.instance.crashed) {
             violate(inc, "started " + id + " after its partition's handoff ended");
         }
-        Incarnation earlier = attemptsStarted.put(id, inc);
-        if (earlier == inc) {
+        // A restart after a fence claims again with a new epoch: a new owner, though the same handle.
+        String owner = inc.label + "@" + inc.handle.ownerEpoch();
+        String earlier = attemptsStarted.put(id, owner);
+        if (owner.equals(earlier)) {
             violate(inc, "started " + id + " twice");
         } else if (earlier != null) {
             excused++; // another owner started it and did not record its end: crashed, fenced, paused or abandoned
         }
         Optional<StoredTask> row = fake.row(PARTITION, key);
-        if (row.isPresent()) {
+        if (row.isEmpty()) {
+            violate(inc, "started " + id + ", which was never stored");
+        } else {
             TaskStatus status = row.get().status();
             if (status == TaskStatus.SUCCEEDED || status == TaskStatus.FAILED) {
                 violate(inc, "started " + id + " although the store holds it " + status);
@@ -686,6 +701,11 @@ final class PartitionSimulation {
     }
 
     private static final boolean TRACE = Boolean.getBoolean("simulation.trace");
+
+    /** True for the one persist the planted bug loses: the third. */
+    boolean plantLostWrite() {
+        return plantedBug && ++persists == 3;
+    }
 
     SimScheduler time() {
         return time;

@@ -59,6 +59,9 @@ final class SimStore implements TaskStore {
 
     @Override
     public CompletionStage<Void> persist(int partition, List<Task> tasks) {
+        if (sim.plantLostWrite()) { // a planted bug: answered as stored, never written (the simulation must see it)
+            return call(List.of(), () -> CompletableFuture.completedFuture(null));
+        }
         return call(tasks.stream().map(Task::key).toList(), () -> store.persist(partition, tasks));
     }
 
