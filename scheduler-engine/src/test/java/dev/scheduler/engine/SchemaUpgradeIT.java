@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.internal.store.CassandraSessions;
+import dev.scheduler.engine.internal.store.CassandraTaskStore;
+import dev.scheduler.engine.internal.store.LoadBound;
+import dev.scheduler.engine.internal.store.LoadResult;
 import dev.scheduler.engine.internal.store.Migration;
 import dev.scheduler.engine.internal.store.Schema;
 import dev.scheduler.engine.internal.store.SchemaChange;
@@ -13,6 +17,8 @@ import dev.scheduler.engine.internal.store.SchemaSetup;
 import dev.scheduler.testkit.SchedulerInfrastructure;
 import dev.scheduler.testkit.SchedulerInfrastructureExtension;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,10 +43,10 @@ class SchemaUpgradeIT {
             EngineSettings.builder().createSchema(false).build();
 
     /** What a later release might add: a column and a table. Test-only, after the real migrations. */
-    private static final List<Migration> WITH_TEST_3 = withTestMigration3(false);
+    private static final List<Migration> WITH_TEST_4 = withTestMigration4(false);
 
     /** The same, marked breaking: engines that know only the real migrations may not run on a keyspace that has it. */
-    private static final List<Migration> WITH_BREAKING_3 = withTestMigration3(true);
+    private static final List<Migration> WITH_BREAKING_4 = withTestMigration4(true);
 
     private final SchedulerInfrastructure infra;
     private final CqlSession session;
@@ -55,10 +61,10 @@ class SchemaUpgradeIT {
         session.close();
     }
 
-    private static List<Migration> withTestMigration3(boolean breaking) {
+    private static List<Migration> withTestMigration4(boolean breaking) {
         List<Migration> list = new ArrayList<>(Schema.MIGRATIONS);
         list.add(new Migration(
-                3,
+                4,
                 "test-only: a column and a table",
                 List.of(
                         SchemaChange.addColumn("tasks", "test_note", "text"),
@@ -73,18 +79,20 @@ class SchemaUpgradeIT {
         String ks = versionOneKeyspace();
 
         prepare(ks, CREATE, Schema.MIGRATIONS, session);
-        assertThat(recordedVersion(ks)).isEqualTo(2);
-
-        prepare(ks, CREATE, WITH_TEST_3, session);
         assertThat(recordedVersion(ks)).isEqualTo(3);
+        assertThat(tables(ks)).contains("task_buckets");
+        assertThat(columns(ks, "partition_owners")).contains("indexed_epoch", "indexed_since");
+
+        prepare(ks, CREATE, WITH_TEST_4, session);
+        assertThat(recordedVersion(ks)).isEqualTo(4);
         assertThat(columns(ks, "tasks")).contains("test_note");
         assertThat(tables(ks)).contains("test_extra");
 
         // Again, as every later start does: nothing to apply, the same version.
-        prepare(ks, CREATE, WITH_TEST_3, session);
-        assertThat(recordedVersion(ks)).isEqualTo(3);
+        prepare(ks, CREATE, WITH_TEST_4, session);
+        assertThat(recordedVersion(ks)).isEqualTo(4);
         // The layout row written by the old engine survived the upgrade and is still enforced.
-        assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), WITH_TEST_3)
+        assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), WITH_TEST_4)
                         .prepare(TOPIC, PARTITIONS + 1))
                 .isInstanceOf(EngineStartException.class)
                 .hasMessageContaining("partition count");
@@ -96,27 +104,28 @@ class SchemaUpgradeIT {
             List<String> keyspaces = List.of(
                     infra.uniqueKeyspaceName("schema_race"),
                     versionOneKeyspace(),
-                    // The second setup is an older engine, as in a rolling deploy: version 3 is additive.
+                    // The second setup is an older engine, as in a rolling deploy: version 4 is additive.
                     infra.uniqueKeyspaceName("schema_race_old"));
             for (String ks : keyspaces) {
-                List<Migration> secondKnows = ks.equals(keyspaces.get(2)) ? Schema.MIGRATIONS : WITH_TEST_3;
+                List<Migration> secondKnows = ks.equals(keyspaces.get(2)) ? Schema.MIGRATIONS : WITH_TEST_4;
                 CyclicBarrier together = new CyclicBarrier(2);
                 List<CompletableFuture<Void>> starts = new ArrayList<>();
                 for (CqlSession s : List.of(session, second)) {
                     starts.add(CompletableFuture.runAsync(() -> {
                         await(together);
-                        prepare(ks, CREATE, s == session ? WITH_TEST_3 : secondKnows, s);
+                        prepare(ks, CREATE, s == session ? WITH_TEST_4 : secondKnows, s);
                     }));
                 }
                 CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
                         .get(60, TimeUnit.SECONDS);
-                assertThat(recordedVersion(ks)).as(ks).isEqualTo(3);
+                assertThat(recordedVersion(ks)).as(ks).isEqualTo(4);
                 assertThat(recordedCompatibleFrom(ks)).as(ks).isEqualTo(1);
                 assertThat(columns(ks, "scheduler_meta")).contains("version", "applied_at", "compatible_from");
                 assertThat(columns(ks, "tasks")).contains("test_note");
                 assertThat(tables(ks))
                         .contains(
                                 "test_extra",
+                                "task_buckets",
                                 "tasks",
                                 "task_attempts",
                                 "partition_checkpoints",
@@ -132,23 +141,23 @@ class SchemaUpgradeIT {
         String ks = infra.uniqueKeyspaceName("schema_off");
         prepare(ks, CREATE, Schema.MIGRATIONS, session);
 
-        String message = refusal(ks, NO_DDL, WITH_TEST_3);
+        String message = refusal(ks, NO_DDL, WITH_TEST_4);
         System.out.println("createSchema(false) refused:\n" + message);
         assertThat(message.lines())
                 .containsExactly(
                         "keyspace '" + ks
-                                + "' is at schema version 2 but this engine needs version 3, and createSchema is "
+                                + "' is at schema version 3 but this engine needs version 4, and createSchema is "
                                 + "false, so the engine changes no schema itself. Run this CQL, then start the engine again:",
                         "ALTER TABLE " + ks + ".tasks ADD test_note text;",
                         "CREATE TABLE IF NOT EXISTS " + ks + ".test_extra (id int PRIMARY KEY, note text);",
                         "INSERT INTO " + ks + ".scheduler_meta (id, version, compatible_from, applied_at) VALUES "
-                                + "('schema', 3, 1, toTimestamp(now()));");
+                                + "('schema', 4, 1, toTimestamp(now()));");
         assertThat(columns(ks, "tasks")).doesNotContain("test_note");
-        assertThat(recordedVersion(ks)).isEqualTo(2);
+        assertThat(recordedVersion(ks)).isEqualTo(3);
 
         runPrinted(message);
-        prepare(ks, NO_DDL, WITH_TEST_3, session);
-        assertThat(recordedVersion(ks)).isEqualTo(3);
+        prepare(ks, NO_DDL, WITH_TEST_4, session);
+        assertThat(recordedVersion(ks)).isEqualTo(4);
     }
 
     @Test
@@ -170,11 +179,16 @@ class SchemaUpgradeIT {
                 .containsExactly(
                         "ALTER TABLE " + old + ".scheduler_meta ADD applied_at timestamp;",
                         "ALTER TABLE " + old + ".scheduler_meta ADD compatible_from int;",
+                        "CREATE TABLE IF NOT EXISTS " + old + ".task_buckets (partition int, bucket bigint, "
+                                + "complete_below bigint static, complete_epoch bigint static, PRIMARY KEY ((partition), "
+                                + "bucket));",
+                        "ALTER TABLE " + old + ".partition_owners ADD indexed_epoch bigint;",
+                        "ALTER TABLE " + old + ".partition_owners ADD indexed_since bigint;",
                         "INSERT INTO " + old + ".scheduler_meta (id, version, compatible_from, applied_at) VALUES "
-                                + "('schema', 2, 1, toTimestamp(now()));");
+                                + "('schema', 3, 1, toTimestamp(now()));");
         runPrinted(upgrade);
         prepare(old, NO_DDL, Schema.MIGRATIONS, session);
-        assertThat(recordedVersion(old)).isEqualTo(2);
+        assertThat(recordedVersion(old)).isEqualTo(3);
     }
 
     @Test
@@ -190,7 +204,7 @@ class SchemaUpgradeIT {
     @Test
     void an_older_engine_starts_on_a_newer_keyspace_whose_newer_migrations_are_additive() {
         String ks = infra.uniqueKeyspaceName("schema_newer");
-        prepare(ks, CREATE, WITH_TEST_3, session);
+        prepare(ks, CREATE, WITH_TEST_4, session);
         assertThat(recordedCompatibleFrom(ks)).isEqualTo(1);
 
         // An instance of the release that knows only the real migrations restarts mid-rollout, or a deploy is
@@ -198,7 +212,7 @@ class SchemaUpgradeIT {
         for (EngineSettings settings : List.of(CREATE, NO_DDL)) {
             prepare(ks, settings, Schema.MIGRATIONS, session);
         }
-        assertThat(recordedVersion(ks)).isEqualTo(3);
+        assertThat(recordedVersion(ks)).isEqualTo(4);
         assertThat(recordedCompatibleFrom(ks)).isEqualTo(1);
         // It still checks the layout.
         assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), Schema.MIGRATIONS)
@@ -206,42 +220,84 @@ class SchemaUpgradeIT {
                 .isInstanceOf(EngineStartException.class)
                 .hasMessageContaining("partition count");
         // And the newer release, deployed again, finds its own version.
-        prepare(ks, NO_DDL, WITH_TEST_3, session);
+        prepare(ks, NO_DDL, WITH_TEST_4, session);
     }
 
     @Test
     void a_newer_keyspace_whose_newer_migration_is_breaking_is_refused_and_its_version_kept() {
         String ks = infra.uniqueKeyspaceName("schema_breaking");
-        prepare(ks, CREATE, WITH_BREAKING_3, session);
-        assertThat(recordedCompatibleFrom(ks)).isEqualTo(3);
+        prepare(ks, CREATE, WITH_BREAKING_4, session);
+        assertThat(recordedCompatibleFrom(ks)).isEqualTo(4);
 
         for (EngineSettings settings : List.of(CREATE, NO_DDL)) {
             String message = refusal(ks, settings, Schema.MIGRATIONS);
             System.out.println("breaking newer keyspace refused: " + message);
             assertThat(message)
-                    .isEqualTo("keyspace '" + ks + "' is at schema version 3, newer than this engine knows (up to 2), "
-                            + "and its compatible_from is 3: migration 3 is breaking, so only an engine that knows "
-                            + "version 3 or later may run on it. Run a release that knows schema version 3 or later; "
+                    .isEqualTo("keyspace '" + ks + "' is at schema version 4, newer than this engine knows (up to 3), "
+                            + "and its compatible_from is 4: migration 4 is breaking, so only an engine that knows "
+                            + "version 4 or later may run on it. Run a release that knows schema version 4 or later; "
                             + "an engine never downgrades a schema, so a deploy cannot be rolled back past a breaking "
                             + "migration");
         }
-        assertThat(recordedVersion(ks)).isEqualTo(3);
-        assertThat(recordedCompatibleFrom(ks)).isEqualTo(3);
-        prepare(ks, NO_DDL, WITH_BREAKING_3, session);
+        assertThat(recordedVersion(ks)).isEqualTo(4);
+        assertThat(recordedCompatibleFrom(ks)).isEqualTo(4);
+        prepare(ks, NO_DDL, WITH_BREAKING_4, session);
     }
 
     @Test
     void a_newer_keyspace_that_records_no_compatible_from_is_refused_as_strictly_as_its_version() {
         String ks = infra.uniqueKeyspaceName("schema_strict");
-        prepare(ks, CREATE, WITH_TEST_3, session);
+        prepare(ks, CREATE, WITH_TEST_4, session);
         session.execute("UPDATE " + ks + ".scheduler_meta SET compatible_from = null WHERE id = 'schema'");
 
         assertThat(refusal(ks, CREATE, Schema.MIGRATIONS))
-                .contains("is at schema version 3, newer than this engine knows (up to 2), and it records no "
-                        + "compatible_from, so only an engine that knows version 3 or later may run on it");
+                .contains("is at schema version 4, newer than this engine knows (up to 3), and it records no "
+                        + "compatible_from, so only an engine that knows version 4 or later may run on it");
+        assertThat(recordedVersion(ks)).isEqualTo(4);
+        // An engine that knows version 4 runs on it as before.
+        prepare(ks, CREATE, WITH_TEST_4, session);
+    }
+
+    /**
+     * Issue 11, finding 7: version 3 indexes non-empty buckets so that loads skip empty ones. A keyspace upgraded
+     * from version 2 has buckets without index rows, and a version 2 engine may go on writing such rows during the
+     * rolling upgrade: the first load of each partition walks them, so nothing stored before is missed.
+     */
+    @Test
+    void tasks_stored_at_version_2_stay_loadable_after_the_upgrade_to_version_3() throws Exception {
+        String ks = infra.uniqueKeyspaceName("schema_v2");
+        prepare(ks, CREATE, Schema.MIGRATIONS.subList(0, 2), session);
+        assertThat(recordedVersion(ks)).isEqualTo(2);
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(3_600);
+        long bucketMillis = CREATE.bucketSize().toMillis();
+        List<TaskKey> stored = new ArrayList<>();
+        // As a version 2 engine stores them: a claim, then task rows in a few buckets, and no index rows.
+        session.execute("INSERT INTO " + ks + ".partition_owners (partition, epoch, owner, claimed_at, released) "
+                + "VALUES (1, 1, 'v2', toTimestamp(now()), true)");
+        for (int minute : List.of(0, 3, 11)) {
+            TaskKey key = TaskKey.of("v2-" + minute, start.plusSeconds(minute * 60L + 5), "u");
+            session.execute(
+                    "UPDATE " + ks + ".tasks SET task_data = {'k': 'v'} WHERE partition = 1 AND bucket = ?"
+                            + " AND scheduled_time = ? AND ordering_id = ? AND uniqueness_key = ?",
+                    Math.floorDiv(key.scheduledTime().toEpochMilli(), bucketMillis),
+                    key.scheduledTime(),
+                    key.orderingId(),
+                    key.uniquenessKey());
+            stored.add(key);
+        }
+
+        prepare(ks, CREATE, Schema.MIGRATIONS, session);
         assertThat(recordedVersion(ks)).isEqualTo(3);
-        // An engine that knows version 3 runs on it as before.
-        prepare(ks, CREATE, WITH_TEST_3, session);
+        CassandraTaskStore store = new CassandraTaskStore(session, ks, CREATE, Clock.systemUTC());
+        store.claim(1, "v3").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        LoadResult loaded = store.load(
+                        1,
+                        LoadBound.before(start.toEpochMilli()),
+                        start.plusSeconds(30 * 60).toEpochMilli(),
+                        100)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(loaded.rows()).extracting(r -> r.task().key()).containsExactlyElementsOf(stored);
     }
 
     private void prepare(String ks, EngineSettings settings, List<Migration> migrations, CqlSession s) {

@@ -70,6 +70,7 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement deadLetter;
     private final PreparedStatement resetFailed;
     private final PartitionOwners owners;
+    private final BucketIndex index;
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
     public CassandraTaskStore(CqlSession session, String keyspace, EngineSettings settings, Clock clock) {
@@ -102,6 +103,7 @@ public final class CassandraTaskStore implements TaskStore {
         writeCheckpoint = session.prepare(cql.writeCheckpoint());
         resetFailed = session.prepare(cql.resetFailedTask());
         owners = new PartitionOwners(session, cql, clock, write, serial);
+        index = new BucketIndex(session, cql, buckets, read, write);
         deadLetter = session.prepare(cql.writeDeadLetter());
     }
 
@@ -120,12 +122,14 @@ public final class CassandraTaskStore implements TaskStore {
                     .add(persist.bind(null, partition, bucket, k.scheduledTime(), k.orderingId(), k.uniquenessKey())
                             .setMap(0, task.data(), String.class, String.class));
         }
-        return executeBatched(byBucket);
+        // The index rows before the rows: a load that skips buckets by the index never misses a stored row.
+        return index.ensure(partition, byBucket.keySet()).thenCompose(v -> executeBatched(byBucket));
     }
 
     @Override
     public CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys) {
         Set<TaskKey> applied = java.util.Collections.synchronizedSet(new HashSet<>());
+        CompletionStage<Void> indexed = index.ensureKeys(partition, keys.stream());
         List<CompletableFuture<?>> all = new ArrayList<>();
         Instant now = clock.instant();
         for (TaskKey k : keys) {
@@ -139,7 +143,7 @@ public final class CassandraTaskStore implements TaskStore {
                             k.uniquenessKey())
                     .setConsistencyLevel(write)
                     .setSerialConsistencyLevel(serial);
-            all.add(session.executeAsync(s)
+            all.add(indexed.thenCompose(v -> session.executeAsync(s))
                     .thenAccept(rs -> {
                         // Not applied because the key is CANCELLED already: this very cancel, sent again after it
                         // applied and then reported a failure, or an earlier cancel of the key. Either way it holds.
@@ -155,6 +159,7 @@ public final class CassandraTaskStore implements TaskStore {
     @Override
     public CompletionStage<List<StoredTask>> resetFailed(int partition, List<RetryRequest> requests) {
         List<CompletableFuture<Optional<StoredTask>>> all = new ArrayList<>();
+        var indexed = index.ensureKeys(partition, requests.stream().map(RetryRequest::key));
         for (RetryRequest r : requests) {
             TaskKey k = r.key();
             BoundStatement s = resetFailed
@@ -168,7 +173,7 @@ public final class CassandraTaskStore implements TaskStore {
                             r.requestedAt())
                     .setConsistencyLevel(write)
                     .setSerialConsistencyLevel(serial);
-            all.add(session.executeAsync(s)
+            all.add(indexed.thenCompose(v -> session.executeAsync(s))
                     .thenCompose(rs -> {
                         if (rs.wasApplied() || Rows.resetByThisRequest(rs.one(), r)) {
                             return read(partition, k);
@@ -194,7 +199,10 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit) {
-        return loadFrom(partition, from, upToMillis, limit, new LoadedRows());
+        return index.load(
+                partition,
+                bucketOf(from.timeMillis()),
+                () -> loadFrom(partition, from, upToMillis, limit, new LoadedRows()));
     }
 
     private CompletionStage<LoadResult> loadFrom(
@@ -216,7 +224,9 @@ public final class CassandraTaskStore implements TaskStore {
                         wanted)
                 .setConsistencyLevel(read)
                 .setPageSize(Math.max(1, Math.min(wanted, maxPageRows)));
-        return session.executeAsync(s).thenCompose(rs -> bucketPages(rs, partition, bucket, upToMillis, limit, rows));
+        return session.executeAsync(s)
+                .thenCompose(rs -> index.walked(partition, bucket, rs))
+                .thenCompose(rs -> bucketPages(rs, partition, bucket, upToMillis, limit, rows));
     }
 
     /**
@@ -240,13 +250,14 @@ public final class CassandraTaskStore implements TaskStore {
         }
         if (rs.hasMorePages()) {
             return rs.fetchNextPage()
+                    .thenCompose(next -> index.walked(partition, bucket, next))
                     .thenCompose(next -> bucketPages(next, partition, bucket, upToMillis, limit, rows));
         }
-        long nextBucketStart = buckets.startOf(bucket + 1);
-        if (nextBucketStart >= upToMillis) {
-            return CompletableFuture.completedFuture(new LoadResult(rows.rows, LoadBound.before(upToMillis)));
-        }
-        return loadFrom(partition, LoadBound.before(nextBucketStart), upToMillis, limit, rows);
+        // The next bucket with rows, by the index: empty buckets cost nothing, however many lie between.
+        return index.after(partition, bucket, upToMillis)
+                .thenCompose(next -> next.isEmpty()
+                        ? CompletableFuture.completedFuture(new LoadResult(rows.rows, LoadBound.before(upToMillis)))
+                        : loadFrom(partition, LoadBound.before(next.getAsLong()), upToMillis, limit, rows));
     }
 
     /** Rows set aside since this store was created, their status unknown to this engine (logged at WARN). */
@@ -384,7 +395,7 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Claim> claim(int partition, String owner) {
-        return owners.claim(partition, owner);
+        return owners.claim(partition, owner, index);
     }
 
     @Override

@@ -95,29 +95,55 @@ final class Cql {
     }
 
     String readOwner() {
-        return "SELECT epoch, owner, claimed_at, released FROM " + table("partition_owners") + " WHERE partition = ?";
+        return "SELECT epoch, owner, claimed_at, released, indexed_epoch, indexed_since FROM "
+                + table("partition_owners") + " WHERE partition = ?";
     }
 
-    /** The first claim of a partition: epoch 1, if no owner row exists. */
+    /**
+     * The first claim of a partition: epoch 1, if no owner row exists. Every claim of this version records that
+     * its claimer indexes buckets ({@link BucketIndex}); claims of engines before schema version 3 leave the two
+     * columns as they were.
+     */
     String claimFirst() {
-        return "INSERT INTO " + table("partition_owners") + " (partition, epoch, owner, claimed_at, released)"
-                + " VALUES (?, 1, ?, ?, false) IF NOT EXISTS";
+        return "INSERT INTO " + table("partition_owners")
+                + " (partition, epoch, owner, claimed_at, released, indexed_epoch, indexed_since)"
+                + " VALUES (?, 1, ?, ?, false, 1, 0) IF NOT EXISTS";
     }
 
     /** A claim of a partition at the next epoch, if the epoch is still the one read. */
     String claimNext() {
-        return "UPDATE " + table("partition_owners")
-                + " SET epoch = ?, owner = ?, claimed_at = ?, released = false WHERE partition = ? IF epoch = ?";
+        return "UPDATE " + table("partition_owners") + " SET epoch = ?, owner = ?, claimed_at = ?, released = false,"
+                + " indexed_epoch = ?, indexed_since = ? WHERE partition = ? IF epoch = ?";
     }
 
     /** A claim of a partition whose owner row exists without an epoch (read as epoch 0). */
     String claimUnset() {
-        return "UPDATE " + table("partition_owners")
-                + " SET epoch = ?, owner = ?, claimed_at = ?, released = false WHERE partition = ? IF epoch = null";
+        return "UPDATE " + table("partition_owners") + " SET epoch = ?, owner = ?, claimed_at = ?, released = false,"
+                + " indexed_epoch = ?, indexed_since = ? WHERE partition = ? IF epoch = null";
     }
 
     String release() {
         return "UPDATE " + table("partition_owners") + " SET released = true WHERE partition = ? IF epoch = ?";
+    }
+
+    /** The index row of a non-empty bucket. Binds: partition, bucket. */
+    String indexBucket() {
+        return "INSERT INTO " + table("task_buckets") + " (partition, bucket) VALUES (?, ?)";
+    }
+
+    /** The first indexed bucket after one and before another. Binds: partition, after, before. */
+    String nextIndexedBucket() {
+        return "SELECT bucket FROM " + table("task_buckets") + " WHERE partition = ? AND bucket > ? AND bucket < ?"
+                + " LIMIT 1";
+    }
+
+    String readIndexFrontier() {
+        return "SELECT complete_below, complete_epoch FROM " + table("task_buckets") + " WHERE partition = ? LIMIT 1";
+    }
+
+    /** Binds: the frontier, the epoch of the claim that walked to it, the partition. */
+    String writeIndexFrontier() {
+        return "UPDATE " + table("task_buckets") + " SET complete_below = ?, complete_epoch = ? WHERE partition = ?";
     }
 
     String writeDeadLetter() {

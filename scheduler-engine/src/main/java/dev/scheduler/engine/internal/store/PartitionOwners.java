@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -46,31 +47,50 @@ final class PartitionOwners {
                 .thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::owner));
     }
 
-    CompletionStage<Claim> claim(int partition, String owner) {
-        return read(partition).thenCompose(current -> {
-            Instant now = clock.instant();
-            BoundStatement s = current.isEmpty()
-                    ? claimFirst.bind(partition, owner, now)
-                    : current.get().epoch() == 0
-                            ? claimUnset.bind(1L, owner, now, partition)
-                            : claimNext.bind(
-                                    current.get().epoch() + 1,
-                                    owner,
-                                    now,
-                                    partition,
-                                    current.get().epoch());
-            return session.executeAsync(s.setSerialConsistencyLevel(serial).setConsistencyLevel(write))
-                    .thenCompose(rs -> {
-                        if (!rs.wasApplied()) {
-                            // Someone else claimed in between: the caller tries again after a backoff.
-                            return CompletableFuture.failedFuture(new IllegalStateException(
-                                    "partition " + partition + " was claimed by another instance at the same time"));
-                        }
-                        OwnerRow previous = current.orElse(OwnerRow.NONE);
-                        return CompletableFuture.completedFuture(
-                                new Claim(new OwnerRow(previous.epoch() + 1, owner, now, false), previous));
-                    });
-        });
+    /** Claims the partition, and tells {@code index} the claim's epoch and the run of indexing claims it continues. */
+    CompletionStage<Claim> claim(int partition, String owner, BucketIndex index) {
+        return session.executeAsync(readOwner.bind(partition).setConsistencyLevel(serial))
+                .thenCompose(rs -> {
+                    Row row = rs.one();
+                    Optional<OwnerRow> current = Optional.ofNullable(row).map(Rows::owner);
+                    long epoch = current.map(OwnerRow::epoch).orElse(0L) + 1;
+                    long since = indexedSince(row, epoch);
+                    Instant now = clock.instant();
+                    BoundStatement s = current.isEmpty()
+                            ? claimFirst.bind(partition, owner, now)
+                            : epoch == 1
+                                    ? claimUnset.bind(epoch, owner, now, epoch, since, partition)
+                                    : claimNext.bind(epoch, owner, now, epoch, since, partition, epoch - 1);
+                    return session.executeAsync(
+                                    s.setSerialConsistencyLevel(serial).setConsistencyLevel(write))
+                            .thenCompose(applied -> {
+                                if (!applied.wasApplied()) {
+                                    // Someone else claimed in between: the caller tries again after a backoff.
+                                    return CompletableFuture.failedFuture(new IllegalStateException("partition "
+                                            + partition + " was claimed by another instance at the same time"));
+                                }
+                                index.claimed(partition, epoch, since);
+                                OwnerRow previous = current.orElse(OwnerRow.NONE);
+                                return CompletableFuture.completedFuture(
+                                        new Claim(new OwnerRow(epoch, owner, now, false), previous));
+                            });
+                });
+    }
+
+    /**
+     * The first epoch of the run of indexing claims a claim at {@code epoch} continues: 0 (every claim ever) for the
+     * first claim of a partition, the previous claim's when that one indexed too, else this very epoch. A claim by an
+     * engine before schema version 3 moves the epoch without writing {@code indexed_epoch}, which ends the run.
+     */
+    static long indexedSince(Row current, long epoch) {
+        if (current == null) {
+            return 0;
+        }
+        boolean previousIndexed = !current.isNull("indexed_epoch")
+                && !current.isNull("indexed_since")
+                && !current.isNull("epoch")
+                && current.getLong("indexed_epoch") == current.getLong("epoch");
+        return previousIndexed ? current.getLong("indexed_since") : epoch;
     }
 
     CompletionStage<Void> release(int partition, long epoch) {

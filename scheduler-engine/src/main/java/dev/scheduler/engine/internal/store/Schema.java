@@ -87,7 +87,21 @@ public final class Schema {
                     List.of(
                             addColumn("scheduler_meta", "version", "int"),
                             addColumn("scheduler_meta", "applied_at", "timestamp"),
-                            addColumn("scheduler_meta", COMPATIBLE_FROM, "int"))));
+                            addColumn("scheduler_meta", COMPATIBLE_FROM, "int"))),
+            new Migration(
+                    3,
+                    "task_buckets indexes each partition's non-empty buckets, so that loads skip empty ones; "
+                            + "partition_owners records which claims index",
+                    List.of(
+                            // One row per (Kafka partition, bucket) that has rows, written before them. The static
+                            // columns record up to which bucket rows written before the index are indexed too, and
+                            // by which claim (BucketIndex).
+                            statement("CREATE TABLE IF NOT EXISTS <ks>.task_buckets ("
+                                    + "partition int, bucket bigint, complete_below bigint static, "
+                                    + "complete_epoch bigint static, PRIMARY KEY ((partition), bucket))"),
+                            // Written by every claim of engines that index, left alone by older ones.
+                            addColumn("partition_owners", "indexed_epoch", "bigint"),
+                            addColumn("partition_owners", "indexed_since", "bigint"))));
 
     private Schema() {}
 

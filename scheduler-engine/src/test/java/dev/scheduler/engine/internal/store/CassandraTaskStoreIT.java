@@ -185,6 +185,145 @@ class CassandraTaskStoreIT {
                 .isEqualTo(LoadBound.before(minute.plusSeconds(120).toEpochMilli()));
     }
 
+    /**
+     * Issue 11, finding 7: a record dated in year 1 (a raw producer) lowered the checkpoint to its time, and every
+     * load from there read one empty bucket after another, one query each: the tasks due on its partition waited
+     * behind a walk of two thousand years of minutes. With the index a load steps from one non-empty bucket to the
+     * next.
+     */
+    @Test
+    void a_load_from_year_1_finds_that_task_and_one_due_now_in_a_few_queries() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertLoadsInFewQueries(20, Instant.parse("0001-01-01T00:00:00Z"), now);
+    }
+
+    /** The same for a retry of a task 30 days old: 43,200 empty minutes, 4 s late after every restart before. */
+    @Test
+    void a_load_from_30_days_ago_finds_that_task_and_one_due_now_in_a_few_queries() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertLoadsInFewQueries(21, now.minus(Duration.ofDays(30)), now);
+    }
+
+    private void assertLoadsInFewQueries(int partition, Instant old, Instant now) throws Exception {
+        try (CountingSession counting = CountingSession.open(infra)) {
+            CassandraTaskStore counted =
+                    new CassandraTaskStore(counting.session(), keyspace, EngineSettings.defaults(), Clock.systemUTC());
+            get(counted.claim(partition, "it"));
+            List<Task> tasks = List.of(
+                    Task.of(TaskKey.of("long-ago", old, "u"), Map.of()),
+                    Task.of(TaskKey.of("now", now, "u"), Map.of()));
+            get(counted.persist(partition, tasks));
+
+            long before = counting.requests();
+            LoadResult loaded = counted.load(
+                            partition,
+                            LoadBound.before(old.toEpochMilli()),
+                            now.plusSeconds(60).toEpochMilli(),
+                            100)
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS); // before the index: a walk of one query per empty minute, for years
+            long queries = counting.requests() - before;
+            System.out.println("a load from " + old + " to now: " + queries + " queries");
+
+            assertThat(loaded.rows())
+                    .extracting(r -> r.task().key())
+                    .containsExactly(tasks.get(0).key(), tasks.get(1).key());
+            // The bucket of each task, an index query after each, a write of the recorded frontier: not one per minute.
+            assertThat(queries).isLessThanOrEqualTo(6);
+        }
+    }
+
+    /**
+     * Rows written without index rows, as a version 2 engine wrote them (a keyspace upgraded from version 2, or an
+     * older engine that owned the partition during a rolling upgrade), are found by a walk bucket by bucket, which
+     * indexes them: the next claim finds them by the index, without walking again.
+     */
+    @Test
+    void rows_written_without_index_rows_by_an_older_engine_are_walked_once_then_found_by_the_index() throws Exception {
+        int partition = 22;
+        Instant start = AT.truncatedTo(ChronoUnit.MINUTES).plusSeconds(3_600);
+        claimAsVersion2(partition, 1);
+        TaskKey first = writeAsVersion2(partition, TaskKey.of("v2-a", start.plusSeconds(5), "u"));
+        TaskKey later = writeAsVersion2(partition, TaskKey.of("v2-b", start.plusSeconds(7 * 60), "u"));
+        long upTo = start.plusSeconds(20 * 60).toEpochMilli();
+
+        try (CountingSession counting = CountingSession.open(infra)) {
+            CassandraTaskStore upgraded =
+                    new CassandraTaskStore(counting.session(), keyspace, EngineSettings.defaults(), Clock.systemUTC());
+            get(upgraded.claim(partition, "v3"));
+            long before = counting.requests();
+            LoadResult walked = get(upgraded.load(partition, LoadBound.before(start.toEpochMilli()), upTo, 100));
+            long walkQueries = counting.requests() - before;
+            assertThat(walked.rows()).extracting(r -> r.task().key()).containsExactly(first, later);
+            assertThat(walkQueries)
+                    .as("a walk: one query per bucket, and the index rows it writes")
+                    .isGreaterThanOrEqualTo(20);
+
+            // A restart: the next claim continues the run of indexing claims, so the walk recorded holds.
+            CassandraTaskStore restarted =
+                    new CassandraTaskStore(counting.session(), keyspace, EngineSettings.defaults(), Clock.systemUTC());
+            get(restarted.claim(partition, "v3"));
+            before = counting.requests();
+            LoadResult indexed = get(restarted.load(partition, LoadBound.before(start.toEpochMilli()), upTo, 100));
+            assertThat(indexed.rows()).extracting(r -> r.task().key()).containsExactly(first, later);
+            assertThat(counting.requests() - before).as("by the index").isLessThanOrEqualTo(6);
+        }
+    }
+
+    /**
+     * An older engine that owned the partition between two claims of this version wrote rows without index rows;
+     * its claim does not write {@code indexed_epoch}, so the next claim walks from its bound again and finds them.
+     */
+    @Test
+    void a_claim_by_an_older_engine_in_between_makes_the_next_owner_walk_again() throws Exception {
+        int partition = 23;
+        Instant start = AT.truncatedTo(ChronoUnit.MINUTES).plusSeconds(7_200);
+        long upTo = start.plusSeconds(20 * 60).toEpochMilli();
+        CassandraTaskStore first =
+                new CassandraTaskStore(session, keyspace, EngineSettings.defaults(), Clock.systemUTC());
+        get(first.claim(partition, "v3"));
+        TaskKey indexed = TaskKey.of("v3-task", start.plusSeconds(1), "u");
+        get(first.persist(partition, List.of(Task.of(indexed, Map.of()))));
+        assertThat(get(first.load(partition, LoadBound.before(start.toEpochMilli()), upTo, 100))
+                        .rows())
+                .hasSize(1);
+
+        claimAsVersion2(partition, 2); // a rolling upgrade rolled back, or an old instance restarted meanwhile
+        TaskKey unindexed = writeAsVersion2(partition, TaskKey.of("v2-task", start.plusSeconds(9 * 60), "u"));
+
+        CassandraTaskStore next =
+                new CassandraTaskStore(session, keyspace, EngineSettings.defaults(), Clock.systemUTC());
+        get(next.claim(partition, "v3"));
+        assertThat(get(next.load(partition, LoadBound.before(start.toEpochMilli()), upTo, 100))
+                        .rows())
+                .extracting(r -> r.task().key())
+                .containsExactly(indexed, unindexed);
+    }
+
+    /** A claim as engines before schema version 3 make it: {@code indexed_epoch} and {@code indexed_since} untouched. */
+    private void claimAsVersion2(int partition, long epoch) {
+        session.execute(
+                "UPDATE " + keyspace + ".partition_owners SET epoch = ?, owner = 'v2', claimed_at = ?,"
+                        + " released = false WHERE partition = ?",
+                epoch,
+                Instant.now(),
+                partition);
+    }
+
+    /** A task row as engines before schema version 3 wrote it: no index row. */
+    private TaskKey writeAsVersion2(int partition, TaskKey key) {
+        session.execute(
+                "UPDATE " + keyspace + ".tasks SET task_data = {'k': 'v'} WHERE partition = ? AND bucket = ?"
+                        + " AND scheduled_time = ? AND ordering_id = ? AND uniqueness_key = ?",
+                partition,
+                Buckets.of(EngineSettings.defaults().bucketSize())
+                        .bucketOf(key.scheduledTime().toEpochMilli()),
+                key.scheduledTime(),
+                key.orderingId(),
+                key.uniquenessKey());
+        return key;
+    }
+
     /** A retry request or a cancel of a key never stored answers without failing (its answer has no columns). */
     @Test
     void a_retry_request_for_a_key_never_stored_is_not_applied_and_does_not_fail() throws Exception {
