@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,6 @@ public final class CassandraTaskStore implements TaskStore {
     private final ConsistencyLevel serial;
 
     private final PreparedStatement persist;
-    private final PreparedStatement cancel;
     /** A load from a bound whose key is not loaded yet: it reads that key too ({@code >=}). */
     private final PreparedStatement loadAtOrAfter;
     /** A load from a bound whose key is loaded: it reads strictly after it ({@code >}). */
@@ -71,6 +69,8 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement resetFailed;
     private final PartitionOwners owners;
     private final BucketIndex index;
+    private final Expiry expiry;
+    private final TaskCancels cancels;
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
     public CassandraTaskStore(CqlSession session, String keyspace, EngineSettings settings, Clock clock) {
@@ -90,7 +90,6 @@ public final class CassandraTaskStore implements TaskStore {
         this.serial = DefaultConsistencyLevel.valueOf(settings.serialConsistency());
         Cql cql = new Cql(keyspace);
         persist = session.prepare(cql.persistTask());
-        cancel = session.prepare(cql.cancelTask());
         loadAtOrAfter = session.prepare(cql.taskRange(Cql.TASK_COLUMNS, false));
         loadAfter = session.prepare(cql.taskRange(Cql.TASK_COLUMNS, true));
         finish = session.prepare(cql.finishTask());
@@ -104,6 +103,8 @@ public final class CassandraTaskStore implements TaskStore {
         resetFailed = session.prepare(cql.resetFailedTask());
         owners = new PartitionOwners(session, cql, clock, write, serial);
         index = new BucketIndex(session, cql, buckets, read, write);
+        expiry = new Expiry(session, cql, read, write);
+        cancels = new TaskCancels(session, cql, buckets, retentionSeconds, clock, write, serial, expiry);
         deadLetter = session.prepare(cql.writeDeadLetter());
     }
 
@@ -128,32 +129,7 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys) {
-        Set<TaskKey> applied = java.util.Collections.synchronizedSet(new HashSet<>());
-        CompletionStage<Void> indexed = index.ensureKeys(partition, keys.stream());
-        List<CompletableFuture<?>> all = new ArrayList<>();
-        Instant now = clock.instant();
-        for (TaskKey k : keys) {
-            BoundStatement s = cancel.bind(
-                            retentionSeconds,
-                            now,
-                            partition,
-                            bucketOf(k.scheduledTime().toEpochMilli()),
-                            k.scheduledTime(),
-                            k.orderingId(),
-                            k.uniquenessKey())
-                    .setConsistencyLevel(write)
-                    .setSerialConsistencyLevel(serial);
-            all.add(indexed.thenCompose(v -> session.executeAsync(s))
-                    .thenAccept(rs -> {
-                        // Not applied because the key is CANCELLED already: this very cancel, sent again after it
-                        // applied and then reported a failure, or an earlier cancel of the key. Either way it holds.
-                        if (rs.wasApplied() || Rows.cancelledAlready(rs.one())) {
-                            applied.add(k);
-                        }
-                    })
-                    .toCompletableFuture());
-        }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> Set.copyOf(applied));
+        return index.ensureKeys(partition, keys.stream()).thenCompose(v -> cancels.cancel(partition, keys));
     }
 
     @Override
@@ -199,10 +175,12 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit) {
+        LoadedRows rows = new LoadedRows();
         return index.load(
-                partition,
-                bucketOf(from.timeMillis()),
-                () -> loadFrom(partition, from, upToMillis, limit, new LoadedRows()));
+                        partition,
+                        bucketOf(from.timeMillis()),
+                        () -> loadFrom(partition, from, upToMillis, limit, rows))
+                .thenCompose(result -> rows.expired().thenApply(v -> result));
     }
 
     private CompletionStage<LoadResult> loadFrom(
@@ -240,6 +218,9 @@ public final class CassandraTaskStore implements TaskStore {
             rows.last = Rows.key(row);
             if (Rows.knownStatus(row)) {
                 rows.rows.add(Rows.storedTask(row));
+                if (Expiry.outlivesStatus(row)) {
+                    rows.expiring.add(expiry.expireWithStatus(partition, bucket, rows.last));
+                }
             } else {
                 rows.setAside++;
                 setAside.add(partition, row);
@@ -343,13 +324,21 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Optional<StoredTask>> read(int partition, TaskKey k) {
-        return session.executeAsync(readByKey(readOne, partition, k))
-                .thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> {
-                    if (!Rows.knownStatus(row)) {
-                        setAside.add(partition, row); // read as FAILED by Rows: finished for the partition, not run
-                    }
-                    return Rows.storedTask(row);
-                }));
+        return session.executeAsync(readByKey(readOne, partition, k)).thenCompose(rs -> {
+            Row row = rs.one();
+            if (row == null) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            Optional<StoredTask> task = Optional.of(Rows.storedTask(row));
+            if (!Rows.knownStatus(row)) {
+                setAside.add(partition, row); // read as FAILED by Rows: finished for the partition, not run
+            } else if (Expiry.outlivesStatus(row)) {
+                return expiry.expireWithStatus(
+                                partition, bucketOf(k.scheduledTime().toEpochMilli()), k)
+                        .thenApply(v -> task);
+            }
+            return CompletableFuture.completedFuture(task);
+        });
     }
 
     /** The task with its attempt history, for operators and tests. */

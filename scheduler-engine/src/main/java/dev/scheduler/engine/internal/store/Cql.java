@@ -12,9 +12,13 @@ final class Cql {
     /** The full primary key of a task row. */
     static final String TASK_KEY =
             " WHERE partition = ? AND bucket = ? AND scheduled_time = ? AND ordering_id = ? AND uniqueness_key = ?";
-    /** What a task row holds for scheduling: key, data and state. */
+    /**
+     * What a task row holds for scheduling: key, data and state; and the TTLs that tell a finished row whose data
+     * would outlive its status ({@link Expiry#outlivesStatus}).
+     */
     static final String TASK_COLUMNS =
-            "scheduled_time, ordering_id, uniqueness_key, task_data, status, attempts, next_attempt_at, last_error";
+            "scheduled_time, ordering_id, uniqueness_key, task_data, status, attempts, next_attempt_at, last_error,"
+                    + " TTL(status) AS status_ttl, TTL(task_data) AS data_ttl";
     /** The same plus the last finished attempt, for reads of one task. */
     static final String TASK_COLUMNS_WITH_LAST_ATTEMPT = TASK_COLUMNS + ", started_at, finished_at, result";
     /** Enough to tell whether a row is overdue, without its data. */

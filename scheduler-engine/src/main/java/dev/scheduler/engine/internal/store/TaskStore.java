@@ -21,7 +21,10 @@ public interface TaskStore {
     /**
      * Marks keys cancelled unless they already finished; returns the keys that are cancelled now (including keys
      * not stored yet, which then can never run while the cancel is retained, and keys cancelled already, so that a
-     * cancel sent again after it applied answers the same).
+     * cancel sent again after it applied answers the same). A cancel is retained for the retention, counted from
+     * the task's time when that is later than now; the row then expires whole, and never reads as pending: the
+     * stage completes only once every cell of the row expires with the status (a cancel sent again repairs a
+     * row left half done by a failure).
      */
     CompletionStage<Set<TaskKey>> cancel(int partition, List<TaskKey> keys);
 
@@ -33,7 +36,11 @@ public interface TaskStore {
      */
     CompletionStage<List<StoredTask>> resetFailed(int partition, List<RetryRequest> requests);
 
-    /** Reads stored rows of a partition from {@code from} up to (excluding) {@code upToMillis}, at most {@code limit}. */
+    /**
+     * Reads stored rows of a partition from {@code from} up to (excluding) {@code upToMillis}, at most {@code limit}.
+     * A finished row met whose data would outlive its status (the key was scheduled again after it finished) is
+     * made to expire with its status before the stage completes, so that it never reads as pending later.
+     */
     CompletionStage<LoadResult> load(int partition, LoadBound from, long upToMillis, int limit);
 
     /**
@@ -45,7 +52,7 @@ public interface TaskStore {
     /** Records attempt outcomes: status, attempts, next attempt and the attempt history rows. */
     CompletionStage<Void> recordOutcomes(int partition, List<AttemptOutcome> outcomes);
 
-    /** Reads one task, or empty if not stored. */
+    /** Reads one task, or empty if not stored; a finished row is made to expire whole, as by {@link #load}. */
     CompletionStage<Optional<StoredTask>> read(int partition, TaskKey key);
 
     /** The partition's checkpoint: no incomplete task is stored before it. Empty when never written. */

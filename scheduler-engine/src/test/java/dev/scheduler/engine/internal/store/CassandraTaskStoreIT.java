@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
@@ -40,6 +41,8 @@ class CassandraTaskStoreIT {
     private CqlSession session;
     private String keyspace;
     private CassandraTaskStore store;
+    /** A store whose finished and cancelled rows expire after 2 s. */
+    private CassandraTaskStore shortRetention;
 
     CassandraTaskStoreIT(SchedulerInfrastructure infra) {
         this.infra = infra;
@@ -52,6 +55,11 @@ class CassandraTaskStoreIT {
         EngineSettings settings = EngineSettings.defaults();
         new SchemaSetup(session, keyspace, settings, Clock.systemUTC()).prepare("tasks-store", 4);
         store = new CassandraTaskStore(session, keyspace, settings, Clock.systemUTC());
+        shortRetention = new CassandraTaskStore(
+                session,
+                keyspace,
+                settings.toBuilder().retention(Duration.ofSeconds(2)).build(),
+                Clock.systemUTC());
     }
 
     @AfterAll
@@ -330,6 +338,142 @@ class CassandraTaskStoreIT {
         TaskKey never = TaskKey.of("never-stored", AT, "u");
         assertThat(get(store.resetFailed(0, List.of(new RetryRequest(never, AT)))))
                 .isEmpty();
+    }
+
+    /**
+     * Issue 11, finding 4: a cancel set a TTL on the status alone; once it expired, the task's data was left and
+     * the row read as pending, so a cancelled task due later than the retention ran at its time. Cancelled twice,
+     * as a replayed cancel record does.
+     */
+    @Test
+    void a_cancelled_task_due_later_than_the_retention_expires_whole() throws Exception {
+        TaskKey key = TaskKey.of(
+                "cancel-expires", Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(4), "u");
+        get(shortRetention.persist(0, List.of(Task.of(key, Map.of("k", "v")))));
+
+        assertThat(get(shortRetention.cancel(0, List.of(key)))).containsExactly(key);
+        assertThat(get(shortRetention.cancel(0, List.of(key)))).as("sent again").containsExactly(key);
+
+        awaitExpiredWhole(key);
+        assertThat(get(shortRetention.read(0, key))).isEmpty();
+        assertThat(get(shortRetention.load(
+                                0,
+                                LoadBound.before(key.scheduledTime().toEpochMilli() - 1_000),
+                                key.scheduledTime().toEpochMilli() + 1_000,
+                                10))
+                        .rows())
+                .isEmpty();
+    }
+
+    /**
+     * A cancel whose compare-and-set applied but whose rewrite of the row never happened (the engine failed
+     * between the two writes) is replayed from Kafka: the replay finds the key cancelled and does the rewrite.
+     */
+    @Test
+    void a_cancel_replayed_after_its_rewrite_failed_still_expires_whole() throws Exception {
+        TaskKey key = TaskKey.of(
+                "cancel-half-done", Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(60), "u");
+        get(shortRetention.persist(0, List.of(Task.of(key, Map.of("k", "v")))));
+        session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                "UPDATE " + keyspace + ".tasks USING TTL 2 SET status = 'CANCELLED' WHERE partition = 0"
+                        + " AND bucket = ? AND scheduled_time = ? AND ordering_id = ? AND uniqueness_key = ?"
+                        + " IF status = null",
+                bucket(key),
+                key.scheduledTime(),
+                key.orderingId(),
+                key.uniquenessKey()));
+
+        assertThat(get(shortRetention.cancel(0, List.of(key)))).as("the replay").containsExactly(key);
+
+        awaitExpiredWhole(key);
+    }
+
+    /**
+     * Issue 11, finding 4: a finished key scheduled again had its data rewritten without a TTL, so the row read as
+     * pending once the finished status expired. A load that meets it, or a read, makes the data expire with the
+     * status.
+     */
+    @Test
+    void a_finished_key_scheduled_again_expires_whole_once_loaded_or_read() throws Exception {
+        Instant due = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(5);
+        TaskKey loaded = TaskKey.of("finished-again-loaded", due, "u");
+        TaskKey read = TaskKey.of("finished-again-read", due, "u");
+        for (TaskKey key : List.of(loaded, read)) {
+            Task task = Task.of(key, Map.of("k", "v"));
+            get(shortRetention.persist(0, List.of(task)));
+            get(shortRetention.recordOutcomes(
+                    0,
+                    List.of(new AttemptOutcome(
+                            task, 1, due, due, TaskStatus.SUCCEEDED, null, AttemptResult.SUCCEEDED, null, null))));
+            get(shortRetention.persist(0, List.of(task))); // scheduled again: a producer's retry, a replay
+        }
+
+        assertThat(get(shortRetention.load(0, LoadBound.before(due.toEpochMilli()), due.toEpochMilli() + 1, 10))
+                        .rows())
+                .filteredOn(r -> r.task().key().equals(loaded))
+                .singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(TaskStatus.SUCCEEDED));
+        assertThat(get(shortRetention.read(0, read)))
+                .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(TaskStatus.SUCCEEDED));
+
+        awaitExpiredWhole(loaded);
+        awaitExpiredWhole(read);
+    }
+
+    /**
+     * A cancel of a task due further ahead than the retention is kept until the retention after the task's time:
+     * a schedule of the key that comes after the cancel writes data without a TTL, and the loader, which reaches
+     * the key near its time, must still find it cancelled to make that data expire.
+     */
+    @Test
+    void a_cancel_is_kept_until_the_retention_after_the_task_time() throws Exception {
+        TaskKey key = TaskKey.of(
+                "cancel-kept", Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(600), "u");
+        assertThat(get(shortRetention.cancel(0, List.of(key)))).containsExactly(key); // before it is scheduled
+        get(shortRetention.persist(0, List.of(Task.of(key, Map.of("k", "v")))));
+
+        Row row = rawRow(key);
+        assertThat(row.getInt("status_ttl")).as("the status's TTL, in seconds").isGreaterThan(500);
+        assertThat(get(shortRetention.read(0, key)))
+                .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(TaskStatus.CANCELLED));
+        assertThat(rawRow(key).isNull("data_ttl"))
+                .as("the data has a TTL once read")
+                .isFalse();
+    }
+
+    /**
+     * Polls the row, without the store's reads (which would repair it), until it is gone, and fails at once if
+     * it ever reads as pending: a status gone with data left.
+     */
+    private void awaitExpiredWhole(TaskKey key) {
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Row row = rawRow(key);
+                    if (row != null) {
+                        assertThat(row.getString("status"))
+                                .as("the status of %s while its row is there", key)
+                                .isNotNull();
+                    }
+                    return row == null;
+                });
+    }
+
+    private Row rawRow(TaskKey key) {
+        return session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                        "SELECT status, task_data, TTL(status) AS status_ttl, TTL(task_data) AS data_ttl FROM "
+                                + keyspace + ".tasks WHERE partition = 0 AND bucket = ? AND scheduled_time = ?"
+                                + " AND ordering_id = ? AND uniqueness_key = ?",
+                        bucket(key),
+                        key.scheduledTime(),
+                        key.orderingId(),
+                        key.uniquenessKey()))
+                .one();
+    }
+
+    private static long bucket(TaskKey key) {
+        return Buckets.of(EngineSettings.defaults().bucketSize())
+                .bucketOf(key.scheduledTime().toEpochMilli());
     }
 
     private TaskKey failedTask(String orderingId, Instant failedAt) throws Exception {
