@@ -35,8 +35,8 @@ final class InMemorySchedule {
         /** Nothing: the task is in memory, held for the load in flight, or left to the store. */
         SETTLED,
         /**
-         * The key is older than the finished keys remembered: read its stored status and pass it to
-         * {@link #statusRead}. Until then the key counts in memory and holds the checkpoint back.
+         * The key is older than the finished keys remembered, or is one of them: read its stored status and pass
+         * it to {@link #statusRead}. Until then the key counts in memory and holds the checkpoint back.
          */
         READ_STATUS
     }
@@ -47,7 +47,10 @@ final class InMemorySchedule {
     /** What a successful load leaves to the caller. */
     record Merged(boolean fullPage, List<Task> statusReads) {}
 
-    /** How long finished keys are remembered in memory to drop re-enqueues without a read. */
+    /**
+     * How long finished keys are remembered in memory: a re-enqueue of one never runs it again, whatever the read
+     * of its status answers (the read only makes its row expire whole).
+     */
     static final Duration DONE_MEMORY = Duration.ofMinutes(2);
 
     private final int maxInMemory;
@@ -57,6 +60,9 @@ final class InMemorySchedule {
     private final TreeSet<TaskKey> dispatched = new TreeSet<>();
     private final TreeSet<TaskKey> done = new TreeSet<>();
     private final Map<TaskKey, Task> reading = new HashMap<>();
+    /** Dispatched keys scheduled again meanwhile: their status is read once they finished. */
+    private final Map<TaskKey, Task> readWhenFinished = new HashMap<>();
+
     private final List<Task> heldDuringLoad = new ArrayList<>();
     /** Operator retries of keys the load in flight covers: applied again once it returned (it may read them FAILED). */
     private final List<StoredTask> retriesHeldDuringLoad = new ArrayList<>();
@@ -114,8 +120,24 @@ final class InMemorySchedule {
             reading.put(key, task);
             return Acceptance.READ_STATUS;
         }
-        if (done.contains(key) || dispatched.contains(key)) {
-            return Acceptance.SETTLED; // a re-enqueue of a finished or started key never runs it again
+        // A re-enqueue of a finished or started key never runs it again. But its data was just stored again
+        // without a TTL: a read of its finished row makes the row expire whole again (the store does it), so that
+        // it never reads as pending once its status expired. A running key is read once it finished, as its
+        // outcome may have been written before this data.
+        if (done.contains(key)) {
+            if (reading.containsKey(key)) {
+                return Acceptance.SETTLED;
+            }
+            if (inMemory() >= maxInMemory) {
+                loadAgainFrom(key); // no room for the read: the loader reads the row again, and heals it
+                return Acceptance.SETTLED;
+            }
+            reading.put(key, task);
+            return Acceptance.READ_STATUS;
+        }
+        if (dispatched.contains(key)) {
+            readWhenFinished.put(key, task);
+            return Acceptance.SETTLED;
         }
         // A re-enqueue (or a record read again after a rewind) updates the data but keeps what the store knows:
         // the attempts made and the time of the next one.
@@ -134,6 +156,7 @@ final class InMemorySchedule {
         StoredTask stored = read.orElse(new StoredTask(task, TaskStatus.PENDING, 0, null, null));
         TaskKey key = task.key();
         if (!stored.status().isTerminal()
+                && !done.contains(key)
                 && !waiting.containsKey(key)
                 && !dispatched.contains(key)
                 && loaded.covers(key)) {
@@ -146,6 +169,7 @@ final class InMemorySchedule {
     /** A durable cancel; true when the task was waiting or dispatched, so the runner must drop it too. */
     boolean cancel(TaskKey key) {
         retryWhenFinished.remove(key);
+        readWhenFinished.remove(key); // the cancel makes the row expire whole
         boolean held = waiting.remove(key) != null || dispatched.remove(key);
         rememberDone(key);
         return held;
@@ -177,15 +201,23 @@ final class InMemorySchedule {
         // the load bound past keys never loaded.
     }
 
-    /** The runner reports the task terminal, durably. */
-    void finished(TaskKey key) {
+    /**
+     * The runner reports the task terminal, durably.
+     *
+     * @return the task to read, as for {@link Acceptance#READ_STATUS}, when it was scheduled again while it ran
+     */
+    Optional<Task> finished(TaskKey key) {
         dispatched.remove(key);
-        StoredTask again = retryWhenFinished.remove(key);
-        if (again != null) {
-            retry(again);
-        } else {
-            rememberDone(key);
+        StoredTask retryAgain = retryWhenFinished.remove(key);
+        Task readAgain = readWhenFinished.remove(key);
+        if (retryAgain != null) {
+            retry(retryAgain); // pending again: it runs once more, and is read like any pending task
+            return Optional.empty();
         }
+        rememberDone(key);
+        return readAgain != null && reading.putIfAbsent(key, readAgain) == null
+                ? Optional.of(readAgain)
+                : Optional.empty();
     }
 
     /**

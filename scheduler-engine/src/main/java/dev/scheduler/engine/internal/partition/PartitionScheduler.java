@@ -309,7 +309,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private Behavior<Command> onFinished(TaskRunner.Finished finished) {
-        schedule.finished(finished.key());
+        schedule.finished(finished.key()).ifPresent(loader::readStatus);
         afterChange();
         return this;
     }

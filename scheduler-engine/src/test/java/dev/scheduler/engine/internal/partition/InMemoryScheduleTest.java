@@ -218,7 +218,50 @@ class InMemoryScheduleTest {
         Task t = task("a", 5);
         load(schedule, at(60), stored(t, TaskStatus.SUCCEEDED));
 
+        assertThat(schedule.accept(t)).as("read, so that its row expires whole").isEqualTo(READ_STATUS);
+        assertThat(schedule.statusRead(t, Optional.of(stored(t, TaskStatus.SUCCEEDED))))
+                .isFalse();
+        assertThat(schedule.inMemory()).isZero();
+    }
+
+    /**
+     * Issue 11, finding 4: a finished key scheduled again has its data stored again without a TTL; nothing read
+     * its row again while its status lived (the checkpoint passed it), so once the status expired it read as
+     * pending. Its status read makes the store rewrite it; the task never runs again, whatever the read answers.
+     */
+    @Test
+    void a_finished_key_scheduled_again_is_read_and_never_runs_again() {
+        InMemorySchedule schedule = schedule(10);
+        load(schedule, at(60));
+        Task t = task("a", 5);
+        schedule.accept(t);
+        schedule.takeDue(millis(5));
+        assertThat(schedule.finished(t.key())).isEmpty();
+
+        assertThat(schedule.accept(t)).isEqualTo(READ_STATUS);
+        assertThat(schedule.accept(t)).as("the read in flight answers for both").isEqualTo(SETTLED);
+        assertThat(schedule.checkpointBound())
+                .as("held back until read")
+                .isEqualTo(t.key().scheduledTime());
+
+        assertThat(schedule.statusRead(t, Optional.empty()))
+                .as("a read that finds no row (expired already, or a stale replica)")
+                .isFalse();
+        assertThat(schedule.takeDue(millis(60))).isEmpty();
+    }
+
+    @Test
+    void a_running_key_scheduled_again_is_read_once_it_finished() {
+        InMemorySchedule schedule = schedule(10);
+        load(schedule, at(60));
+        Task t = task("a", 5);
+        schedule.accept(t);
+        schedule.takeDue(millis(5));
+
         assertThat(schedule.accept(t)).isEqualTo(SETTLED);
+        assertThat(schedule.finished(t.key())).contains(t);
+        assertThat(schedule.statusRead(t, Optional.of(stored(t, TaskStatus.SUCCEEDED))))
+                .isFalse();
         assertThat(schedule.inMemory()).isZero();
     }
 
@@ -232,7 +275,10 @@ class InMemoryScheduleTest {
         schedule.finished(t.key());
 
         schedule.forgetOldDone(t.key().scheduledTime().plus(InMemorySchedule.DONE_MEMORY));
-        assertThat(schedule.accept(t)).isEqualTo(SETTLED);
+        assertThat(schedule.accept(t)).isEqualTo(READ_STATUS);
+        assertThat(schedule.statusRead(t, Optional.empty()))
+                .as("remembered: not run again whatever the read answers")
+                .isFalse();
         assertThat(schedule.inMemory()).isZero();
 
         schedule.forgetOldDone(

@@ -137,9 +137,15 @@ class PartitionSchedulerTest {
         awaitStatus(t, TaskStatus.SUCCEEDED);
         processed.awaitProcessed("WrappedFinished");
 
+        int readsBefore = store.calls(FakeTaskStore.Op.READ).size();
         ingest(List.of(t, later), List.of());
         assertThat(executor.awaitEntered().key()).isEqualTo(later.key());
         assertThat(listener.startedKeys()).containsExactly(t.key(), later.key());
+        assertThat(store.calls(FakeTaskStore.Op.READ)
+                        .subList(readsBefore, store.calls(FakeTaskStore.Op.READ).size()))
+                .as("its row read, so that the store makes the data stored again expire with the status")
+                .extracting(FakeTaskStore.Call::argument)
+                .contains(t.key());
         assertThat(store.checkpointViolations()).isEmpty();
     }
 
