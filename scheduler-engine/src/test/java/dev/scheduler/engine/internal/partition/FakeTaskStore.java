@@ -32,8 +32,10 @@ import java.util.function.Supplier;
  * every call in order, can be told to fail the next N calls of an operation, and can hold an operation's calls
  * unanswered until the test releases them. Fencing as in {@code PartitionOwners}: a claim reads the owner row, then
  * writes the next epoch if the epoch is still the one read (a held claim reads at the call and writes at its
- * release, so that two claims in between make one fail); a release applies only to the epoch it names. Thread-safe; answers are given on the caller's thread (or, for held
- * calls, on the thread that releases them).
+ * release, so that two claims in between make one fail); a release applies only to the epoch it names. Rows never
+ * expire: the store's promise that a finished or cancelled row expires whole, never reading as pending, is
+ * Cassandra's TTLs, shown in {@code CassandraTaskStoreIT}. Thread-safe; answers are given on the caller's thread (or,
+ * for held calls, on the thread that releases them).
  */
 final class FakeTaskStore implements TaskStore {
 
