@@ -152,7 +152,11 @@ public final class CassandraTaskStore implements TaskStore {
             all.add(indexed.thenCompose(v -> session.executeAsync(s))
                     .thenCompose(rs -> {
                         if (rs.wasApplied() || Rows.resetByThisRequest(rs.one(), r)) {
-                            return read(partition, k);
+                            return expiry.keepWhilePending(
+                                            partition,
+                                            bucketOf(k.scheduledTime().toEpochMilli()),
+                                            k)
+                                    .thenCompose(v -> read(partition, k));
                         }
                         // Said once per request: retryTask answered when Kafka took the record, so an operator
                         // whose retry does nothing learns why here (not FAILED, or failed after the request).

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 /**
  * Makes a finished row expire whole. A pending row is only {@code task_data} (and a retry's cells), written
@@ -57,11 +58,15 @@ final class Expiry {
                     .append(", TTL(")
                     .append(cell)
                     .append(") AS ")
-                    .append(cell + "_ttl");
+                    .append(cell + "_ttl")
+                    .append(", WRITETIME(")
+                    .append(cell)
+                    .append(") AS ")
+                    .append(cell + "_written");
             set.append(set.length() == 0 ? " SET " : ", ").append(cell).append(" = ?");
         }
         readCells = session.prepare(select + " FROM " + cql.table("tasks") + Cql.TASK_KEY);
-        rewrite = session.prepare("UPDATE " + cql.table("tasks") + " USING TTL ?" + set + Cql.TASK_KEY);
+        rewrite = session.prepare("UPDATE " + cql.table("tasks") + " USING TTL ? AND TIMESTAMP ?" + set + Cql.TASK_KEY);
     }
 
     /**
@@ -85,9 +90,9 @@ final class Expiry {
 
     /**
      * Rewrites the row's cells that would outlive its status with the TTL the status has left (a second less, so
-     * that no cell outlives it). Nothing to do for a row that is pending, not stored, or expires whole already.
-     * Fails when the row reads pending (a cancel not visible yet to a read at a weak consistency): the caller
-     * retries.
+     * that no cell outlives it). Nothing to do for a row not stored, or one that expires whole already. Fails when
+     * the row reads pending (a cancel not visible yet to a read at a weak consistency, or an operator's retry just
+     * reset it): the caller retries, and finds what is true then.
      */
     CompletionStage<Void> expireWithStatus(int partition, long bucket, TaskKey k) {
         BoundStatement s = readCells
@@ -107,28 +112,63 @@ final class Expiry {
                 return CompletableFuture.completedFuture(null); // a status written by hand: it never expires
             }
             int statusTtl = row.getInt("status_ttl");
-            int ttl = Math.max(1, statusTtl - 1);
-            BoundStatement w = rewrite.bind()
-                    .setInt(0, ttl)
-                    .setInt(CELLS.size() + 1, partition)
-                    .setLong(CELLS.size() + 2, bucket)
-                    .setInstant(CELLS.size() + 3, k.scheduledTime())
-                    .setString(CELLS.size() + 4, k.orderingId())
-                    .setString(CELLS.size() + 5, k.uniquenessKey());
-            boolean any = false;
-            for (int i = 0; i < CELLS.size(); i++) {
-                String cell = CELLS.get(i);
-                // Cells left unset are not written: only those that would outlive the status are rewritten.
-                if (!row.isNull(cell) && (row.isNull(cell + "_ttl") || row.getInt(cell + "_ttl") > statusTtl)) {
-                    w = w.setBytesUnsafe(i + 1, row.getBytesUnsafe(cell));
-                    any = true;
-                }
-            }
-            if (!any) {
+            // Only the cells that would outlive the status are rewritten.
+            return rewrite(
+                    partition,
+                    bucket,
+                    k,
+                    row,
+                    Math.max(1, statusTtl - 1),
+                    cell -> row.isNull(cell + "_ttl") || row.getInt(cell + "_ttl") > statusTtl);
+        });
+    }
+
+    /**
+     * The opposite, after an operator's retry reset a FAILED row to pending: its cells, written with a TTL when it
+     * failed, are rewritten without one, so that the pending task keeps its data however long it waits. Nothing to
+     * do for a row that is not pending (it ran and finished meanwhile) or not stored.
+     */
+    CompletionStage<Void> keepWhilePending(int partition, long bucket, TaskKey k) {
+        BoundStatement s = readCells
+                .bind(partition, bucket, k.scheduledTime(), k.orderingId(), k.uniquenessKey())
+                .setConsistencyLevel(read);
+        return session.executeAsync(s).thenCompose(rs -> {
+            Row row = rs.one();
+            if (row == null || !row.isNull("status")) {
                 return CompletableFuture.completedFuture(null);
             }
-            return session.executeAsync(w.setConsistencyLevel(write).setIdempotent(true))
-                    .thenApply(done -> (Void) null);
+            return rewrite(partition, bucket, k, row, 0, cell -> !row.isNull(cell + "_ttl"));
         });
+    }
+
+    /**
+     * Writes the chosen cells of a row read by {@link #readCells} again, with their values, a new TTL (0: none),
+     * and the timestamp of the newest of them plus one: the rewrite replaces exactly what was read, and loses to
+     * any write made since (a task's outcome, a schedule of the key), which then stands as written.
+     */
+    private CompletionStage<Void> rewrite(
+            int partition, long bucket, TaskKey k, Row row, int ttl, Predicate<String> chosen) {
+        BoundStatement w = rewrite.bind()
+                .setInt(0, ttl)
+                .setInt(CELLS.size() + 2, partition)
+                .setLong(CELLS.size() + 3, bucket)
+                .setInstant(CELLS.size() + 4, k.scheduledTime())
+                .setString(CELLS.size() + 5, k.orderingId())
+                .setString(CELLS.size() + 6, k.uniquenessKey());
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < CELLS.size(); i++) {
+            String cell = CELLS.get(i);
+            // Cells left unset are not written.
+            if (!row.isNull(cell) && chosen.test(cell)) {
+                w = w.setBytesUnsafe(i + 2, row.getBytesUnsafe(cell));
+                newest = Math.max(newest, row.getLong(cell + "_written"));
+            }
+        }
+        if (newest == Long.MIN_VALUE) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return session.executeAsync(
+                        w.setLong(1, newest + 1).setConsistencyLevel(write).setIdempotent(true))
+                .thenApply(done -> (Void) null);
     }
 }

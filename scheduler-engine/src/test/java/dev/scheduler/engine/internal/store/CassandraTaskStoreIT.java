@@ -442,6 +442,34 @@ class CassandraTaskStoreIT {
     }
 
     /**
+     * A FAILED row was written with the retention's TTL; an operator's retry set its status to null alone, so the
+     * data of a task that then waited longer than the rest of the retention expired, and it ran with none.
+     */
+    @Test
+    void a_task_reset_by_a_retry_keeps_its_data_however_long_it_waits() throws Exception {
+        TaskKey key = TaskKey.of("reset-keeps-data", AT.minusSeconds(60), "u");
+        Task task = Task.of(key, Map.of("k", "v"));
+        get(shortRetention.persist(0, List.of(task)));
+        Instant failedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        get(shortRetention.recordOutcomes(
+                0,
+                List.of(new AttemptOutcome(
+                        task, 1, failedAt, failedAt, TaskStatus.FAILED, null, AttemptResult.FAILED, "E", "down"))));
+        Instant written = Instant.now();
+        await().atMost(Duration.ofSeconds(1)).until(() -> Instant.now().isAfter(written.plusMillis(2)));
+
+        assertThat(get(shortRetention.resetFailed(0, List.of(new RetryRequest(key, failedAt.plusMillis(1))))))
+                .singleElement()
+                .satisfies(r -> assertThat(r.task().data()).containsEntry("k", "v"));
+
+        Row row = rawRow(key);
+        assertThat(row.isNull("status")).isTrue();
+        assertThat(row.isNull("data_ttl"))
+                .as("the data's TTL once pending again")
+                .isTrue();
+    }
+
+    /**
      * Polls the row, without the store's reads (which would repair it), until it is gone, and fails at once if
      * it ever reads as pending: a status gone with data left.
      */
