@@ -4,13 +4,9 @@ import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
@@ -26,12 +22,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link TaskStore} on Cassandra. Writes are grouped in unlogged batches per Cassandra partition
- * (Kafka partition, bucket): on this kind of machine they cost half as much CPU per row as single writes.
+ * (Kafka partition, bucket), by {@link BatchWriter}.
  */
 public final class CassandraTaskStore implements TaskStore {
 
@@ -39,7 +36,6 @@ public final class CassandraTaskStore implements TaskStore {
 
     private final SetAsideRows setAside = new SetAsideRows();
 
-    private static final int MAX_BATCH = 100;
     private static final int MAX_ERROR_LENGTH = 2_000;
 
     private final CqlSession session;
@@ -70,6 +66,7 @@ public final class CassandraTaskStore implements TaskStore {
     private final PartitionOwners owners;
     private final BucketIndex index;
     private final Expiry expiry;
+    private final BatchWriter batches;
     private final TaskCancels cancels;
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
@@ -104,6 +101,7 @@ public final class CassandraTaskStore implements TaskStore {
         owners = new PartitionOwners(session, cql, clock, write, serial);
         index = new BucketIndex(session, cql, buckets, read, write);
         expiry = new Expiry(session, cql, read, write);
+        batches = new BatchWriter(session, write);
         cancels = new TaskCancels(session, cql, buckets, retentionSeconds, clock, write, serial, expiry);
         deadLetter = session.prepare(cql.writeDeadLetter());
     }
@@ -114,17 +112,19 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Void> persist(int partition, List<Task> tasks) {
-        Map<Long, List<BoundStatement>> byBucket = new LinkedHashMap<>();
+        Map<Long, List<BatchWriter.Write>> byBucket = new LinkedHashMap<>();
         for (Task task : tasks) {
             TaskKey k = task.key();
             long bucket = bucketOf(k.scheduledTime().toEpochMilli());
             // The map is set with its type: inferring the codec from a Map value cost ~10% of the engine's CPU.
             byBucket.computeIfAbsent(bucket, b -> new ArrayList<>())
-                    .add(persist.bind(null, partition, bucket, k.scheduledTime(), k.orderingId(), k.uniquenessKey())
-                            .setMap(0, task.data(), String.class, String.class));
+                    .add(new BatchWriter.Write(
+                            k,
+                            persist.bind(null, partition, bucket, k.scheduledTime(), k.orderingId(), k.uniquenessKey())
+                                    .setMap(0, task.data(), String.class, String.class)));
         }
         // The index rows before the rows: a load that skips buckets by the index never misses a stored row.
-        return index.ensure(partition, byBucket.keySet()).thenCompose(v -> executeBatched(byBucket));
+        return index.ensure(partition, byBucket.keySet()).thenCompose(v -> batches.execute(byBucket));
     }
 
     @Override
@@ -252,14 +252,15 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Void> recordOutcomes(int partition, List<AttemptOutcome> outcomes) {
-        Map<Long, List<BoundStatement>> byBucket = new LinkedHashMap<>();
+        Map<Long, List<BatchWriter.Write>> byBucket = new LinkedHashMap<>();
         for (AttemptOutcome o : outcomes) {
             TaskKey k = o.task().key();
             long bucket = bucketOf(k.scheduledTime().toEpochMilli());
-            List<BoundStatement> list = byBucket.computeIfAbsent(bucket, b -> new ArrayList<>());
+            List<BatchWriter.Write> writes = byBucket.computeIfAbsent(bucket, b -> new ArrayList<>());
+            Consumer<BoundStatement> list = st -> writes.add(new BatchWriter.Write(k, st));
             String error = o.errorClass() == null ? null : truncate(o.errorClass() + ": " + o.errorMessage());
             if (o.statusAfter().isTerminal()) {
-                list.add(finish.bind(
+                list.accept(finish.bind(
                                 retentionSeconds,
                                 null,
                                 o.statusAfter().name(),
@@ -276,7 +277,7 @@ public final class CassandraTaskStore implements TaskStore {
                                 k.uniquenessKey())
                         .setMap(1, o.task().data(), String.class, String.class));
             } else {
-                list.add(retry.bind(
+                list.accept(retry.bind(
                         o.attempt(),
                         o.nextAttemptAt(),
                         error,
@@ -290,7 +291,7 @@ public final class CassandraTaskStore implements TaskStore {
             if (o.result() != AttemptResult.SUCCEEDED) {
                 // A success is recorded on the task row alone (one write less per task, the common case);
                 // failed attempts keep a history row each.
-                list.add(attempt.bind(
+                list.accept(attempt.bind(
                         retentionSeconds,
                         o.startedAt(),
                         o.finishedAt(),
@@ -305,7 +306,7 @@ public final class CassandraTaskStore implements TaskStore {
                         o.attempt()));
             }
         }
-        return executeBatched(byBucket);
+        return batches.execute(byBucket);
     }
 
     @Override
@@ -413,26 +414,6 @@ public final class CassandraTaskStore implements TaskStore {
                                     retentionSeconds)
                             .setConsistencyLevel(write))
                     .toCompletableFuture());
-        }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-    }
-
-    private CompletionStage<Void> executeBatched(Map<Long, List<BoundStatement>> byBucket) {
-        List<CompletableFuture<AsyncResultSet>> all = new ArrayList<>();
-        for (List<BoundStatement> statements : byBucket.values()) {
-            for (int i = 0; i < statements.size(); i += MAX_BATCH) {
-                List<BoundStatement> chunk = statements.subList(i, Math.min(statements.size(), i + MAX_BATCH));
-                Statement<?> s;
-                if (chunk.size() == 1) {
-                    s = chunk.get(0);
-                } else {
-                    BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.UNLOGGED);
-                    chunk.forEach(b::addStatement);
-                    s = b.build();
-                }
-                all.add(session.executeAsync(s.setConsistencyLevel(write).setIdempotent(true))
-                        .toCompletableFuture());
-            }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }

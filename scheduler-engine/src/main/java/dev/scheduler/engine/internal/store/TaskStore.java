@@ -15,7 +15,11 @@ import java.util.concurrent.CompletionStage;
  */
 public interface TaskStore {
 
-    /** Stores tasks (key and data only: never changes the status of a key already stored). */
+    /**
+     * Stores tasks (key and data only: never changes the status of a key already stored). Tasks the store refuses
+     * every time (a row too large, a value the schema does not take) fail the stage with a
+     * {@link RejectedTasksException} that names them, once every other task of the call is stored.
+     */
     CompletionStage<Void> persist(int partition, List<Task> tasks);
 
     /**
@@ -49,7 +53,10 @@ public interface TaskStore {
      */
     CompletionStage<Void> recordStart(int partition, Task task, int attempt, Instant startedAt);
 
-    /** Records attempt outcomes: status, attempts, next attempt and the attempt history rows. */
+    /**
+     * Records attempt outcomes: status, attempts, next attempt and the attempt history rows. Outcomes the store
+     * refuses every time fail the stage with a {@link RejectedTasksException}, once every other one is stored.
+     */
     CompletionStage<Void> recordOutcomes(int partition, List<AttemptOutcome> outcomes);
 
     /** Reads one task, or empty if not stored; a finished row is made to expire whole, as by {@link #load}. */
