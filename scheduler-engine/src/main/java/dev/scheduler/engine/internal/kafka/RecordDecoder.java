@@ -28,8 +28,16 @@ final class RecordDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(RecordDecoder.class);
 
-    /** One partition's records of one poll, split by kind, in offset order within each kind. */
-    record Decoded(List<Task> tasks, List<TaskKey> cancels, List<RetryRequest> retries, List<DeadLetter> deadLetters) {}
+    /**
+     * One partition's records of one poll, split by kind, in offset order within each kind; {@code taskOffsets}
+     * holds each task's offset (a task Cassandra refuses is set aside by it).
+     */
+    record Decoded(
+            List<Task> tasks,
+            List<Long> taskOffsets,
+            List<TaskKey> cancels,
+            List<RetryRequest> retries,
+            List<DeadLetter> deadLetters) {}
 
     private final TaskLimits limits;
     private final int partitionCount;
@@ -42,6 +50,7 @@ final class RecordDecoder {
 
     Decoded decode(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
         List<Task> tasks = new ArrayList<>(records.size());
+        List<Long> taskOffsets = new ArrayList<>(records.size());
         List<TaskKey> cancels = new ArrayList<>();
         List<RetryRequest> retries = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
@@ -55,6 +64,7 @@ final class RecordDecoder {
                     limits.validate(s.task());
                     checkPlacement(partition, s.task().key());
                     tasks.add(s.task());
+                    taskOffsets.add(r.offset());
                 } else if (decoded instanceof CancelTask c) {
                     limits.validate(c.key());
                     checkPlacement(partition, c.key());
@@ -75,7 +85,7 @@ final class RecordDecoder {
                         partition, r.offset(), key, r.value(), e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
         }
-        return new Decoded(tasks, cancels, retries, deadLetters);
+        return new Decoded(tasks, taskOffsets, cancels, retries, deadLetters);
     }
 
     /**

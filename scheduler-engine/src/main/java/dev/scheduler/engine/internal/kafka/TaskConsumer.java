@@ -176,6 +176,7 @@ public final class TaskConsumer implements Runnable {
             actor.tell(new PartitionScheduler.Ingest(
                     handle.generation(),
                     d.tasks(),
+                    d.taskOffsets(),
                     d.cancels(),
                     d.retries(),
                     d.deadLetters(),

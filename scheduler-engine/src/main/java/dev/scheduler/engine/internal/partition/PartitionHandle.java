@@ -22,6 +22,7 @@ public final class PartitionHandle implements PartitionGauges {
     private volatile int droppedGeneration = -1;
     private volatile int tasksInMemory;
     private volatile boolean healthy = true;
+    private volatile boolean writesFailing;
     private volatile long ownerEpoch = -1;
     private final LongSupplier nanoTime;
     private volatile long leaseValidUntilNanos; // no lease until ownership is claimed
@@ -242,8 +243,14 @@ public final class PartitionHandle implements PartitionGauges {
         fenced = true;
     }
 
+    /** False while the partition's Cassandra writes fail (see {@link #writesFailing}) or after {@link #healthy(boolean)}. */
     public boolean healthy() {
-        return healthy;
+        return healthy && !writesFailing;
+    }
+
+    /** The persister: its writes fail and are retried (true), or the last one succeeded (false). */
+    void writesFailing(boolean value) {
+        writesFailing = value;
     }
 
     public void healthy(boolean value) {

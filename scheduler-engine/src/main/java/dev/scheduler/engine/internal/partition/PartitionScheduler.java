@@ -39,6 +39,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     public record Ingest(
             int generation,
             List<Task> tasks,
+            List<Long> taskOffsets,
             List<TaskKey> cancels,
             List<RetryRequest> retries,
             List<DeadLetter> deadLetters,
@@ -265,15 +266,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
             handle.dropped(ingest.generation());
             return this;
         }
-        persister.tell(new TaskPersister.Persist(
-                seq++,
-                ingest.generation(),
-                ingest.tasks(),
-                ingest.cancels(),
-                ingest.retries(),
-                ingest.deadLetters(),
-                ingest.recordCount(),
-                ingest.nextOffset()));
+        persister.tell(TaskPersister.Persist.of(seq++, ingest));
         return this;
     }
 

@@ -28,24 +28,43 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Makes one partition's Kafka records durable: tasks, cancels and dead letters, in batched asynchronous
  * writes, one write in flight (batches that queue meanwhile are merged into the next), retried with backoff
- * until they succeed. It is also the only writer of the partition's checkpoint, so that lowering it (for a
+ * until they succeed (the partition is unhealthy meanwhile); a task the store refuses every time is set aside
+ * instead ({@link RefusedTasks}). It is also the only writer of the partition's checkpoint, so that lowering it (for a
  * task older than the checkpoint, before that task is written) and advancing it never race.
  */
 final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
 
     interface Command {}
 
-    /** Records of one Kafka poll, in offset order. {@code seq} increases by one per batch. */
+    /**
+     * Records of one Kafka poll, in offset order. {@code seq} increases by one per batch; {@code taskOffsets} holds
+     * each task's offset.
+     */
     record Persist(
             long seq,
             int generation,
             List<Task> tasks,
+            List<Long> taskOffsets,
             List<TaskKey> cancels,
             List<RetryRequest> retries,
             List<DeadLetter> deadLetters,
             int recordCount,
             long nextOffset)
-            implements Command {}
+            implements Command {
+
+        static Persist of(long seq, PartitionScheduler.Ingest i) {
+            return new Persist(
+                    seq,
+                    i.generation(),
+                    i.tasks(),
+                    i.taskOffsets(),
+                    i.cancels(),
+                    i.retries(),
+                    i.deadLetters(),
+                    i.recordCount(),
+                    i.nextOffset());
+        }
+    }
 
     /**
      * The partition is handed over: write nothing more, and reply once no write is in flight, so that no write of
@@ -88,6 +107,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     private Instant wantedCheckpoint;
     private long seenSeq = -1;
     private final FailureStreak failures;
+    private final RefusedTasks refused;
 
     /**
      * @param checkpoint the partition's durable checkpoint as read at start, or null when it has none
@@ -113,6 +133,8 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         this.durableCheckpoint = checkpoint;
         // Writes of up to a load's worth of tasks: one write then carries what one load may bring back.
         this.maxTasksPerWrite = Math.max(1_000, partition.settings().loadBatchSize());
+        this.refused = new RefusedTasks(partition.partition(), store, context.getLog());
+        handle.writesFailing(false); // a persister that failed before this one (restarted) no longer writes
         this.failures = new FailureStreak(
                 partition.settings().storeRetryMinBackoff(),
                 partition.settings().storeRetryMaxBackoff());
@@ -214,11 +236,13 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
 
     private void writeBatches(List<Persist> batches) {
         List<Task> tasks = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
         List<TaskKey> cancels = new ArrayList<>();
         List<RetryRequest> retries = new ArrayList<>();
         List<DeadLetter> letters = new ArrayList<>();
         for (Persist p : batches) {
             tasks.addAll(p.tasks());
+            offsets.addAll(p.taskOffsets());
             cancels.addAll(p.cancels());
             retries.addAll(p.retries());
             letters.addAll(p.deadLetters());
@@ -230,21 +254,26 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
                 ? store.writeCheckpoint(partition, min).thenApply(v -> min)
                 : CompletableFuture.completedFuture(null);
         CompletionStage<BatchesWritten> written = lowered.thenCompose(checkpoint -> {
-            CompletableFuture<Void> rows = tasks.isEmpty()
-                    ? CompletableFuture.completedFuture(null)
-                    : store.persist(partition, tasks).toCompletableFuture();
+            CompletableFuture<Set<TaskKey>> rows = tasks.isEmpty()
+                    ? CompletableFuture.completedFuture(Set.of())
+                    : store.persist(partition, tasks)
+                            .toCompletableFuture()
+                            .thenApply(v -> Set.<TaskKey>of())
+                            .exceptionallyCompose(e -> refused.setAside(e, tasks, offsets));
             CompletableFuture<Void> aside = letters.isEmpty()
                     ? CompletableFuture.completedFuture(null)
                     : store.deadLetter(letters).toCompletableFuture();
             // Cancels after the tasks of the same batch: a schedule then a cancel of one key ends cancelled.
-            return rows.thenCombine(aside, (x, y) -> (Void) null)
+            CompletableFuture<Set<TaskKey>> cancelled = rows.thenCombine(aside, (refusedKeys, v) -> refusedKeys)
                     .thenCompose(v -> cancels.isEmpty()
-                            ? CompletableFuture.completedFuture(Set.<TaskKey>of())
-                            : store.cancel(partition, cancels))
-                    .thenCompose(cancelled -> (retries.isEmpty()
-                                    ? CompletableFuture.completedFuture(List.<StoredTask>of())
-                                    : store.resetFailed(partition, retries))
-                            .thenApply(reset -> new BatchesWritten(tasks, cancelled, reset, checkpoint)));
+                            ? CompletableFuture.completedFuture(Set.of())
+                            : store.cancel(partition, cancels).toCompletableFuture());
+            return cancelled
+                    .thenCompose(c -> retries.isEmpty()
+                            ? CompletableFuture.completedFuture(List.<StoredTask>of())
+                            : store.resetFailed(partition, retries).toCompletableFuture())
+                    .thenApply(reset -> new BatchesWritten(
+                            RefusedTasks.without(tasks, rows.join()), cancelled.join(), reset, checkpoint));
         });
         context.pipeToSelf(written, (w, e) -> e == null ? w : new WriteFailed(e));
     }
@@ -257,6 +286,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         List<Persist> batches = inFlight;
         inFlight = null;
         failures.succeeded();
+        handle.writesFailing(false);
         if (w.checkpointWritten() != null) {
             durableCheckpoint = w.checkpointWritten();
         }
@@ -269,6 +299,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     private Behavior<Command> onWriteDone(WriteDone d) {
         inFlight = null;
         failures.succeeded();
+        handle.writesFailing(false);
         if (d.checkpointWritten() != null
                 && (durableCheckpoint == null || d.checkpointWritten().isAfter(durableCheckpoint))) {
             durableCheckpoint = d.checkpointWritten();
@@ -281,6 +312,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         List<Persist> batches = inFlight;
         inFlight = null;
         Duration wait = failures.failed();
+        handle.writesFailing(true); // until a write succeeds: the records wait, their offsets uncommitted
         if (failures.worthLogging()) {
             context.getLog()
                     .warn(

@@ -175,6 +175,10 @@ final class FakeTaskStore implements TaskStore {
     }
 
     /** Every start recorded, in order. */
+    synchronized List<DeadLetter> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+
     synchronized List<Start> starts() {
         return List.copyOf(starts);
     }

@@ -10,6 +10,7 @@ import dev.scheduler.engine.internal.store.DeadLetter;
 import dev.scheduler.engine.internal.store.LoadBound;
 import dev.scheduler.engine.internal.store.LoadResult;
 import dev.scheduler.engine.internal.store.OwnerRow;
+import dev.scheduler.engine.internal.store.RejectedTasksException;
 import dev.scheduler.engine.internal.store.RetryRequest;
 import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
@@ -75,6 +76,7 @@ final class FaultyTaskStore implements TaskStore {
     private final Map<Op, Integer> callCounts = new EnumMap<>(Op.class);
     private final List<Injected> injected = new ArrayList<>();
     private final List<Runnable> held = new ArrayList<>();
+    private final Set<TaskKey> refused = new java.util.HashSet<>();
     private Set<Fault> randomFaults = EnumSet.allOf(Fault.class);
     private Set<Op> randomOps = EnumSet.allOf(Op.class);
     private Delayer delayer = (delay, call) -> held.add(call);
@@ -110,6 +112,15 @@ final class FaultyTaskStore implements TaskStore {
             }
         }
         scripts.computeIfAbsent(op, o -> new ArrayDeque<>()).addAll(Arrays.asList(faults));
+        return this;
+    }
+
+    /**
+     * Every write of this task is refused, as Cassandra refuses a row too large or a value its schema does not
+     * take: {@link #persist} stores the call's other tasks, then fails with a {@link RejectedTasksException}.
+     */
+    synchronized FaultyTaskStore refuseAlways(TaskKey key) {
+        refused.add(key);
         return this;
     }
 
@@ -161,7 +172,24 @@ final class FaultyTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Void> persist(int partition, List<Task> tasks) {
-        return call(Op.PERSIST, () -> delegate.persist(partition, tasks));
+        return call(Op.PERSIST, () -> {
+            Map<TaskKey, String> refusedHere = new java.util.HashMap<>();
+            synchronized (this) {
+                tasks.stream()
+                        .filter(t -> refused.contains(t.key()))
+                        .forEach(t -> refusedHere.put(t.key(), "injected: refused every time"));
+            }
+            if (refusedHere.isEmpty()) {
+                return delegate.persist(partition, tasks);
+            }
+            // As Cassandra's store: every other task is stored, then the stage names the refused ones.
+            return delegate.persist(
+                            partition,
+                            tasks.stream()
+                                    .filter(t -> !refusedHere.containsKey(t.key()))
+                                    .toList())
+                    .thenCompose(v -> CompletableFuture.<Void>failedFuture(new RejectedTasksException(refusedHere)));
+        });
     }
 
     @Override

@@ -679,8 +679,11 @@ class PartitionSchedulerTest {
         offset += records;
         handle.recordsHandedOver(records);
         handle.handedOver(offset - records, offset);
-        scheduler.tell(
-                new PartitionScheduler.Ingest(generation, tasks, cancels, List.of(), List.of(), records, offset));
+        List<Long> taskOffsets = java.util.stream.LongStream.range(offset - records, offset - records + tasks.size())
+                .boxed()
+                .toList();
+        scheduler.tell(new PartitionScheduler.Ingest(
+                generation, tasks, taskOffsets, cancels, List.of(), List.of(), records, offset));
     }
 
     /** Waits until everything ingested is durable and the scheduler has taken it into its schedule. */
@@ -691,7 +694,8 @@ class PartitionSchedulerTest {
 
     /** Sends an ingest of an older generation, which changes nothing, and waits until the scheduler handled it. */
     private List<String> barrier() {
-        scheduler.tell(new PartitionScheduler.Ingest(generation - 1, List.of(), List.of(), List.of(), List.of(), 0, 0));
+        scheduler.tell(new PartitionScheduler.Ingest(
+                generation - 1, List.of(), List.of(), List.of(), List.of(), List.of(), 0, 0));
         return processed.awaitProcessed("Ingest");
     }
 

@@ -101,6 +101,50 @@ class TaskPersisterTest {
         assertThat(store.calls(Op.PERSIST)).extracting(Call::failed).containsExactly(true, true, false);
     }
 
+    /**
+     * Issue 11, finding 10: a write Cassandra refuses every time (a row too large) was retried forever, and the
+     * partition's offset never moved again.
+     */
+    @Test
+    void a_task_the_store_refuses_every_time_is_set_aside_and_the_rest_of_its_batch_is_durable() {
+        Task good = task("a", 10);
+        Task refused = task("b", 20);
+        Task later = task("c", 30);
+        startPersister(CHECKPOINT, FaultyTaskStore.scripted(store).refuseAlways(refused.key()));
+        TaskPersister.Persist p = persist(0, List.of(good, refused, later), List.of());
+
+        persister.tell(p);
+
+        TaskPersister.Persisted persisted = parent.receiveMessage();
+        assertThat(persisted.tasks()).containsExactly(good, later);
+        assertThat(persisted.batches()).containsExactly(p);
+        assertThat(store.row(0, refused.key())).isEmpty();
+        assertThat(store.row(0, later.key())).isPresent();
+        assertThat(store.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.offset())
+                    .as("the refused task's offset")
+                    .isEqualTo(p.taskOffsets().get(1));
+            assertThat(d.reason()).contains("refused");
+            assertThat(dev.scheduler.client.wire.TaskRecordCodec.decode(d.value()))
+                    .isEqualTo(new dev.scheduler.client.wire.ScheduleTask(refused));
+        });
+    }
+
+    @Test
+    void the_partition_is_unhealthy_while_its_writes_fail() {
+        PartitionHandle handle = TestPartitions.leasedHandle(0);
+        startPersister(CHECKPOINT, store, handle);
+        store.failNext(Op.PERSIST, 1);
+
+        persister.tell(persist(0, List.of(task("a", 10)), List.of()));
+        processed.awaitProcessed("WriteFailed");
+        assertThat(handle.healthy()).isFalse();
+
+        advance(MIN_BACKOFF);
+        parent.receiveMessage();
+        assertThat(handle.healthy()).isTrue();
+    }
+
     @Test
     void a_batch_older_than_the_checkpoint_lowers_the_checkpoint_before_its_tasks_are_written() {
         startPersister(CHECKPOINT);
@@ -282,6 +326,10 @@ class TaskPersisterTest {
     }
 
     private void startPersister(Instant checkpoint, TaskStore over) {
+        startPersister(checkpoint, over, TestPartitions.leasedHandle(0));
+    }
+
+    private void startPersister(Instant checkpoint, TaskStore over, PartitionHandle handle) {
         persister = testKit.spawn(processed.recording(TaskPersister.create(
                 TestPartitions.withoutExecutor(
                         EngineSettings.builder()
@@ -289,7 +337,7 @@ class TaskPersisterTest {
                                 .storeRetryBackoff(MIN_BACKOFF, MAX_BACKOFF)
                                 .build(),
                         over,
-                        TestPartitions.leasedHandle(0)),
+                        handle),
                 parent.ref(),
                 checkpoint)));
     }
@@ -312,7 +360,11 @@ class TaskPersisterTest {
     }
 
     private static TaskPersister.Persist persist(long seq, List<Task> tasks, List<TaskKey> cancels) {
+        List<Long> offsets = java.util.stream.LongStream.range(0, tasks.size())
+                .map(i -> seq * 1_000 + i)
+                .boxed()
+                .toList();
         return new TaskPersister.Persist(
-                seq, 0, tasks, cancels, List.of(), List.of(), tasks.size() + cancels.size(), seq + 1);
+                seq, 0, tasks, offsets, cancels, List.of(), List.of(), tasks.size() + cancels.size(), seq + 1);
     }
 }
