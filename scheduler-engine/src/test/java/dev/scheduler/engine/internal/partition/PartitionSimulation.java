@@ -365,11 +365,16 @@ final class PartitionSimulation {
         if (inc.position < topic.size() && h.unpersisted() < SETTINGS.maxUnpersistedRecordsPerPartition()) {
             int end = (int) Math.min(topic.size(), inc.position + 1 + random.nextInt(8));
             List<Task> tasks = new ArrayList<>();
+            List<Long> offsets = new ArrayList<>();
             List<TaskKey> cancels = new ArrayList<>();
             List<RetryRequest> retries = new ArrayList<>();
-            for (Rec r : topic.subList((int) inc.position, end)) {
+            for (int o = (int) inc.position; o < end; o++) {
+                Rec r = topic.get(o);
                 switch (r.kind()) {
-                    case TASK -> tasks.add(r.task());
+                    case TASK -> {
+                        tasks.add(r.task());
+                        offsets.add((long) o);
+                    }
                     case CANCEL -> cancels.add(r.key());
                     case RETRY -> retries.add(new RetryRequest(r.key(), r.kafkaTime()));
                 }
@@ -378,7 +383,8 @@ final class PartitionSimulation {
             h.recordsHandedOver(count);
             h.handedOver(inc.position, end);
             trace(inc, "ingest " + inc.position + ".." + end + " gen " + h.generation());
-            ref.tell(new PartitionScheduler.Ingest(h.generation(), tasks, cancels, retries, List.of(), count, end));
+            ref.tell(new PartitionScheduler.Ingest(
+                    h.generation(), tasks, offsets, cancels, retries, List.of(), count, end));
             inc.position = end;
         }
         if (h.takeRewindRequest()) {
