@@ -15,8 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * epoch) before doing anything, then renew the lease by reading the owner row. Tasks start and outcomes are
  * written only while the claim is confirmed within one lease; when another instance claims the partition, this
  * one is fenced and stops. Part of the scheduler: it runs on the scheduler's thread, with its context and timers,
- * and its messages are the scheduler's. It logs nothing: the first use of the context's log names the actor's
- * logger, which stays the scheduler's.
+ * and its messages are the scheduler's. It logs nothing itself; the phases log through the actor's logger, named
+ * after {@link PartitionScheduler}.
  */
 final class PartitionLease {
 

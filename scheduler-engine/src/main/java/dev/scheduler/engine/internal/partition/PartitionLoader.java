@@ -16,8 +16,8 @@ import org.slf4j.Logger;
  * How one {@link PartitionScheduler} brings stored tasks into its {@link InMemorySchedule}: range loads of the
  * next window, and reads of one key's status when a task older than the finished keys remembered comes in again.
  * Part of the scheduler, like {@link PartitionLease}: it runs on the scheduler's thread with its context and
- * timers, its messages are the scheduler's, and it logs through the scheduler's logger (named by the
- * scheduler's first use of it). A failed load is
+ * timers, its messages are the scheduler's, and it logs through the actor's logger (named after
+ * {@link PartitionScheduler} by {@link PartitionStartup}). A failed load is
  * retried by the next tick; a failed status read by a timer of its own, the key held in memory meanwhile so that
  * the checkpoint cannot pass it.
  */

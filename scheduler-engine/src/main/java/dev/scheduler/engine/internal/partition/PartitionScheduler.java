@@ -3,12 +3,10 @@ package dev.scheduler.engine.internal.partition;
 import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
-import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.store.DeadLetter;
 import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.RetryRequest;
 import dev.scheduler.engine.internal.store.StoredTask;
-import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,12 +17,12 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * The root of one Kafka partition's actors. It keeps the in-memory schedule of the tasks due within the
+ * The running phase of one Kafka partition's root actor (the phases before it are {@link PartitionStartup}'s, the
+ * draining after it {@link PartitionHandoff}'s, a fence {@link PartitionLease#fenced}'s). It keeps the in-memory schedule of the tasks due within the
  * look-ahead window and fires each at its time with a timer, loads the next window from Cassandra before it is
  * needed, and hands due tasks to its {@link TaskRunner}. Records from Kafka reach it through its
  * {@link TaskPersister} only once durable. The schedule itself, and the invariant that makes loading lossless,
@@ -56,10 +54,6 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     /** Reply to {@link Stop}. */
     public record Stopped(int partition, int abandonedAttempts) {}
 
-    private record Started(Optional<Instant> checkpoint) implements Command {}
-
-    private record StartFailed(Throwable error) implements Command {}
-
     record WrappedPersisted(TaskPersister.Persisted persisted) implements Command {}
 
     record WrappedFinished(TaskRunner.Finished finished) implements Command {}
@@ -69,8 +63,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     /** Timers. */
     private enum Signal implements Command {
         TICK,
-        FIRE,
-        RETRY_START
+        FIRE
     }
 
     private final ActorContext<Command> context;
@@ -78,74 +71,80 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     private final PartitionContext partitionContext;
     private final int partition;
     private final EngineSettings settings;
-    private final TaskStore store;
     private final Clock clock;
     private final PartitionHandle handle;
     private final PartitionLease lease;
 
-    private ActorRef<TaskPersister.Command> persister;
-    private ActorRef<TaskRunner.Command> runner;
-    private InMemorySchedule schedule;
-    private PartitionLoader loader;
+    private final ActorRef<TaskPersister.Command> persister;
+    private final ActorRef<TaskRunner.Command> runner;
+    private final InMemorySchedule schedule;
+    private final PartitionLoader loader;
     private long seq;
     private long seenSeq = -1;
-    private final FailureStreak startFailures;
 
+    /** A partition's root actor: it claims the partition ({@link PartitionStartup}), then runs it. */
     public static Behavior<Command> create(PartitionContext partition) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PartitionScheduler(ctx, timers, partition)));
+        return PartitionStartup.create(partition);
+    }
+
+    /** The running phase, once the partition is claimed and its checkpoint read. */
+    static Behavior<Command> running(
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            PartitionContext partition,
+            PartitionLease lease,
+            Optional<Instant> checkpoint) {
+        return new PartitionScheduler(context, timers, partition, lease, checkpoint);
     }
 
     private PartitionScheduler(
-            ActorContext<Command> context, TimerScheduler<Command> timers, PartitionContext partition) {
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            PartitionContext partition,
+            PartitionLease lease,
+            Optional<Instant> checkpoint) {
         super(context);
         this.context = context;
         this.timers = timers;
         this.partitionContext = partition;
         this.partition = partition.partition();
         this.settings = partition.settings();
-        this.store = partition.store();
         this.clock = partition.clock();
         this.handle = partition.handle();
-        this.startFailures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
-        this.lease = new PartitionLease(context, timers, partition);
-        // The first use of the context's logger names it after the calling class: here, so that the lines of
-        // PartitionLoader, which logs through the same context, are this actor's too.
-        context.getLog().debug("partition {}: claiming it as {}", this.partition, handle.owner());
-        lease.claim();
-    }
-
-    private void readCheckpoint() {
-        context.pipeToSelf(store.readCheckpoint(partition), (c, e) -> e == null ? new Started(c) : new StartFailed(e));
+        this.lease = lease;
+        // With no checkpoint, nothing was ever stored for this partition (a checkpoint is written before the
+        // first task), so loading may start now.
+        Instant from = checkpoint.orElse(clock.instant());
+        schedule = new InMemorySchedule(
+                from.toEpochMilli(),
+                settings.maxTasksInMemoryPerPartition(),
+                settings.lookAhead(),
+                settings.loadBatchSize());
+        loader = new PartitionLoader(context, timers, partition, schedule);
+        var persisted = context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new);
+        var finished = context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new);
+        persister = PartitionChildren.watched(
+                context,
+                context.spawn(TaskPersister.create(partition, persisted, checkpoint.orElse(null)), "persister"));
+        runner = PartitionChildren.watched(context, context.spawn(TaskRunner.create(partition, finished), "runner"));
+        timers.startTimerWithFixedDelay(Signal.TICK, settings.loadInterval());
+        handle.healthy(true);
+        // A new incarnation (first start, or restart after a failure) holds nothing from Kafka: what was handed
+        // over before now and is not durable must be read again from the last durable offset.
+        handle.requestRewind();
+        context.getLog().debug("partition {}: loading from {}", this.partition, from);
+        startLoad();
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(PartitionLease.Claimed.class, this::onClaimed)
-                .onMessage(PartitionLease.ClaimFailed.class, f -> {
-                    lease.claimFailed();
-                    return onStartFailed(new StartFailed(f.error()));
-                })
-                .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, () -> {
-                    readCheckpoint();
-                    return this;
-                })
                 .onMessageEquals(PartitionLease.LeaseTick.INSTANCE, () -> {
                     lease.renew();
                     return this;
                 })
                 .onMessage(PartitionLease.OwnerRead.class, this::onOwnerRead)
                 .onMessage(PartitionLease.OwnerNotRead.class, r -> this)
-                .onMessage(Started.class, this::onStarted)
-                .onMessage(StartFailed.class, this::onStartFailed)
-                .onMessageEquals(Signal.RETRY_START, () -> {
-                    if (handle.ownerEpoch() < 0) {
-                        lease.claim();
-                    } else {
-                        readCheckpoint();
-                    }
-                    return this;
-                })
                 .onMessage(Ingest.class, this::onIngest)
                 .onMessage(WrappedPersisted.class, w -> onPersisted(w.persisted()))
                 .onMessage(WrappedFinished.class, w -> onFinished(w.finished()))
@@ -165,106 +164,26 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 })
                 .onMessageEquals(Signal.TICK, this::onTick)
                 .onMessageEquals(Signal.FIRE, this::onFire)
-                .onMessage(CaughtUp.class, c -> schedule == null ? this : onFire()) // sent to an earlier incarnation
+                .onMessage(CaughtUp.class, c -> onFire())
                 .onMessage(Stop.class, this::onStop)
                 .onSignal(Terminated.class, this::onChildEnded)
                 .build();
-    }
-
-    private Behavior<Command> onClaimed(PartitionLease.Claimed claimed) {
-        Optional<OwnerRow> notHandedOver = lease.claimed(claimed);
-        if (notHandedOver.isPresent()) {
-            OwnerRow previous = notHandedOver.get();
-            context.getLog()
-                    .info(
-                            "partition {}: taken over from {} (epoch {}) without a handover; starting in {}",
-                            partition,
-                            previous.owner(),
-                            previous.epoch(),
-                            settings.ownerLease());
-            timers.startSingleTimer(PartitionLease.TakeoverWaitOver.INSTANCE, settings.ownerLease());
-        } else {
-            readCheckpoint();
-        }
-        return this;
     }
 
     private Behavior<Command> onOwnerRead(PartitionLease.OwnerRead read) {
         if (lease.confirmed(read)) {
             return this;
         }
-        OwnerRow now = read.owner().get();
-        context.getLog()
-                .warn(
-                        "partition {}: {} claimed it (epoch {} > ours {}); this instance starts and records "
-                                + "nothing more for it",
-                        partition,
-                        now.owner(),
-                        now.epoch(),
-                        handle.ownerEpoch());
-        handle.fence();
-        handle.healthy(false);
+        logFenced(context, partitionContext, read.owner().get());
         timers.cancelAll();
         PartitionChildren.stopDeliberately(context, persister);
         PartitionChildren.stopDeliberately(context, runner);
         return lease.fenced();
     }
 
-    private Behavior<Command> onStarted(Started started) {
-        startFailures.succeeded();
-        Instant now = clock.instant();
-        // With no checkpoint, nothing was ever stored for this partition (a checkpoint is written before the
-        // first task), so loading may start now.
-        Instant from = started.checkpoint().orElse(now);
-        schedule = new InMemorySchedule(
-                from.toEpochMilli(),
-                settings.maxTasksInMemoryPerPartition(),
-                settings.lookAhead(),
-                settings.loadBatchSize());
-        loader = new PartitionLoader(context, timers, partitionContext, schedule);
-        var persisted = context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new);
-        var finished = context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new);
-        Instant checkpoint = started.checkpoint().orElse(null);
-        persister = PartitionChildren.watched(
-                context, context.spawn(TaskPersister.create(partitionContext, persisted, checkpoint), "persister"));
-        runner = PartitionChildren.watched(
-                context, context.spawn(TaskRunner.create(partitionContext, finished), "runner"));
-        timers.startTimerWithFixedDelay(Signal.TICK, settings.loadInterval());
-        handle.healthy(true);
-        // A new incarnation (first start, or restart after a failure) holds nothing from Kafka: what was handed
-        // over before now and is not durable must be read again from the last durable offset.
-        handle.requestRewind();
-        context.getLog().debug("partition {}: loading from {}", partition, from);
-        startLoad();
-        return this;
-    }
-
-    private Behavior<Command> onStartFailed(StartFailed failed) {
-        handle.healthy(false);
-        Duration wait = startFailures.failed();
-        if (startFailures.worthLogging()) {
-            context.getLog()
-                    .warn(
-                            "partition {}: claiming it or reading its checkpoint failed ({} in a row), "
-                                    + "retrying in {} ms: {}",
-                            partition,
-                            startFailures.count(),
-                            wait.toMillis(),
-                            failed.error().toString());
-        }
-        timers.startSingleTimer(Signal.RETRY_START, wait);
-        return this;
-    }
-
     private Behavior<Command> onIngest(Ingest ingest) {
         if (ingest.generation() != handle.generation()) {
             return this; // sent before a rewind: Kafka delivers it again
-        }
-        if (persister == null) {
-            // Not started yet: Kafka delivers these again after the rewind this incarnation asks for once it has
-            // started. Until then no later batch of this generation may count as durable, or it would skip them.
-            handle.dropped(ingest.generation());
-            return this;
         }
         persister.tell(TaskPersister.Persist.of(seq++, ingest));
         return this;
@@ -346,7 +265,7 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
     }
 
     private void dispatchDue() {
-        if (runner == null || !handle.caughtUp()) {
+        if (!handle.caughtUp()) {
             return;
         }
         for (StoredTask due : schedule.takeDue(clock.millis())) {
@@ -366,27 +285,32 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
 
     /** Tells the persister how far the checkpoint may move: before every incomplete task we know of. */
     private void advanceCheckpoint() {
-        if (persister == null) {
-            return;
-        }
         persister.tell(new TaskPersister.AdvanceCheckpoint(schedule.checkpointBound(), seenSeq));
     }
 
-    /** Graceful stop: the draining phase of {@link PartitionHandoff}, or at once if the partition never started. */
+    /** Graceful stop: the draining phase, {@link PartitionHandoff}. */
     private Behavior<Command> onStop(Stop stop) {
-        // Still waiting out a previous owner's lease: a release would let the next owner start at once, beside it.
-        boolean mayRelease = !timers.isTimerActive(PartitionLease.TakeoverWaitOver.INSTANCE);
         // The lease keeps being renewed while running attempts finish: their outcomes need it.
         timers.cancel(Signal.TICK);
         timers.cancel(Signal.FIRE);
-        timers.cancel(Signal.RETRY_START);
-        timers.cancel(PartitionLease.TakeoverWaitOver.INSTANCE);
         handle.healthy(false);
-        if (runner == null) {
-            return PartitionHandoff.beforeStart(context, partitionContext, lease, mayRelease, stop.replyTo());
-        }
         return PartitionHandoff.drain(
                 context, partitionContext, lease, persister, runner, schedule, seenSeq, stop.replyTo());
+    }
+
+    /** Another instance claimed the partition: this one starts and records nothing more for it. */
+    static void logFenced(ActorContext<Command> context, PartitionContext partition, OwnerRow now) {
+        PartitionHandle handle = partition.handle();
+        context.getLog()
+                .warn(
+                        "partition {}: {} claimed it (epoch {} > ours {}); this instance starts and records "
+                                + "nothing more for it",
+                        partition.partition(),
+                        now.owner(),
+                        now.epoch(),
+                        handle.ownerEpoch());
+        handle.fence();
+        handle.healthy(false);
     }
 
     /** A child stopped or failed on its own: fail, to be restarted from Cassandra by the supervisor. */
