@@ -72,7 +72,12 @@ final class SimStore implements TaskStore {
 
     @Override
     public CompletionStage<List<StoredTask>> resetFailed(int partition, List<RetryRequest> requests) {
-        return call(requests.stream().map(RetryRequest::key).toList(), () -> store.resetFailed(partition, requests));
+        return call(
+                requests.stream().map(RetryRequest::key).toList(),
+                () -> store.resetFailed(partition, requests).thenApply(reset -> {
+                    reset.forEach(r -> sim.reopened(r.task().key()));
+                    return reset;
+                }));
     }
 
     @Override
