@@ -109,6 +109,7 @@ final class PartitionSimulation {
     private final List<Cancellable> items = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private final List<Instance> instances = new ArrayList<>();
+    private final List<Incarnation> allIncarnations = new ArrayList<>();
     private final Map<TaskKey, Long> firstTerminalNanos = new HashMap<>();
     private final Map<TaskKey, Long> cancelStoredNanos = new HashMap<>();
     private final Set<TaskKey> cancelRecords = new HashSet<>();
@@ -289,6 +290,7 @@ final class PartitionSimulation {
     private void assign(Instance to) {
         assignee = to;
         Incarnation inc = new Incarnation(to, ++incarnations);
+        allIncarnations.add(inc);
         trace(inc, "assigned from offset " + committed + ", topic end " + topic.size());
         to.inc = inc;
         PartitionContext context = new PartitionContext(
@@ -758,15 +760,20 @@ final class PartitionSimulation {
         }
     }
 
+    /**
+     * Stops every actor of the seed, those of incarnations the consumer let go of too (a stop never answered):
+     * nothing of this seed may run in the next one, or the next would not replay alike.
+     */
     private void tearDown() {
-        for (Instance inst : instances) {
-            if (inst.inc != null) {
-                inst.inc.crashed = true;
-                crashHost(inst.inc);
+        for (Incarnation inc : allIncarnations) {
+            inc.crashed = true;
+            if (inc.host.get() != null) {
+                inc.host.get().tell(Crash.INSTANCE);
             }
         }
         items.forEach(Cancellable::cancel);
         SimDispatch.INSTANCE.runAll(1_000_000);
+        items.forEach(Cancellable::cancel);
     }
 
     private final class Instance {

@@ -84,11 +84,24 @@ public final class SimDispatch extends AbstractExecutorService {
 
     @Override
     public synchronized void execute(Runnable command) {
-        if (!Thread.currentThread().getName().equals("main")) {
-            System.out.println("FOREIGN execute from " + Thread.currentThread().getName() + ": " + pathOf(command) + " "
-                    + command.getClass());
+        Thread owner = simulationThread;
+        if (owner != null && Thread.currentThread() != owner) {
+            foreign++; // from one of Pekko's threads, at a time no seed decides: a run would not replay exactly
         }
         queued.add(command);
+    }
+
+    private volatile Thread simulationThread;
+    private int foreign;
+
+    /** From now on every task must come from this thread (the simulation's); others are counted. */
+    synchronized void ownedBy(Thread thread) {
+        simulationThread = thread;
+    }
+
+    /** Tasks queued from another thread than the simulation's since {@link #ownedBy}: must stay 0. */
+    synchronized int foreignTasks() {
+        return foreign;
     }
 
     @Override
