@@ -68,6 +68,12 @@ final class InMemorySchedule {
     private final List<StoredTask> retriesHeldDuringLoad = new ArrayList<>();
     /** Operator retries of keys the runner still holds (it reports the failed attempt): applied once it did. */
     private final Map<TaskKey, StoredTask> retryWhenFinished = new HashMap<>();
+    /**
+     * Keys finished or cancelled while the load in flight ran: it may have read their rows before their end was
+     * written, and must not bring them back, however old they are (found by the partition simulation's long search,
+     * seed 52066: a finished task ran again).
+     */
+    private final java.util.Set<TaskKey> endedDuringLoad = new java.util.HashSet<>();
 
     private LoadBound loaded;
     private long doneSince;
@@ -168,6 +174,7 @@ final class InMemorySchedule {
 
     /** A durable cancel; true when the task was waiting or dispatched, so the runner must drop it too. */
     boolean cancel(TaskKey key) {
+        endedWhileLoading(key);
         retryWhenFinished.remove(key);
         readWhenFinished.remove(key); // the cancel makes the row expire whole
         boolean held = waiting.remove(key) != null || dispatched.remove(key);
@@ -182,6 +189,7 @@ final class InMemorySchedule {
     void retry(StoredTask retried) {
         TaskKey key = retried.task().key();
         done.remove(key);
+        endedDuringLoad.remove(key); // pending again: a row the load read pending is right
         if (dispatched.contains(key)) {
             // The runner still reports the failed attempt the retry was asked for: run it again once it did.
             retryWhenFinished.put(key, retried);
@@ -210,6 +218,9 @@ final class InMemorySchedule {
         dispatched.remove(key);
         StoredTask retryAgain = retryWhenFinished.remove(key);
         Task readAgain = readWhenFinished.remove(key);
+        if (retryAgain == null) {
+            endedWhileLoading(key);
+        }
         if (retryAgain != null) {
             retry(retryAgain); // pending again: it runs once more, and is read like any pending task
             return Optional.empty();
@@ -269,6 +280,7 @@ final class InMemorySchedule {
         if (evictedDuringLoad) {
             // The window shrank while this load ran: its rows may lie beyond the new bound. Read again later.
             evictedDuringLoad = false;
+            endedDuringLoad.clear();
             moreToLoad = true;
             return new Merged(false, acceptHeld());
         }
@@ -276,10 +288,11 @@ final class InMemorySchedule {
             TaskKey key = row.task().key();
             if (row.status().isTerminal()) {
                 rememberDoneAfterLoad(key);
-            } else if (!dispatched.contains(key) && !done.contains(key)) {
+            } else if (!dispatched.contains(key) && !done.contains(key) && !endedDuringLoad.contains(key)) {
                 waiting.putIfAbsent(key, row);
             }
         }
+        endedDuringLoad.clear();
         LoadBound from = loaded;
         loaded = result.loadedThrough();
         // More may follow after a full page, and after a short page that stopped before the window's end (the
@@ -314,6 +327,7 @@ final class InMemorySchedule {
     /** The load in flight failed; the next one starts from the same bound. */
     void loadFailed() {
         loading = false;
+        endedDuringLoad.clear();
         evictedDuringLoad = false;
         // Tasks held for this load are durable; they are loaded by the next attempt.
         heldDuringLoad.clear();
@@ -326,6 +340,12 @@ final class InMemorySchedule {
                 + heldDuringLoad.size()
                 + retriesHeldDuringLoad.size()
                 + reading.size();
+    }
+
+    private void endedWhileLoading(TaskKey key) {
+        if (loading) {
+            endedDuringLoad.add(key);
+        }
     }
 
     /** Forgets what is loaded from {@code key} on: the waiting tasks from it, and the bound moves back before it. */

@@ -137,6 +137,28 @@ class InMemoryScheduleTest {
         assertThat(schedule.checkpointBound()).isBeforeOrEqualTo(failed.key().scheduledTime());
     }
 
+    /**
+     * Found by the partition simulation's long search (seed 52066): a key older than the finished keys remembered
+     * finished while a load that had read its row still pending was in flight; it was not remembered (too old),
+     * and the load's answer ran it a second time.
+     */
+    @Test
+    void a_key_that_finished_while_a_load_was_in_flight_is_not_brought_back_by_it_however_old() {
+        InMemorySchedule schedule = schedule(10);
+        Task old = task("a", -30);
+        assertThat(schedule.accept(old)).isEqualTo(READ_STATUS);
+        schedule.statusRead(old, Optional.empty());
+        assertThat(keys(schedule.takeDue(millis(0)))).containsExactly(old.key());
+        InMemorySchedule.Load inFlight = schedule.startLoad(millis(0)).orElseThrow();
+
+        schedule.finished(old.key());
+        schedule.loadSucceeded(
+                new LoadResult(List.of(stored(old, TaskStatus.PENDING)), LoadBound.before(millis(60))),
+                inFlight.limit());
+
+        assertThat(keys(schedule.takeDue(millis(60)))).doesNotContain(old.key());
+    }
+
     @Test
     void a_task_whose_status_read_finds_it_finished_stays_out_of_memory() {
         InMemorySchedule schedule = schedule(10);
