@@ -69,6 +69,31 @@ class TaskPersisterTest {
                 .containsExactly(Op.PERSIST);
     }
 
+    /**
+     * Found by the partition simulation's long search (seed 79305): an owner paused past its lease resumed and its
+     * persister, before it learned it was fenced, lowered the checkpoint to its own queued task's time, which was
+     * above the new owner's lowered checkpoint: the checkpoint moved past a task the new owner had stored.
+     */
+    @Test
+    void without_a_valid_lease_nothing_is_written_not_even_a_checkpoint_lowered() {
+        PartitionHandle lapsed = new PartitionHandle(0, 0, "test-instance");
+        lapsed.claimed(1);
+        lapsed.leaseConfirmed(
+                System.nanoTime() - Duration.ofDays(2).toNanos(),
+                Duration.ofDays(1).toNanos());
+        startPersister(CHECKPOINT, store, lapsed);
+        Task older = task("a", -10); // before the checkpoint: the persister lowers it first
+
+        persister.tell(persist(0, List.of(older), List.of()));
+        parent.expectNoMessage(Duration.ofMillis(300));
+        assertThat(store.calls()).as("no write without a lease").isEmpty();
+
+        lapsed.leaseConfirmed(System.nanoTime(), Duration.ofDays(1).toNanos());
+        advance(Duration.ofMillis(200)); // the persister checks the lease again
+        parent.receiveMessage();
+        assertThat(store.calls()).extracting(Call::op).containsExactly(Op.WRITE_CHECKPOINT, Op.PERSIST);
+    }
+
     @Test
     void a_failed_write_is_retried_after_a_growing_backoff_and_no_batch_is_lost() {
         startPersister(CHECKPOINT);
