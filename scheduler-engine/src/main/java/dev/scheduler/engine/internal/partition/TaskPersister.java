@@ -168,6 +168,25 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         return quiesced || quiesceReplyTo != null;
     }
 
+    /** The target of the checkpoint write in flight, if it moves the checkpoint forward. */
+    private Instant advanceInFlight;
+    /**
+     * The highest checkpoint a write that failed may have stored (it may have applied, then reported an error),
+     * until a later write is answered. Found by the partition simulation's long search (seed 60783): taken as not
+     * stored, it let a task between the two be stored behind the checkpoint without lowering it.
+     */
+    private Instant uncertainCheckpoint;
+
+    /** The highest checkpoint that may be stored now. */
+    private Instant mayBeStored() {
+        if (uncertainCheckpoint == null) {
+            return durableCheckpoint;
+        }
+        return durableCheckpoint == null || uncertainCheckpoint.isAfter(durableCheckpoint)
+                ? uncertainCheckpoint
+                : durableCheckpoint;
+    }
+
     /** How soon a write held for want of a valid lease is tried again. */
     private static final Duration LEASE_RECHECK = Duration.ofMillis(100);
 
@@ -223,6 +242,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         Instant target = advanceTarget();
         if (target != null && handle.leaseValid()) {
             inFlight = List.of();
+            advanceInFlight = target;
             context.pipeToSelf(
                     store.writeCheckpoint(partition, target),
                     (v, e) -> e == null ? new WriteDone(target) : new WriteFailed(e));
@@ -259,7 +279,8 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         Instant min = minTime(tasks, retries);
         // Lower the checkpoint before writing a task older than it: otherwise a crash right after the write
         // would leave a stored task that no load ever reaches.
-        CompletionStage<Instant> lowered = min != null && (durableCheckpoint == null || min.isBefore(durableCheckpoint))
+        Instant stored = mayBeStored();
+        CompletionStage<Instant> lowered = min != null && (stored == null || min.isBefore(stored))
                 ? store.writeCheckpoint(partition, min).thenApply(v -> min)
                 : CompletableFuture.completedFuture(null);
         CompletionStage<BatchesWritten> written = lowered.thenCompose(checkpoint -> {
@@ -298,6 +319,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
         handle.writesFailing(false);
         if (w.checkpointWritten() != null) {
             durableCheckpoint = w.checkpointWritten();
+            uncertainCheckpoint = null; // the lowering is what is stored now
         }
         long lastSeq = batches.get(batches.size() - 1).seq();
         parent.tell(new Persisted(lastSeq, w.tasks(), w.cancelled(), w.retried(), batches));
@@ -307,6 +329,8 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
 
     private Behavior<Command> onWriteDone(WriteDone d) {
         inFlight = null;
+        advanceInFlight = null;
+        uncertainCheckpoint = null; // writes are one at a time: this one is what is stored now
         failures.succeeded();
         handle.writesFailing(false);
         if (d.checkpointWritten() != null
@@ -320,6 +344,13 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     private Behavior<Command> onWriteFailed(WriteFailed f) {
         List<Persist> batches = inFlight;
         inFlight = null;
+        if (advanceInFlight != null) {
+            // It may have applied: until a write is answered, the checkpoint may stand there.
+            uncertainCheckpoint = uncertainCheckpoint == null || advanceInFlight.isAfter(uncertainCheckpoint)
+                    ? advanceInFlight
+                    : uncertainCheckpoint;
+            advanceInFlight = null;
+        }
         Duration wait = failures.failed();
         handle.writesFailing(true); // until a write succeeds: the records wait, their offsets uncommitted
         if (failures.worthLogging()) {

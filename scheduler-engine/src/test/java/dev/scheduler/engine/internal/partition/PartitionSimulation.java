@@ -188,7 +188,6 @@ final class PartitionSimulation {
             runUntil(Math.min(deadline, time.nanoTime() + 500 * MS));
         }
         checkFinished();
-        fake.checkpointViolations().forEach(v -> violations.add("checkpoint: " + v));
         tearDown();
         return new Outcome(
                 seed,
@@ -658,6 +657,19 @@ final class PartitionSimulation {
     }
 
     // ---- bookkeeping ----
+
+    int checkpointViolationCount() {
+        return fake.checkpointViolations().size();
+    }
+
+    /** Names who wrote a checkpoint past an unfinished task, and when (the store only records that one was). */
+    void checkpointWritten(Object owner, Instant checkpoint, int violationsBefore) {
+        List<String> now = fake.checkpointViolations();
+        for (String v : now.subList(Math.min(violationsBefore, now.size()), now.size())) {
+            trace(owner, "VIOLATION " + v);
+            violations.add(String.format("t=%d ms %s: %s", (time.nanoTime() - startNanos) / MS, owner, v));
+        }
+    }
 
     private final Set<TaskKey> reopenedKeys = new HashSet<>();
 

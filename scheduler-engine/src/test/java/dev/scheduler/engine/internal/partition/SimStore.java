@@ -108,7 +108,11 @@ final class SimStore implements TaskStore {
 
     @Override
     public CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint) {
-        return call(List.of(), () -> store.writeCheckpoint(partition, checkpoint));
+        int before = sim.checkpointViolationCount();
+        return call(
+                List.of(),
+                () -> store.writeCheckpoint(partition, checkpoint)
+                        .whenComplete((v, e) -> sim.checkpointWritten(owner, checkpoint, before)));
     }
 
     @Override

@@ -94,6 +94,34 @@ class TaskPersisterTest {
         assertThat(store.calls()).extracting(Call::op).containsExactly(Op.WRITE_CHECKPOINT, Op.PERSIST);
     }
 
+    /**
+     * Found by the partition simulation's long search (seed 60783): a checkpoint moved forward by a write that
+     * applied and then reported an error was taken as not moved; a task between the old and the new checkpoint was
+     * then stored without lowering it first, behind the checkpoint, where no load would reach it after a restart.
+     */
+    @Test
+    void after_a_checkpoint_write_that_may_have_applied_an_older_task_lowers_it_first() {
+        FaultyTaskStore faulty = FaultyTaskStore.scripted(store).script(Op.WRITE_CHECKPOINT, Fault.APPLY_THEN_FAIL);
+        startPersister(CHECKPOINT, faulty);
+        persister.tell(new TaskPersister.AdvanceCheckpoint(CHECKPOINT.plusSeconds(60), -1));
+        processed.awaitProcessed("WriteFailed");
+        assertThat(store.checkpoint(0)).as("the write applied").contains(CHECKPOINT.plusSeconds(60));
+        Task between = task("a", 30);
+
+        persister.tell(persist(0, List.of(between), List.of())); // before the failed write is tried again
+        processed.awaitProcessed("Persist");
+        advance(MIN_BACKOFF);
+        parent.receiveMessage();
+
+        assertThat(store.calls().subList(1, 3))
+                .as("after the write that may have applied: the checkpoint lowered to the task, then the task")
+                .extracting(Call::op, Call::argument)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                Op.WRITE_CHECKPOINT, between.key().scheduledTime()),
+                        org.assertj.core.groups.Tuple.tuple(Op.PERSIST, List.of(between)));
+    }
+
     @Test
     void a_failed_write_is_retried_after_a_growing_backoff_and_no_batch_is_lost() {
         startPersister(CHECKPOINT);
