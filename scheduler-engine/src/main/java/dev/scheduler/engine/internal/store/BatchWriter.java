@@ -34,6 +34,13 @@ final class BatchWriter {
 
     static final int MAX_BATCH = 100;
 
+    /**
+     * The most bytes of statements in one batch. Cassandra refuses a larger request (its limit is half its commit log
+     * segment: 16 MiB by default, 4 MiB on the test kit's node), and may close the connection over it, failing every
+     * request in flight on it: so a batch is cut at this size before it is sent, not only split once refused.
+     */
+    static final int MAX_BATCH_BYTES = 1 << 20;
+
     private final CqlSession session;
     private final ConsistencyLevel consistency;
 
@@ -46,8 +53,21 @@ final class BatchWriter {
         Map<TaskKey, String> refused = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (List<Write> writes : byBucket.values()) {
-            for (int i = 0; i < writes.size(); i += MAX_BATCH) {
-                all.add(executeSplitting(writes.subList(i, Math.min(writes.size(), i + MAX_BATCH)), refused));
+            int from = 0;
+            long bytes = 0;
+            for (int i = 0; i < writes.size(); i++) {
+                long size = writes.get(i).statement().computeSizeInBytes(session.getContext());
+                boolean full = i - from >= MAX_BATCH || (i > from && bytes + size > MAX_BATCH_BYTES);
+                // A task's statements stay together (an outcome and its attempt row).
+                if (full && !writes.get(i).key().equals(writes.get(i - 1).key())) {
+                    all.add(executeSplitting(writes.subList(from, i), refused));
+                    from = i;
+                    bytes = 0;
+                }
+                bytes += size;
+            }
+            if (from < writes.size()) {
+                all.add(executeSplitting(writes.subList(from, writes.size()), refused));
             }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
