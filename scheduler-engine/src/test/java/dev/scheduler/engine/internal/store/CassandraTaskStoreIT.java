@@ -476,7 +476,9 @@ class CassandraTaskStoreIT {
     @Test
     void a_batch_too_large_for_one_mutation_is_split_and_stored() throws Exception {
         Instant minute = AT.truncatedTo(ChronoUnit.MINUTES).plusSeconds(1_200);
-        String data = "x".repeat(60 * 1024);
+        // 100 x 44 KiB: more than the 4 MiB one mutation may take, little enough for the shared node's 512 MiB heap
+        // (100 x 60 KiB, written at once, made the node run out of it after the module's other tests).
+        String data = "x".repeat(44 * 1024);
         List<Task> tasks = java.util.stream.IntStream.range(0, 100)
                 .mapToObj(i -> Task.of(TaskKey.of("big-batch-" + i, minute.plusMillis(i), "u"), Map.of("d", data)))
                 .toList();
