@@ -377,14 +377,14 @@ final class InMemorySchedule {
      */
     List<StoredTask> takeDue(long nowMillis) {
         List<StoredTask> due = new ArrayList<>();
-        Map<String, TaskKey> blocked = notWaitingYet();
+        HeldBack blocked = notWaitingYet();
         var it = waiting.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<TaskKey, StoredTask> e = it.next();
             if (e.getKey().scheduledTime().toEpochMilli() > nowMillis) {
                 break;
             }
-            if (!isBlocked(blocked, e.getKey())) {
+            if (!blocked.holdsBack(e.getKey())) {
                 // Read the entry before removing it: a TreeMap may reuse a removed entry for its successor.
                 dispatched.add(e.getKey());
                 due.add(e.getValue());
@@ -396,33 +396,20 @@ final class InMemorySchedule {
 
     /** The earliest waiting key not held back (see {@link #takeDue}): the next one to dispatch. */
     Optional<TaskKey> firstWaiting() {
-        Map<String, TaskKey> blocked = notWaitingYet();
+        HeldBack blocked = notWaitingYet();
         for (TaskKey key : waiting.keySet()) {
-            if (!isBlocked(blocked, key)) {
+            if (!blocked.holdsBack(key)) {
                 return Optional.of(key);
             }
         }
         return Optional.empty();
     }
 
-    /** Per ordering id, the earliest key in memory that does not wait yet (usually none: a fast path). */
-    private Map<String, TaskKey> notWaitingYet() {
-        if (reading.isEmpty() && heldDuringLoad.isEmpty() && retriesHeldDuringLoad.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, TaskKey> earliest = new HashMap<>();
-        List<TaskKey> keys = new ArrayList<>(reading.keySet());
-        heldDuringLoad.forEach(t -> keys.add(t.key()));
-        retriesHeldDuringLoad.forEach(t -> keys.add(t.task().key()));
-        for (TaskKey k : keys) {
-            earliest.merge(k.orderingId(), k, (a, b) -> a.compareTo(b) <= 0 ? a : b);
-        }
-        return earliest;
-    }
-
-    private static boolean isBlocked(Map<String, TaskKey> blocked, TaskKey key) {
-        TaskKey first = blocked.get(key.orderingId());
-        return first != null && first.compareTo(key) < 0;
+    private HeldBack notWaitingYet() {
+        return HeldBack.of(
+                reading.keySet(),
+                heldDuringLoad.stream().map(Task::key).toList(),
+                retriesHeldDuringLoad.stream().map(t -> t.task().key()).toList());
     }
 
     /** How far the checkpoint may move: before every incomplete task we know of. */
