@@ -68,12 +68,10 @@ final class InMemorySchedule {
     private final List<StoredTask> retriesHeldDuringLoad = new ArrayList<>();
     /** Operator retries of keys the runner still holds (it reports the failed attempt): applied once it did. */
     private final Map<TaskKey, StoredTask> retryWhenFinished = new HashMap<>();
-    /**
-     * Keys finished or cancelled while the load in flight ran: it may have read their rows before their end was
-     * written, and must not bring them back, however old they are (found by the partition simulation's long search,
-     * seed 52066: a finished task ran again).
-     */
+    /** Keys that ended while the load in flight ran: its rows of them may be stale (simulation seed 52066). */
     private final java.util.Set<TaskKey> endedDuringLoad = new java.util.HashSet<>();
+    /** Keys cancelled while their status read was in flight (found in review: the read's answer ran them). */
+    private final java.util.Set<TaskKey> cancelledWhileReading = new java.util.HashSet<>();
 
     private LoadBound loaded;
     private long doneSince;
@@ -159,6 +157,9 @@ final class InMemorySchedule {
     /** The answer to {@link Acceptance#READ_STATUS}; true when the task now waits in memory. */
     boolean statusRead(Task task, Optional<StoredTask> read) {
         reading.remove(task.key());
+        if (cancelledWhileReading.remove(task.key())) {
+            return false; // the read was sent before the cancel was stored: its answer is stale
+        }
         StoredTask stored = read.orElse(new StoredTask(task, TaskStatus.PENDING, 0, null, null));
         TaskKey key = task.key();
         if (!stored.status().isTerminal()
@@ -175,6 +176,9 @@ final class InMemorySchedule {
     /** A durable cancel; true when the task was waiting or dispatched, so the runner must drop it too. */
     boolean cancel(TaskKey key) {
         endedWhileLoading(key);
+        if (reading.containsKey(key)) {
+            cancelledWhileReading.add(key);
+        }
         retryWhenFinished.remove(key);
         readWhenFinished.remove(key); // the cancel makes the row expire whole
         boolean held = waiting.remove(key) != null || dispatched.remove(key);
@@ -231,11 +235,7 @@ final class InMemorySchedule {
                 : Optional.empty();
     }
 
-    /**
-     * Remembers a key finished (or cancelled) here, covered by the load bound or not: a load in flight may have read
-     * its row before the outcome was written, and its answer must not bring the key back (found by the partition
-     * simulation: a task that ran while memory pressure had moved the bound back before it ran again).
-     */
+    /** Remembers a key ended here, covered by the load bound or not (simulation seed 237: it ran twice). */
     private void rememberDone(TaskKey key) {
         if (key.scheduledTime().toEpochMilli() >= doneSince) {
             done.add(key);

@@ -225,6 +225,15 @@ public final class PartitionHandle implements PartitionGauges {
         return fenced;
     }
 
+    /**
+     * A new incarnation of the partition's actors starts (first start, or a supervisor restart): it owns nothing
+     * until its own claim applies, whatever epoch an earlier incarnation held (found in review: a stop released the
+     * failed incarnation's epoch, and the next owner started beside its attempts).
+     */
+    public void unclaimed() {
+        ownerEpoch = -1;
+    }
+
     /** A claim of this handle's actors applied with {@code epoch}: a fence of an earlier claim is over. */
     public void claimed(long epoch) {
         ownerEpoch = epoch;

@@ -55,6 +55,7 @@ final class PartitionStartup {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             // One logger for every phase, and for the loader and lease, which log through the same context.
             ctx.setLoggerName(PartitionScheduler.class);
+            partition.handle().unclaimed();
             ctx.getLog()
                     .debug(
                             "partition {}: claiming it as {}",

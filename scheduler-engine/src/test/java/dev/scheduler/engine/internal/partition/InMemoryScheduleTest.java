@@ -159,6 +159,25 @@ class InMemoryScheduleTest {
         assertThat(keys(schedule.takeDue(millis(60)))).doesNotContain(old.key());
     }
 
+    /**
+     * Found in review: a cancel stored while a task's status read was in flight (after a takeover every overdue task
+     * is read) was forgotten, as the key was older than the finished keys remembered; the read, sent before the
+     * cancel, answered pending, and the cancelled task ran.
+     */
+    @Test
+    void a_cancel_stored_while_the_status_read_is_in_flight_wins_over_its_answer() {
+        InMemorySchedule schedule = schedule(10);
+        Task old = task("a", -30);
+        assertThat(schedule.accept(old)).isEqualTo(READ_STATUS);
+
+        schedule.cancel(old.key());
+        assertThat(schedule.statusRead(old, Optional.of(stored(old, TaskStatus.PENDING))))
+                .isFalse();
+
+        assertThat(schedule.takeDue(millis(60))).isEmpty();
+        assertThat(schedule.inMemory()).isZero();
+    }
+
     @Test
     void a_task_whose_status_read_finds_it_finished_stays_out_of_memory() {
         InMemorySchedule schedule = schedule(10);

@@ -381,6 +381,33 @@ class PartitionSchedulerTest {
                 .hasValueSatisfying(row -> assertThat(row.released()).isTrue());
     }
 
+    /**
+     * Found in review: after a supervisor restart the handle still held the failed incarnation's epoch; a stop while
+     * the new claim's retry waited released that epoch, so the next owner started at once, beside attempts the failed
+     * incarnation may still be running.
+     */
+    @Test
+    void a_stop_after_a_restart_whose_claim_failed_does_not_release_the_old_epoch() {
+        spawnSupervised(s -> s);
+        processed.awaitProcessed("Started");
+        assertThat(handle.takeRewindRequest()).isTrue();
+        generation = handle.generation();
+        catchUp(handle.durableOffset());
+        store.throwNext(Op.WRITE_CHECKPOINT); // the persister lowers the checkpoint for the task first: it throws
+        ingest(List.of(task("a", -5, "t")), List.of());
+        await().atMost(AWAIT).until(() -> !handle.healthy());
+        store.failNext(Op.CLAIM, 1);
+
+        advance(Duration.ofSeconds(1)); // the supervisor's backoff: the new incarnation's claim fails
+        processed.awaitProcessed("ClaimFailed");
+        TestProbe<PartitionScheduler.Stopped> stopped = testKit.createTestProbe();
+        scheduler.tell(new PartitionScheduler.Stop(stopped.ref()));
+
+        stopped.receiveMessage();
+        assertThat(store.ownerRow(0))
+                .hasValueSatisfying(row -> assertThat(row.released()).isFalse());
+    }
+
     @Test
     void a_claim_replacing_a_released_row_starts_at_once() {
         store.previousOwner(new OwnerRow(4, "another-instance", null, true));
