@@ -73,7 +73,11 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     record Quiesce(ActorRef<Quiesced> replyTo) implements Command {}
 
     /** Reply to {@link Quiesce}. */
-    record Quiesced() {}
+    /**
+     * Reply to {@link Quiesce}. {@code certain}: no failed write may still land (a write that failed may apply
+     * later; then the partition must not be released, so that the next owner waits out the lease first).
+     */
+    record Quiesced(boolean certain) {}
 
     /** The parent has handled every {@link Persisted} up to {@code seenSeq}; no incomplete task is before {@code to}. */
     record AdvanceCheckpoint(Instant to, long seenSeq) implements Command {}
@@ -161,7 +165,7 @@ final class TaskPersister extends AbstractBehavior<TaskPersister.Command> {
     /** Once asked to quiesce, and no write in flight: answer, and write nothing more, ever. */
     private boolean quiesceIfIdle() {
         if (quiesceReplyTo != null && inFlight == null) {
-            quiesceReplyTo.tell(new Quiesced());
+            quiesceReplyTo.tell(new Quiesced(uncertainCheckpoint == null));
             quiesceReplyTo = null;
             quiesced = true;
         }
