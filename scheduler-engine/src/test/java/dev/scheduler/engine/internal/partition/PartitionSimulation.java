@@ -117,6 +117,8 @@ final class PartitionSimulation {
     /** (key, attempt) to the owner that started it: an incarnation and its claim's epoch. */
     private final Map<String, String> attemptsStarted = new HashMap<>();
 
+    private final Map<String, Incarnation> attemptsStartedBy = new HashMap<>();
+
     private long committed;
     private Instance assignee;
     private int incarnations;
@@ -413,9 +415,12 @@ final class PartitionSimulation {
             return;
         }
         inc.stopAsked = true;
+        inc.lost |= !commit;
+        inc.fencedBeforeStop = inc.handle.fenced();
         spawn(
                 Behaviors.receive(PartitionScheduler.Stopped.class)
                         .onMessage(PartitionScheduler.Stopped.class, s -> {
+                            inc.abandoned = s.abandonedAttempts();
                             stopped(inc, commit);
                             return Behaviors.stopped();
                         })
@@ -485,6 +490,9 @@ final class PartitionSimulation {
         }
         pauses++;
         victim.paused = true;
+        if (victim.inc != null) {
+            victim.inc.pausedEver = true;
+        }
         trace(victim.inc, "pause of " + victim.name + " for " + millis + " ms");
         if (millis > SESSION_TIMEOUT.toMillis()) {
             after(SESSION_TIMEOUT.toNanos(), () -> {
@@ -608,10 +616,25 @@ final class PartitionSimulation {
         // A restart after a fence claims again with a new epoch: a new owner, though the same handle.
         String owner = inc.label + "@" + inc.handle.ownerEpoch();
         String earlier = attemptsStarted.put(id, owner);
+        Incarnation first = attemptsStartedBy.put(id, inc);
         if (owner.equals(earlier)) {
             violate(inc, "started " + id + " twice");
         } else if (earlier != null) {
-            excused++; // another owner started it and did not record its end: crashed, fenced, paused or abandoned
+            // Another owner started it and did not record its end: only a crash, a pause, a lost partition, a
+            // fence, a restart or an attempt abandoned at the shutdown timeout excuses that; a clean handoff does not.
+            boolean excuse = first != inc
+                    ? first.crashed
+                            || first.pausedEver
+                            || first.lost
+                            || (first.stopAsked && first.abandoned != 0)
+                            || first.fencedBeforeStop
+                            || (first.handle.fenced() && !first.stopAsked)
+                    : true; // the same handle, another epoch: the partition restarted (a fence, a failed child)
+            if (excuse) {
+                excused++;
+            } else {
+                violate(inc, "started " + id + " again after " + first.label + " handed over cleanly");
+            }
         }
         Optional<StoredTask> row = fake.row(PARTITION, key);
         if (row.isEmpty()) {
@@ -811,6 +834,12 @@ final class PartitionSimulation {
         AtomicReference<ActorRef<Crash>> host;
         AtomicReference<ActorRef<PartitionScheduler.Command>> child = new AtomicReference<>();
         boolean stopAsked;
+        boolean pausedEver;
+        boolean lost;
+        boolean fencedBeforeStop;
+        /** From its Stopped answer; -1 while none came (a stop that timed out excuses nothing by itself). */
+        int abandoned = -1;
+
         boolean stopped;
         boolean crashed;
         Runnable onStopped;
