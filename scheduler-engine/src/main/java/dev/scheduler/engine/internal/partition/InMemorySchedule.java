@@ -70,8 +70,8 @@ final class InMemorySchedule {
     private final Map<TaskKey, StoredTask> retryWhenFinished = new HashMap<>();
     /** Keys that ended while the load in flight ran: its rows of them may be stale (simulation seed 52066). */
     private final java.util.Set<TaskKey> endedDuringLoad = new java.util.HashSet<>();
-    /** Keys cancelled while their status read was in flight (found in review: the read's answer ran them). */
-    private final java.util.Set<TaskKey> cancelledWhileReading = new java.util.HashSet<>();
+    /** Keys that ended while their status read was in flight: its answer is stale (review; simulation 186856). */
+    private final java.util.Set<TaskKey> endedWhileReading = new java.util.HashSet<>();
 
     private LoadBound loaded;
     private long doneSince;
@@ -157,7 +157,7 @@ final class InMemorySchedule {
     /** The answer to {@link Acceptance#READ_STATUS}; true when the task now waits in memory. */
     boolean statusRead(Task task, Optional<StoredTask> read) {
         reading.remove(task.key());
-        if (cancelledWhileReading.remove(task.key())) {
+        if (endedWhileReading.remove(task.key())) {
             return false; // the read was sent before the cancel was stored: its answer is stale
         }
         StoredTask stored = read.orElse(new StoredTask(task, TaskStatus.PENDING, 0, null, null));
@@ -176,9 +176,7 @@ final class InMemorySchedule {
     /** A durable cancel; true when the task was waiting or dispatched, so the runner must drop it too. */
     boolean cancel(TaskKey key) {
         endedWhileLoading(key);
-        if (reading.containsKey(key)) {
-            cancelledWhileReading.add(key);
-        }
+        endedWhileReading(key);
         retryWhenFinished.remove(key);
         readWhenFinished.remove(key); // the cancel makes the row expire whole
         boolean held = waiting.remove(key) != null || dispatched.remove(key);
@@ -194,8 +192,7 @@ final class InMemorySchedule {
         TaskKey key = retried.task().key();
         done.remove(key);
         endedDuringLoad.remove(key); // pending again: a row the load read pending is right
-        if (dispatched.contains(key)) {
-            // The runner still reports the failed attempt the retry was asked for: run it again once it did.
+        if (dispatched.contains(key)) { // the runner still reports the failed attempt: run it again once it did
             retryWhenFinished.put(key, retried);
             return;
         }
@@ -213,17 +210,14 @@ final class InMemorySchedule {
         // the load bound past keys never loaded.
     }
 
-    /**
-     * The runner reports the task terminal, durably.
-     *
-     * @return the task to read, as for {@link Acceptance#READ_STATUS}, when it was scheduled again while it ran
-     */
+    /** The runner reports the task terminal, durably; returns the task to read if it was scheduled again meanwhile. */
     Optional<Task> finished(TaskKey key) {
         dispatched.remove(key);
         StoredTask retryAgain = retryWhenFinished.remove(key);
         Task readAgain = readWhenFinished.remove(key);
         if (retryAgain == null) {
             endedWhileLoading(key);
+            endedWhileReading(key);
         }
         if (retryAgain != null) {
             retry(retryAgain); // pending again: it runs once more, and is read like any pending task
@@ -340,6 +334,12 @@ final class InMemorySchedule {
                 + heldDuringLoad.size()
                 + retriesHeldDuringLoad.size()
                 + reading.size();
+    }
+
+    private void endedWhileReading(TaskKey key) {
+        if (reading.containsKey(key)) {
+            endedWhileReading.add(key);
+        }
     }
 
     private void endedWhileLoading(TaskKey key) {

@@ -178,6 +178,27 @@ class InMemoryScheduleTest {
         assertThat(schedule.inMemory()).isZero();
     }
 
+    /**
+     * Found by the simulation's long search (seed 186856): a key whose status read was in flight was loaded, ran and
+     * finished before the read, sent earlier, answered pending: it ran a second time.
+     */
+    @Test
+    void a_key_that_finished_while_its_status_read_was_in_flight_is_not_brought_back_by_the_answer() {
+        InMemorySchedule schedule = schedule(10);
+        Task old = task("a", -30);
+        assertThat(schedule.accept(old)).isEqualTo(READ_STATUS);
+        InMemorySchedule.Load load = schedule.startLoad(millis(0)).orElseThrow();
+        schedule.loadSucceeded(
+                new LoadResult(List.of(stored(old, TaskStatus.PENDING)), LoadBound.before(millis(60))), load.limit());
+        assertThat(keys(schedule.takeDue(millis(0)))).containsExactly(old.key());
+
+        schedule.finished(old.key());
+        assertThat(schedule.statusRead(old, Optional.of(stored(old, TaskStatus.PENDING))))
+                .isFalse();
+
+        assertThat(schedule.takeDue(millis(60))).isEmpty();
+    }
+
     @Test
     void a_task_whose_status_read_finds_it_finished_stays_out_of_memory() {
         InMemorySchedule schedule = schedule(10);
