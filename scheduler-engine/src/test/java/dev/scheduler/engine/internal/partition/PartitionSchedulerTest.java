@@ -388,14 +388,7 @@ class PartitionSchedulerTest {
      */
     @Test
     void a_stop_after_a_restart_whose_claim_failed_does_not_release_the_old_epoch() {
-        spawnSupervised(s -> s);
-        processed.awaitProcessed("Started");
-        assertThat(handle.takeRewindRequest()).isTrue();
-        generation = handle.generation();
-        catchUp(handle.durableOffset());
-        store.throwNext(Op.WRITE_CHECKPOINT); // the persister lowers the checkpoint for the task first: it throws
-        ingest(List.of(task("a", -5, "t")), List.of());
-        await().atMost(AWAIT).until(() -> !handle.healthy());
+        failThePersisterOfASupervisedPartition(task("a", -5, "t"));
         store.failNext(Op.CLAIM, 1);
 
         advance(Duration.ofSeconds(1)); // the supervisor's backoff: the new incarnation's claim fails
@@ -583,16 +576,8 @@ class PartitionSchedulerTest {
      */
     @Test
     void a_failed_persister_marks_the_partition_unhealthy_and_the_partition_restarts_and_runs_its_tasks() {
-        spawnSupervised(s -> s);
-        processed.awaitProcessed("Started");
-        assertThat(handle.takeRewindRequest()).isTrue();
-        generation = handle.generation();
-        catchUp(handle.durableOffset());
         Task t = task("a", 5, "t");
-        store.throwNext(Op.WRITE_CHECKPOINT); // the persister lowers the checkpoint to t's time first: it throws
-
-        ingest(List.of(t), List.of());
-        await().atMost(AWAIT).until(() -> !handle.healthy());
+        failThePersisterOfASupervisedPartition(t);
         assertThat(handle.durableOffset()).isZero();
 
         advance(Duration.ofSeconds(1)); // the supervisor's backoff
@@ -669,6 +654,21 @@ class PartitionSchedulerTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * Starts a supervised partition and makes its persister fail on {@code t} (it lowers the checkpoint to t's time
+     * first, and that call throws): the partition is unhealthy and about to be restarted.
+     */
+    private void failThePersisterOfASupervisedPartition(Task t) {
+        spawnSupervised(s -> s);
+        processed.awaitProcessed("Started");
+        assertThat(handle.takeRewindRequest()).isTrue();
+        generation = handle.generation();
+        catchUp(handle.durableOffset());
+        store.throwNext(Op.WRITE_CHECKPOINT);
+        ingest(List.of(t), List.of());
+        await().atMost(AWAIT).until(() -> !handle.healthy());
+    }
 
     /** Spawns the scheduler as the engine does: under {@link EngineGuardian}'s supervision. */
     private void spawnSupervised(UnaryOperator<EngineSettings.Builder> tuning) {
