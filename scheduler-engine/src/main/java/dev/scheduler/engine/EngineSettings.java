@@ -45,6 +45,10 @@ import java.util.Objects;
  *     and record outcomes; renewed every third of it. An instance that takes a partition over from one that
  *     did not release it waits this long before starting tasks. Keep it below the consumer session timeout.
  *     Default 3 s.
+ * @param leaveGroupAfter how long Cassandra may fail to answer this instance's heartbeat (writes or reads) before
+ *     the instance leaves the consumer group, so that healthy instances take its partitions over; it keeps
+ *     probing and rejoins once Cassandra has answered it for a lease (longer after each flap). At least the
+ *     owner lease. Default 6 s.
  * @param limits limits a task read from Kafka must meet; records beyond them are dead-lettered. Default
  *     {@link TaskLimits#defaults()}: keep it equal to the clients'.
  */
@@ -70,6 +74,7 @@ public record EngineSettings(
         String writeConsistency,
         String serialConsistency,
         Duration ownerLease,
+        Duration leaveGroupAfter,
         TaskLimits limits) {
 
     public EngineSettings {
@@ -107,6 +112,11 @@ public record EngineSettings(
         positive("ownerLease", ownerLease);
         if (ownerLease.toMillis() < 300) {
             throw new IllegalArgumentException("ownerLease must be at least 300 ms, was " + ownerLease);
+        }
+        positive("leaveGroupAfter", leaveGroupAfter);
+        if (leaveGroupAfter.compareTo(ownerLease) < 0) {
+            throw new IllegalArgumentException(
+                    "leaveGroupAfter (" + leaveGroupAfter + ") must not be less than ownerLease (" + ownerLease + ")");
         }
         Objects.requireNonNull(limits, "limits");
     }
@@ -177,6 +187,7 @@ public record EngineSettings(
         b.writeConsistency = writeConsistency;
         b.serialConsistency = serialConsistency;
         b.ownerLease = ownerLease;
+        b.leaveGroupAfter = leaveGroupAfter;
         b.limits = limits;
         return b;
     }
@@ -204,6 +215,7 @@ public record EngineSettings(
         private String writeConsistency = "LOCAL_QUORUM";
         private String serialConsistency = "LOCAL_SERIAL";
         private Duration ownerLease = Duration.ofSeconds(3);
+        private Duration leaveGroupAfter = Duration.ofSeconds(6);
         private TaskLimits limits = TaskLimits.defaults();
 
         private Builder() {}
@@ -301,6 +313,11 @@ public record EngineSettings(
             ownerLease = v;
             return this;
         }
+        /** Default 6 s. */
+        public Builder leaveGroupAfter(Duration v) {
+            leaveGroupAfter = v;
+            return this;
+        }
         /** Default {@link TaskLimits#defaults()}. */
         public Builder limits(TaskLimits v) {
             limits = v;
@@ -331,6 +348,7 @@ public record EngineSettings(
                     writeConsistency,
                     serialConsistency,
                     ownerLease,
+                    leaveGroupAfter,
                     limits);
         }
     }

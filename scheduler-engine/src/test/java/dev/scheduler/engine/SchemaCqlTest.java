@@ -19,22 +19,24 @@ class SchemaCqlTest {
     @Test
     void the_statements_end_by_recording_the_current_version() {
         List<String> all = SchemaCql.statements("ks", Replication.simple(1));
-        assertThat(SchemaCql.version()).isEqualTo(3);
+        assertThat(SchemaCql.version()).isEqualTo(4);
         assertThat(all.get(all.size() - 1))
                 .isEqualTo("INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) "
-                        + "VALUES ('schema', 3, 1, toTimestamp(now()))");
+                        + "VALUES ('schema', 4, 1, toTimestamp(now()))");
         assertThat(all).noneMatch(s -> s.contains("<ks>"));
     }
 
     @Test
-    void upgrade_statements_from_version_1_add_the_version_columns_and_the_bucket_index_then_record_the_version() {
+    void upgrade_statements_from_version_1_add_the_version_columns_the_bucket_index_and_the_heartbeats() {
         List<String> version3 = List.of(
                 "CREATE TABLE IF NOT EXISTS my_ks.task_buckets (partition int, bucket bigint, complete_below bigint "
                         + "static, complete_epoch bigint static, PRIMARY KEY ((partition), bucket))",
                 "ALTER TABLE my_ks.partition_owners ADD indexed_epoch bigint",
                 "ALTER TABLE my_ks.partition_owners ADD indexed_since bigint",
+                "CREATE TABLE IF NOT EXISTS my_ks.owner_heartbeats (shard int, owner text, beat bigint, "
+                        + "beat_at timestamp, PRIMARY KEY ((shard), owner))",
                 "INSERT INTO my_ks.scheduler_meta (id, version, compatible_from, applied_at) "
-                        + "VALUES ('schema', 3, 1, toTimestamp(now()))");
+                        + "VALUES ('schema', 4, 1, toTimestamp(now()))");
         assertThat(SchemaCql.upgradeStatements("my_ks", 1))
                 .startsWith(
                         "ALTER TABLE my_ks.scheduler_meta ADD version int",
@@ -50,10 +52,10 @@ class SchemaCqlTest {
     void refuses_versions_it_does_not_know_and_invalid_keyspaces() {
         assertThatThrownBy(() -> SchemaCql.upgradeStatements("ks", 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("between 1 and 3");
-        assertThatThrownBy(() -> SchemaCql.upgradeStatements("ks", 4))
+                .hasMessageContaining("between 1 and 4");
+        assertThatThrownBy(() -> SchemaCql.upgradeStatements("ks", 5))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("was 4");
+                .hasMessageContaining("was 5");
         assertThatThrownBy(() -> SchemaCql.statements("1ks", Replication.simple(1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'1ks'");

@@ -43,10 +43,10 @@ class SchemaUpgradeIT {
             EngineSettings.builder().createSchema(false).build();
 
     /** What a later release might add: a column and a table. Test-only, after the real migrations. */
-    private static final List<Migration> WITH_TEST_4 = withTestMigration4(false);
+    private static final List<Migration> WITH_TEST_5 = withTestMigration5(false);
 
     /** The same, marked breaking: engines that know only the real migrations may not run on a keyspace that has it. */
-    private static final List<Migration> WITH_BREAKING_4 = withTestMigration4(true);
+    private static final List<Migration> WITH_BREAKING_4 = withTestMigration5(true);
 
     private final SchedulerInfrastructure infra;
     private final CqlSession session;
@@ -61,10 +61,10 @@ class SchemaUpgradeIT {
         session.close();
     }
 
-    private static List<Migration> withTestMigration4(boolean breaking) {
+    private static List<Migration> withTestMigration5(boolean breaking) {
         List<Migration> list = new ArrayList<>(Schema.MIGRATIONS);
         list.add(new Migration(
-                4,
+                5,
                 "test-only: a column and a table",
                 List.of(
                         SchemaChange.addColumn("tasks", "test_note", "text"),
@@ -79,20 +79,20 @@ class SchemaUpgradeIT {
         String ks = versionOneKeyspace();
 
         prepare(ks, CREATE, Schema.MIGRATIONS, session);
-        assertThat(recordedVersion(ks)).isEqualTo(3);
-        assertThat(tables(ks)).contains("task_buckets");
+        assertThat(recordedVersion(ks)).isEqualTo(4);
+        assertThat(tables(ks)).contains("task_buckets", "owner_heartbeats");
         assertThat(columns(ks, "partition_owners")).contains("indexed_epoch", "indexed_since");
 
-        prepare(ks, CREATE, WITH_TEST_4, session);
-        assertThat(recordedVersion(ks)).isEqualTo(4);
+        prepare(ks, CREATE, WITH_TEST_5, session);
+        assertThat(recordedVersion(ks)).isEqualTo(5);
         assertThat(columns(ks, "tasks")).contains("test_note");
         assertThat(tables(ks)).contains("test_extra");
 
         // Again, as every later start does: nothing to apply, the same version.
-        prepare(ks, CREATE, WITH_TEST_4, session);
-        assertThat(recordedVersion(ks)).isEqualTo(4);
+        prepare(ks, CREATE, WITH_TEST_5, session);
+        assertThat(recordedVersion(ks)).isEqualTo(5);
         // The layout row written by the old engine survived the upgrade and is still enforced.
-        assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), WITH_TEST_4)
+        assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), WITH_TEST_5)
                         .prepare(TOPIC, PARTITIONS + 1))
                 .isInstanceOf(EngineStartException.class)
                 .hasMessageContaining("partition count");
@@ -104,21 +104,21 @@ class SchemaUpgradeIT {
             List<String> keyspaces = List.of(
                     infra.uniqueKeyspaceName("schema_race"),
                     versionOneKeyspace(),
-                    // The second setup is an older engine, as in a rolling deploy: version 4 is additive.
+                    // The second setup is an older engine, as in a rolling deploy: version 5 is additive.
                     infra.uniqueKeyspaceName("schema_race_old"));
             for (String ks : keyspaces) {
-                List<Migration> secondKnows = ks.equals(keyspaces.get(2)) ? Schema.MIGRATIONS : WITH_TEST_4;
+                List<Migration> secondKnows = ks.equals(keyspaces.get(2)) ? Schema.MIGRATIONS : WITH_TEST_5;
                 CyclicBarrier together = new CyclicBarrier(2);
                 List<CompletableFuture<Void>> starts = new ArrayList<>();
                 for (CqlSession s : List.of(session, second)) {
                     starts.add(CompletableFuture.runAsync(() -> {
                         await(together);
-                        prepare(ks, CREATE, s == session ? WITH_TEST_4 : secondKnows, s);
+                        prepare(ks, CREATE, s == session ? WITH_TEST_5 : secondKnows, s);
                     }));
                 }
                 CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
                         .get(60, TimeUnit.SECONDS);
-                assertThat(recordedVersion(ks)).as(ks).isEqualTo(4);
+                assertThat(recordedVersion(ks)).as(ks).isEqualTo(5);
                 assertThat(recordedCompatibleFrom(ks)).as(ks).isEqualTo(1);
                 assertThat(columns(ks, "scheduler_meta")).contains("version", "applied_at", "compatible_from");
                 assertThat(columns(ks, "tasks")).contains("test_note");
@@ -141,23 +141,23 @@ class SchemaUpgradeIT {
         String ks = infra.uniqueKeyspaceName("schema_off");
         prepare(ks, CREATE, Schema.MIGRATIONS, session);
 
-        String message = refusal(ks, NO_DDL, WITH_TEST_4);
+        String message = refusal(ks, NO_DDL, WITH_TEST_5);
         System.out.println("createSchema(false) refused:\n" + message);
         assertThat(message.lines())
                 .containsExactly(
                         "keyspace '" + ks
-                                + "' is at schema version 3 but this engine needs version 4, and createSchema is "
+                                + "' is at schema version 4 but this engine needs version 5, and createSchema is "
                                 + "false, so the engine changes no schema itself. Run this CQL, then start the engine again:",
                         "ALTER TABLE " + ks + ".tasks ADD test_note text;",
                         "CREATE TABLE IF NOT EXISTS " + ks + ".test_extra (id int PRIMARY KEY, note text);",
                         "INSERT INTO " + ks + ".scheduler_meta (id, version, compatible_from, applied_at) VALUES "
-                                + "('schema', 4, 1, toTimestamp(now()));");
+                                + "('schema', 5, 1, toTimestamp(now()));");
         assertThat(columns(ks, "tasks")).doesNotContain("test_note");
-        assertThat(recordedVersion(ks)).isEqualTo(3);
+        assertThat(recordedVersion(ks)).isEqualTo(4);
 
         runPrinted(message);
-        prepare(ks, NO_DDL, WITH_TEST_4, session);
-        assertThat(recordedVersion(ks)).isEqualTo(4);
+        prepare(ks, NO_DDL, WITH_TEST_5, session);
+        assertThat(recordedVersion(ks)).isEqualTo(5);
     }
 
     @Test
@@ -184,11 +184,13 @@ class SchemaUpgradeIT {
                                 + "bucket));",
                         "ALTER TABLE " + old + ".partition_owners ADD indexed_epoch bigint;",
                         "ALTER TABLE " + old + ".partition_owners ADD indexed_since bigint;",
+                        "CREATE TABLE IF NOT EXISTS " + old + ".owner_heartbeats (shard int, owner text, beat bigint, "
+                                + "beat_at timestamp, PRIMARY KEY ((shard), owner));",
                         "INSERT INTO " + old + ".scheduler_meta (id, version, compatible_from, applied_at) VALUES "
-                                + "('schema', 3, 1, toTimestamp(now()));");
+                                + "('schema', 4, 1, toTimestamp(now()));");
         runPrinted(upgrade);
         prepare(old, NO_DDL, Schema.MIGRATIONS, session);
-        assertThat(recordedVersion(old)).isEqualTo(3);
+        assertThat(recordedVersion(old)).isEqualTo(4);
     }
 
     @Test
@@ -204,7 +206,7 @@ class SchemaUpgradeIT {
     @Test
     void an_older_engine_starts_on_a_newer_keyspace_whose_newer_migrations_are_additive() {
         String ks = infra.uniqueKeyspaceName("schema_newer");
-        prepare(ks, CREATE, WITH_TEST_4, session);
+        prepare(ks, CREATE, WITH_TEST_5, session);
         assertThat(recordedCompatibleFrom(ks)).isEqualTo(1);
 
         // An instance of the release that knows only the real migrations restarts mid-rollout, or a deploy is
@@ -220,7 +222,7 @@ class SchemaUpgradeIT {
                 .isInstanceOf(EngineStartException.class)
                 .hasMessageContaining("partition count");
         // And the newer release, deployed again, finds its own version.
-        prepare(ks, NO_DDL, WITH_TEST_4, session);
+        prepare(ks, NO_DDL, WITH_TEST_5, session);
     }
 
     @Test
@@ -247,7 +249,7 @@ class SchemaUpgradeIT {
     @Test
     void a_newer_keyspace_that_records_no_compatible_from_is_refused_as_strictly_as_its_version() {
         String ks = infra.uniqueKeyspaceName("schema_strict");
-        prepare(ks, CREATE, WITH_TEST_4, session);
+        prepare(ks, CREATE, WITH_TEST_5, session);
         session.execute("UPDATE " + ks + ".scheduler_meta SET compatible_from = null WHERE id = 'schema'");
 
         assertThat(refusal(ks, CREATE, Schema.MIGRATIONS))
@@ -255,7 +257,7 @@ class SchemaUpgradeIT {
                         + "compatible_from, so only an engine that knows version 4 or later may run on it");
         assertThat(recordedVersion(ks)).isEqualTo(4);
         // An engine that knows version 4 runs on it as before.
-        prepare(ks, CREATE, WITH_TEST_4, session);
+        prepare(ks, CREATE, WITH_TEST_5, session);
     }
 
     /**
@@ -287,7 +289,7 @@ class SchemaUpgradeIT {
         }
 
         prepare(ks, CREATE, Schema.MIGRATIONS, session);
-        assertThat(recordedVersion(ks)).isEqualTo(3);
+        assertThat(recordedVersion(ks)).isEqualTo(4);
         CassandraTaskStore store = new CassandraTaskStore(session, ks, CREATE, Clock.systemUTC());
         store.claim(1, "v3").toCompletableFuture().get(10, TimeUnit.SECONDS);
         LoadResult loaded = store.load(

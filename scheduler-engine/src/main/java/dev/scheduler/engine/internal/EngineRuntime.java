@@ -19,6 +19,7 @@ import dev.scheduler.engine.admin.AdminServerSettings;
 import dev.scheduler.engine.internal.admin.EngineAdmin;
 import dev.scheduler.engine.internal.kafka.KafkaProperties;
 import dev.scheduler.engine.internal.kafka.TaskConsumer;
+import dev.scheduler.engine.internal.liveness.Heartbeats;
 import dev.scheduler.engine.internal.observe.ActivityStats;
 import dev.scheduler.engine.internal.observe.AttemptEventFanOut;
 import dev.scheduler.engine.internal.observe.EngineMetrics;
@@ -52,8 +53,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,6 +187,7 @@ public final class EngineRuntime {
     private int partitionCount;
     private EngineMetrics metrics = EngineMetrics.NONE;
     private EngineAdmin admin;
+    private Heartbeats heartbeats;
     private AdminServer adminServer;
     private SchedulerClient commandClient;
 
@@ -227,14 +231,22 @@ public final class EngineRuntime {
                 : new MicrometerEngineMetrics(config.metrics(), config.topic());
         ActivityStats activity = new ActivityStats();
         AttemptEventFanOut events = new AttemptEventFanOut(List.of(activity, metrics), config.listener());
+        heartbeats = new Heartbeats(
+                store,
+                config.instanceId(),
+                settings.ownerLease(),
+                System::nanoTime,
+                ThreadLocalRandom.current().nextLong());
         system = ActorSystem.create(
                 EngineGuardian.create(handle -> PartitionScheduler.create(
-                        new PartitionContext(settings, store, gateway, config.clock(), handle, events))),
+                        new PartitionContext(settings, store, gateway, config.clock(), handle, events, heartbeats))),
                 "scheduler",
                 actorConfig());
+        system.systemActorOf(heartbeats.behavior(), "heartbeats", Props.empty());
+        java.util.Properties consumerProperties =
+                KafkaProperties.consumer(config.bootstrapServers(), config.groupId(), config.consumerProperties());
         consumer = new TaskConsumer(
-                new KafkaConsumer<>(KafkaProperties.consumer(
-                        config.bootstrapServers(), config.groupId(), config.consumerProperties())),
+                new KafkaConsumer<>(consumerProperties),
                 config.topic(),
                 partitionCount,
                 system,
@@ -244,6 +256,9 @@ public final class EngineRuntime {
                 settings.commitInterval(),
                 settings.shutdownTimeout());
         consumer.instanceId(config.instanceId());
+        consumer.leaveGroupWhenCassandraIsLost(heartbeats, settings.leaveGroupAfter(), settings.ownerLease());
+        consumer.rejoinWhenCutOffFromKafka(Duration.ofMillis(Long.parseLong(
+                String.valueOf(consumerProperties.getOrDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000")))));
         consumer.metrics(metrics);
         pollThread = new Thread(consumer, "scheduler-poll-" + config.topic());
         admin = new EngineAdmin(

@@ -316,6 +316,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
             problems.add("the Kafka poll thread has stopped");
             live = false;
         }
+        consumer.outOfGroup().ifPresent(problems::add);
         Throwable pollError = consumer.lastError();
         if (pollError != null) {
             problems.add("the last Kafka poll failed (retrying): " + pollError);

@@ -2,21 +2,17 @@ package dev.scheduler.engine.internal.kafka;
 
 import dev.scheduler.client.TaskLimits;
 import dev.scheduler.engine.internal.failure.FailureStreak;
+import dev.scheduler.engine.internal.liveness.Heartbeats;
 import dev.scheduler.engine.internal.observe.EngineMetrics;
 import dev.scheduler.engine.internal.partition.EngineGuardian;
 import dev.scheduler.engine.internal.partition.PartitionHandle;
 import dev.scheduler.engine.internal.partition.PartitionScheduler;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +21,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,37 +28,32 @@ import org.slf4j.LoggerFactory;
  * The engine's one Kafka poll thread. It decodes each poll's records, hands them to their partition's actors,
  * commits only offsets whose records are durable in Cassandra, pauses a partition whose records pile up
  * unpersisted, and starts and stops partition actors as the consumer group assigns and revokes partitions
- * (cooperatively: partitions that stay keep running).
+ * (cooperatively: partitions that stay keep running, and they keep being served while revoked ones drain). When
+ * Cassandra does not answer this instance it leaves the group, and joins again once it does ({@link StorageFence}).
  */
 public final class TaskConsumer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskConsumer.class);
     private static final Duration POLL_RETRY_MIN = Duration.ofMillis(200);
     private static final Duration POLL_RETRY_MAX = Duration.ofSeconds(10);
-    private static final Duration SPAWN_RETRY_MIN = Duration.ofMillis(200);
-    private static final Duration SPAWN_RETRY_MAX = Duration.ofSeconds(10);
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
-    private final ActorSystem<EngineGuardian.SpawnPartition> system;
     private final RecordDecoder decoder;
     private final int maxUnpersisted;
     private final Duration pollTimeout;
-    private final Duration shutdownTimeout;
-
-    private final Map<Integer, PartitionHandle> handles = new ConcurrentHashMap<>();
-    private final Map<Integer, ActorRef<PartitionScheduler.Command>> actors = new ConcurrentHashMap<>();
     private final OffsetCommitter committer;
-    private final Set<TopicPartition> paused = new HashSet<>();
-    /** Assigned partitions whose actors could not be spawned: paused until a retry succeeds. */
-    private final Map<Integer, PendingSpawn> unspawned = new HashMap<>();
+    private final OwnedPartitions owned;
 
     private volatile boolean closing;
-    private volatile String instanceId = "local";
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
     private long lastLagNanos;
     private volatile Throwable lastError;
-    private Duration spawnTimeout = Duration.ofSeconds(10);
+    private StorageFence fence;
+    private CoordinatorWatch coordinator;
+    private boolean subscribed;
+    /** Set while leaving a group whose coordinator does not answer: a commit would only wait for it. */
+    private boolean cutOffFromKafka;
 
     public TaskConsumer(
             Consumer<byte[], byte[]> consumer,
@@ -77,37 +67,59 @@ public final class TaskConsumer implements Runnable {
             Duration shutdownTimeout) {
         this.consumer = consumer;
         this.topic = topic;
-        this.system = system;
         this.decoder = new RecordDecoder(limits, partitionCount);
         this.maxUnpersisted = maxUnpersisted;
         this.pollTimeout = pollTimeout;
         this.committer = new OffsetCommitter(consumer, topic, commitInterval);
-        this.shutdownTimeout = shutdownTimeout;
+        this.owned = new OwnedPartitions(consumer, topic, system, committer, shutdownTimeout);
     }
 
     /** This instance's id, recorded as the owner of the partitions it claims. Set before {@link #run()}. */
     public void instanceId(String id) {
-        instanceId = id;
+        owned.instanceId(id);
     }
 
     /** Where the poll loop reports records, rebalances, handoffs and lag. Set before {@link #run()}. */
     public void metrics(EngineMetrics m) {
         metrics = m;
+        owned.metrics(m);
+    }
+
+    /**
+     * Leave the consumer group when the heartbeats have not reached Cassandra for {@code bound}, and rejoin once
+     * they have for {@code rejoinDelay} (doubled after each flap). Set before {@link #run()}; without it the
+     * instance never leaves.
+     */
+    public void leaveGroupWhenCassandraIsLost(Heartbeats heartbeats, Duration bound, Duration rejoinDelay) {
+        fence = new StorageFence(heartbeats, bound, rejoinDelay);
+    }
+
+    /**
+     * Hand every partition off and rejoin when the group coordinator has not answered for the session timeout
+     * ({@link CoordinatorWatch}). Set before {@link #run()}.
+     */
+    public void rejoinWhenCutOffFromKafka(Duration sessionTimeout) {
+        coordinator = new CoordinatorWatch(consumer, sessionTimeout);
     }
 
     /** How long spawning a partition's actors may take; tests shorten it. */
     void spawnTimeout(Duration timeout) {
-        spawnTimeout = timeout;
+        owned.spawnTimeout(timeout);
     }
 
     /** Partitions this instance owns now, with their handles. */
     public Map<Integer, PartitionHandle> partitions() {
-        return Map.copyOf(handles);
+        return Map.copyOf(owned.handles());
     }
 
     /** The last error of the poll loop, or null. */
     public Throwable lastError() {
         return lastError;
+    }
+
+    /** Why this instance is out of the consumer group, or empty while it is in (or has no fence). */
+    public Optional<String> outOfGroup() {
+        return fence == null ? Optional.empty() : fence.status();
     }
 
     /** Asks the loop to stop; it hands off every partition, commits and leaves the group. */
@@ -118,18 +130,23 @@ public final class TaskConsumer implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(List.of(topic), new Rebalance());
+        subscribe();
         FailureStreak failures = new FailureStreak(POLL_RETRY_MIN, POLL_RETRY_MAX);
         try {
             while (!closing) {
                 try {
+                    owned.collectDrained();
+                    if (!inGroup()) {
+                        sleepQuietly(pollTimeout.toMillis());
+                        continue;
+                    }
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
                     handOver(records);
-                    retrySpawns();
+                    owned.retrySpawns();
                     applyRewinds();
                     noteCaughtUp();
                     applyBackpressure();
-                    committer.commitIfDue(handles);
+                    committer.commitIfDue(owned.handles());
                     updateLag();
                     failures.succeeded();
                     lastError = null;
@@ -153,10 +170,55 @@ public final class TaskConsumer implements Runnable {
         }
     }
 
+    private void subscribe() {
+        consumer.subscribe(List.of(topic), new Rebalance());
+        subscribed = true;
+        if (coordinator != null) {
+            coordinator.reset();
+        }
+    }
+
+    /**
+     * Leaves the group when Cassandra is lost, rejoins when it answers again; rejoins at once when the group
+     * coordinator stopped answering. True while in the group.
+     */
+    private boolean inGroup() {
+        if (subscribed && coordinator != null && !owned.handles().isEmpty()) {
+            Duration silence = coordinator.silence();
+            if (!silence.isZero()) {
+                log.warn(
+                        "the Kafka group coordinator has not answered for {} ms, longer than the session timeout: "
+                                + "the group has given this instance's partitions {} to others; handing them off "
+                                + "and rejoining",
+                        silence.toMillis(),
+                        new java.util.TreeSet<>(owned.handles().keySet()));
+                cutOffFromKafka = true;
+                try {
+                    consumer.unsubscribe();
+                } finally {
+                    cutOffFromKafka = false;
+                }
+                subscribe();
+            }
+        }
+        if (fence == null) {
+            return true;
+        }
+        if (subscribed && fence.mustLeave()) {
+            log.warn("{}", fence.status().orElse("leaving the consumer group"));
+            subscribed = false;
+            consumer.unsubscribe(); // revokes every partition: their actors hand off, without a release
+        } else if (!subscribed && fence.mayRejoin()) {
+            log.info("Cassandra answers this instance again; rejoining the consumer group");
+            subscribe();
+        }
+        return subscribed;
+    }
+
     private void handOver(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition tp : records.partitions()) {
-            ActorRef<PartitionScheduler.Command> actor = actors.get(tp.partition());
-            PartitionHandle handle = handles.get(tp.partition());
+            ActorRef<PartitionScheduler.Command> actor = owned.actor(tp.partition());
+            PartitionHandle handle = owned.handles().get(tp.partition());
             if (actor == null || handle == null) {
                 continue;
             }
@@ -215,10 +277,10 @@ public final class TaskConsumer implements Runnable {
     }
 
     private void noteCaughtUp() {
-        for (PartitionHandle h : handles.values()) {
+        for (PartitionHandle h : owned.handles().values()) {
             if (!h.caughtUp()) {
                 TopicPartition tp = new TopicPartition(topic, h.partition());
-                ActorRef<PartitionScheduler.Command> actor = actors.get(h.partition());
+                ActorRef<PartitionScheduler.Command> actor = owned.actor(h.partition());
                 if (actor != null && h.noteCaughtUp(consumer.position(tp))) {
                     log.debug("partition {}: caught up with the topic", h.partition());
                     actor.tell(new PartitionScheduler.CaughtUp());
@@ -229,7 +291,7 @@ public final class TaskConsumer implements Runnable {
 
     private void applyRewinds() {
         Map<TopicPartition, PartitionHandle> rewound = new HashMap<>();
-        for (PartitionHandle h : handles.values()) {
+        for (PartitionHandle h : owned.handles().values()) {
             if (h.takeRewindRequest()) {
                 TopicPartition tp = new TopicPartition(topic, h.partition());
                 log.debug("partition {}: re-reading from offset {}", h.partition(), h.durableOffset());
@@ -243,133 +305,44 @@ public final class TaskConsumer implements Runnable {
     }
 
     private void applyBackpressure() {
-        for (PartitionHandle h : handles.values()) {
+        for (PartitionHandle h : owned.handles().values()) {
             TopicPartition tp = new TopicPartition(topic, h.partition());
-            if (unspawned.containsKey(h.partition())) {
+            if (owned.unspawned(h.partition())) {
                 continue; // paused until its actors start
             }
             int pending = h.unpersisted();
-            if (pending >= maxUnpersisted && paused.add(tp)) {
-                consumer.pause(List.of(tp));
-            } else if (pending < maxUnpersisted / 2 && paused.remove(tp)) {
-                consumer.resume(List.of(tp));
+            if (pending >= maxUnpersisted) {
+                owned.pause(tp);
+            } else if (pending < maxUnpersisted / 2) {
+                owned.resume(tp);
             }
         }
     }
 
-    /** Hands partitions off: running attempts finish (up to the shutdown timeout), then the actors stop. */
-    private void stopPartitions(Collection<Integer> partitions, boolean commit) {
-        List<CompletableFuture<PartitionScheduler.Stopped>> stops = new ArrayList<>();
-        for (int p : partitions) {
-            ActorRef<PartitionScheduler.Command> actor = actors.remove(p);
-            if (actor != null) {
-                stops.add(AskPattern.<PartitionScheduler.Command, PartitionScheduler.Stopped>ask(
-                                actor, PartitionScheduler.Stop::new, shutdownTimeout.plusSeconds(5), system.scheduler())
-                        .toCompletableFuture());
-            }
-        }
-        for (CompletableFuture<PartitionScheduler.Stopped> stop : stops) {
-            try {
-                PartitionScheduler.Stopped stopped =
-                        stop.get(shutdownTimeout.toMillis() + 6_000, TimeUnit.MILLISECONDS);
-                if (stopped.abandonedAttempts() > 0) {
-                    log.warn(
-                            "partition {}: {} attempts did not finish in time and will run again on the next owner",
-                            stopped.partition(),
-                            stopped.abandonedAttempts());
-                }
-            } catch (Exception e) {
-                log.warn("a partition did not stop in time: {}", e.toString());
-            }
-        }
-        if (commit) {
-            committer.commitSync(handles, partitions);
-        }
-        for (int p : partitions) {
-            handles.remove(p);
-            metrics.partitionStopped(p);
-            committer.forget(p);
-            paused.remove(new TopicPartition(topic, p));
-            unspawned.remove(p);
-        }
-    }
-
+    /** Test seam: what the group's assignment callback does. */
     void startPartitions(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            int p = tp.partition();
-            if (actors.containsKey(p) || unspawned.containsKey(p)) {
-                continue;
-            }
-            long position = consumer.position(tp);
-            log.debug("partition {}: assigned at offset {}", p, position);
-            // Its actors' first start asks for a rewind, and the rewind sets what to catch up to.
-            PartitionHandle handle = new PartitionHandle(p, position, instanceId);
-            handle.metrics(metrics);
-            handles.put(p, handle);
-            metrics.partitionStarted(handle);
-            spawn(tp, handle, new FailureStreak(SPAWN_RETRY_MIN, SPAWN_RETRY_MAX));
-        }
+        owned.start(partitions);
+    }
+
+    /** Test seam: what each poll iteration does for partitions whose spawn failed. */
+    void retrySpawns() {
+        owned.retrySpawns();
     }
 
     /**
-     * Spawns a partition's actors; if that fails, pauses the partition, marks it unhealthy and tries again on a
-     * later poll iteration, with backoff. The actors' first start rewinds to the handle's durable offset.
+     * Leaves the group first (the revoke lets every partition go, and their next owners are assigned while the
+     * actors here drain), then waits for the actors, and closes the consumer.
      */
-    private void spawn(TopicPartition tp, PartitionHandle handle, FailureStreak streak) {
-        int p = tp.partition();
-        try {
-            ActorRef<PartitionScheduler.Command> ref =
-                    AskPattern.<EngineGuardian.SpawnPartition, ActorRef<PartitionScheduler.Command>>ask(
-                                    system,
-                                    replyTo -> new EngineGuardian.SpawnPartition(p, handle, replyTo),
-                                    spawnTimeout,
-                                    system.scheduler())
-                            .toCompletableFuture()
-                            .get(spawnTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            actors.put(p, ref);
-            if (unspawned.remove(p) != null) {
-                log.info("partition {}: its actors started after {} failed tries; resuming it", p, streak.count());
-                if (paused.remove(tp)) {
-                    consumer.resume(List.of(tp));
-                }
-            }
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            handle.healthy(false);
-            if (paused.add(tp)) {
-                consumer.pause(List.of(tp));
-            }
-            Duration wait = streak.failed();
-            unspawned.put(p, new PendingSpawn(tp, streak, System.nanoTime() + wait.toNanos()));
-            if (streak.worthLogging()) {
-                log.warn(
-                        "partition {}: could not start its actors ({} in a row); it is paused, retrying in {} ms",
-                        p,
-                        streak.count(),
-                        wait.toMillis(),
-                        e);
-            }
-        }
-    }
-
-    /** Each poll iteration: spawns again the partitions whose spawn failed and whose backoff is over. */
-    void retrySpawns() {
-        long now = System.nanoTime();
-        for (PendingSpawn pending : List.copyOf(unspawned.values())) {
-            PartitionHandle handle = handles.get(pending.tp().partition());
-            if (handle != null && now - pending.dueNanos() >= 0) {
-                spawn(pending.tp(), handle, pending.streak());
-            }
-        }
-    }
-
-    private record PendingSpawn(TopicPartition tp, FailureStreak streak, long dueNanos) {}
-
     private void shutDown() {
         try {
-            stopPartitions(new ArrayList<>(actors.keySet()), true);
+            if (subscribed) {
+                try {
+                    consumer.unsubscribe();
+                } catch (RuntimeException e) {
+                    log.warn("leaving the consumer group failed; handing the partitions off anyway", e);
+                }
+            }
+            owned.stopAllAndWait();
         } finally {
             try {
                 consumer.close(Duration.ofSeconds(10));
@@ -388,7 +361,7 @@ public final class TaskConsumer implements Runnable {
             return;
         }
         lastLagNanos = System.nanoTime();
-        for (PartitionHandle h : handles.values()) {
+        for (PartitionHandle h : owned.handles().values()) {
             TopicPartition tp = new TopicPartition(topic, h.partition());
             try {
                 java.util.OptionalLong lag = consumer.currentLag(tp);
@@ -409,16 +382,17 @@ public final class TaskConsumer implements Runnable {
         }
     }
 
+    /**
+     * Partitions revoked or lost are let go of at once: their actors hand off while the poll loop goes on serving
+     * the others, and their next owner waits for their release (PartitionStartup), not for this callback.
+     */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("partitions revoked: {}", partitions);
                 metrics.rebalance(EngineMetrics.Rebalance.REVOKED, partitions.size());
-                long started = System.nanoTime();
-                stopPartitions(
-                        partitions.stream().map(TopicPartition::partition).toList(), true);
-                metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));
+                owned.stop(partitions.stream().map(TopicPartition::partition).toList(), !cutOffFromKafka);
             }
         }
 
@@ -427,7 +401,10 @@ public final class TaskConsumer implements Runnable {
             if (!partitions.isEmpty()) {
                 log.info("partitions assigned: {}", partitions);
                 metrics.rebalance(EngineMetrics.Rebalance.ASSIGNED, partitions.size());
-                startPartitions(partitions);
+                if (coordinator != null) {
+                    coordinator.reset();
+                }
+                owned.start(partitions);
             }
         }
 
@@ -435,9 +412,7 @@ public final class TaskConsumer implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("partitions lost (another instance may own them now): {}", partitions);
             metrics.rebalance(EngineMetrics.Rebalance.LOST, partitions.size());
-            long started = System.nanoTime();
-            stopPartitions(partitions.stream().map(TopicPartition::partition).toList(), false);
-            metrics.handoff(partitions.size(), Duration.ofNanos(System.nanoTime() - started));
+            owned.stop(partitions.stream().map(TopicPartition::partition).toList(), false);
         }
     }
 }

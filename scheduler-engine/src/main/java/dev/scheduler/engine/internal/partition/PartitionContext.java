@@ -1,6 +1,7 @@
 package dev.scheduler.engine.internal.partition;
 
 import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.internal.liveness.Liveness;
 import dev.scheduler.engine.internal.observe.AttemptEvents;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Clock;
@@ -8,7 +9,8 @@ import java.util.Objects;
 
 /**
  * What every actor of one partition shares: the settings, the store, the way to run executors, the clock
- * tasks are timed by, the handle shared with the poll thread, and where attempt events go.
+ * tasks are timed by, the handle shared with the poll thread, where attempt events go, and the instance's
+ * heartbeats.
  */
 public record PartitionContext(
         EngineSettings settings,
@@ -16,7 +18,8 @@ public record PartitionContext(
         ExecutionGateway gateway,
         Clock clock,
         PartitionHandle handle,
-        AttemptEvents events) {
+        AttemptEvents events,
+        Liveness liveness) {
 
     public PartitionContext {
         Objects.requireNonNull(settings, "settings");
@@ -25,6 +28,7 @@ public record PartitionContext(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(liveness, "liveness");
     }
 
     /** The Kafka partition. */

@@ -1,10 +1,12 @@
 package dev.scheduler.engine.internal.partition;
 
 import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.internal.liveness.Liveness;
 import dev.scheduler.engine.internal.store.Claim;
 import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -24,7 +26,8 @@ final class PartitionLease {
 
     record ClaimFailed(Throwable error) implements PartitionScheduler.Command {}
 
-    record OwnerRead(long issuedAtNanos, Optional<OwnerRow> owner) implements PartitionScheduler.Command {}
+    /** @param leaseFrom when the lease this read confirms runs from (empty: it confirms none) */
+    record OwnerRead(OptionalLong leaseFrom, Optional<OwnerRow> owner) implements PartitionScheduler.Command {}
 
     record OwnerNotRead(Throwable error) implements PartitionScheduler.Command {}
 
@@ -42,7 +45,8 @@ final class PartitionLease {
     private final EngineSettings settings;
     private final TaskStore store;
     private final PartitionHandle handle;
-    private long claimIssuedNanos;
+    private final Liveness liveness;
+    private OptionalLong claimLeaseFrom = OptionalLong.empty();
     private boolean claimInFlight;
 
     PartitionLease(
@@ -55,11 +59,11 @@ final class PartitionLease {
         this.settings = partition.settings();
         this.store = partition.store();
         this.handle = partition.handle();
+        this.liveness = partition.liveness();
     }
 
     void claim() {
-        long issued = handle.nanoTime();
-        claimIssuedNanos = issued;
+        claimLeaseFrom = liveness.leaseFrom(handle.nanoTime());
         claimInFlight = true;
         context.pipeToSelf(
                 store.claim(partition, handle.owner()), (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
@@ -74,7 +78,7 @@ final class PartitionLease {
         claimInFlight = false;
         long leaseNanos = settings.ownerLease().toNanos();
         handle.claimed(claimed.claim().mine().epoch());
-        handle.leaseConfirmed(claimIssuedNanos, leaseNanos);
+        claimLeaseFrom.ifPresent(from -> handle.leaseConfirmed(from, leaseNanos));
         timers.startTimerWithFixedDelay(
                 LeaseTick.INSTANCE, settings.ownerLease().dividedBy(3));
         OwnerRow previous = claimed.claim().previous();
@@ -97,16 +101,19 @@ final class PartitionLease {
     }
 
     void renew() {
-        long issued = handle.nanoTime();
+        // Taken now, before the read: the last beat acknowledged before the read was sent (Liveness#leaseFrom).
+        OptionalLong from = liveness.leaseFrom(handle.nanoTime());
         context.pipeToSelf(
-                store.readOwner(partition), (o, e) -> e == null ? new OwnerRead(issued, o) : new OwnerNotRead(e));
+                store.readOwner(partition), (o, e) -> e == null ? new OwnerRead(from, o) : new OwnerNotRead(e));
     }
 
     /** True, and the lease renewed, while the partition is ours; false once another instance claimed it. */
     boolean confirmed(OwnerRead read) {
         // No row: a store without fencing (unit tests) or a truncated table; treat as confirmed.
         if (read.owner().isEmpty() || read.owner().get().epoch() == handle.ownerEpoch()) {
-            handle.leaseConfirmed(read.issuedAtNanos(), settings.ownerLease().toNanos());
+            read.leaseFrom()
+                    .ifPresent(from ->
+                            handle.leaseConfirmed(from, settings.ownerLease().toNanos()));
             return true;
         }
         return false;

@@ -2,6 +2,7 @@ package dev.scheduler.engine.internal.partition;
 
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.internal.failure.FailureStreak;
+import dev.scheduler.engine.internal.liveness.Liveness;
 import dev.scheduler.engine.internal.store.OwnerRow;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +14,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * The phases of a partition before it runs, each a behaviour of the partition's root actor: <b>claiming</b> (the
- * compare-and-set on the owner epoch, retried with backoff), <b>waiting</b> out the lease of a previous owner that
- * did not hand over, and <b>reading the checkpoint</b>. Then the partition <b>runs</b> ({@link PartitionScheduler}).
+ * The phases of a partition before it runs, each a behaviour of the partition's root actor: <b>awaiting the
+ * release</b> by a previous owner still handing over, <b>claiming</b> (the compare-and-set on the owner epoch,
+ * retried with backoff), <b>waiting</b> out the lease of a previous owner that did not hand over (cut short once its
+ * heartbeat is seen stopped), and <b>reading the checkpoint</b>. Then the partition <b>runs</b> ({@link PartitionScheduler}).
  * In every phase records from Kafka are dropped (the running phase asks for a rewind and reads them again), the
  * lease is renewed once claimed, another instance's claim fences it ({@link PartitionLease#fenced}), and a stop
  * hands off ({@link PartitionHandoff#beforeStart}). docs/design.md draws the phases.
@@ -27,9 +29,22 @@ final class PartitionStartup {
     private record StartFailed(Throwable error) implements PartitionScheduler.Command {}
 
     private enum Retry implements PartitionScheduler.Command {
+        OWNER,
         CLAIM,
         CHECKPOINT
     }
+
+    private record OwnerChecked(Optional<OwnerRow> owner, Throwable error) implements PartitionScheduler.Command {}
+
+    private record SilenceConfirmed(Liveness.Silence silence, boolean confirmed)
+            implements PartitionScheduler.Command {}
+
+    private enum CheckSilence implements PartitionScheduler.Command {
+        INSTANCE
+    }
+
+    /** How often a partition waiting for its previous owner checks again. */
+    private static final Duration RECHECK = Duration.ofMillis(100);
 
     private final ActorContext<PartitionScheduler.Command> context;
     private final TimerScheduler<PartitionScheduler.Command> timers;
@@ -37,6 +52,8 @@ final class PartitionStartup {
     private final EngineSettings settings;
     private final PartitionLease lease;
     private final FailureStreak failures;
+    private final Liveness liveness;
+    private final long leaseNanos;
 
     private PartitionStartup(
             ActorContext<PartitionScheduler.Command> context,
@@ -48,6 +65,8 @@ final class PartitionStartup {
         this.settings = partition.settings();
         this.lease = new PartitionLease(context, timers, partition);
         this.failures = new FailureStreak(settings.storeRetryMinBackoff(), settings.storeRetryMaxBackoff());
+        this.liveness = partition.liveness();
+        this.leaseNanos = settings.ownerLease().toNanos();
     }
 
     /** A partition's root actor: it claims the partition first. */
@@ -61,8 +80,55 @@ final class PartitionStartup {
                             "partition {}: claiming it as {}",
                             partition.partition(),
                             partition.handle().owner());
-            return new PartitionStartup(ctx, timers, partition).claiming();
+            PartitionStartup startup = new PartitionStartup(ctx, timers, partition);
+            return startup.awaitingRelease(partition.handle().nanoTime());
         }));
+    }
+
+    /**
+     * Before claiming: while the owner row names another instance that has not released the partition and whose
+     * heartbeat goes on, it is still handing over (its attempts finish, up to the shutdown timeout): claiming now
+     * would fence it in the middle of them. Wait until it releases, its heartbeat stops for a lease, or the
+     * shutdown timeout and a lease have passed. An owner whose heartbeat this instance has not seen yet is waited
+     * for a lease: its beats may not have reached this instance's watch yet.
+     */
+    private Behavior<PartitionScheduler.Command> awaitingRelease(long sinceNanos) {
+        context.pipeToSelf(partition.store().readOwner(partition.partition()), OwnerChecked::new);
+        long bound = settings.shutdownTimeout().toNanos() + leaseNanos;
+        return phase(false)
+                .onMessage(OwnerChecked.class, checked -> {
+                    if (checked.error() != null) {
+                        retryLater(Retry.OWNER, checked.error());
+                        return Behaviors.same();
+                    }
+                    failures.succeeded();
+                    Optional<OwnerRow> row = checked.owner();
+                    long waited = partition.handle().nanoTime() - sinceNanos;
+                    if (row.isEmpty() || row.get().released() || row.get().owner() == null) {
+                        return claiming();
+                    }
+                    String owner = row.get().owner();
+                    if (!liveness.beatsWithin(owner, leaseNanos) && (liveness.knows(owner) || waited >= leaseNanos)) {
+                        // Silent for a lease, this very instance, or not seen beating for a lease of waiting.
+                        return claiming();
+                    }
+                    if (waited >= bound) {
+                        context.getLog()
+                                .info(
+                                        "partition {}: {} (epoch {}) did not release it within {} and a lease; "
+                                                + "claiming it",
+                                        partition.partition(),
+                                        row.get().owner(),
+                                        row.get().epoch(),
+                                        settings.shutdownTimeout());
+                        return claiming();
+                    }
+                    timers.startSingleTimer(Retry.OWNER, RECHECK);
+                    return Behaviors.same();
+                })
+                .onMessageEquals(Retry.OWNER, () -> awaitingRelease(sinceNanos))
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
     }
 
     private Behavior<PartitionScheduler.Command> claiming() {
@@ -76,12 +142,13 @@ final class PartitionStartup {
                     OwnerRow previous = notHandedOver.get();
                     context.getLog()
                             .info(
-                                    "partition {}: taken over from {} (epoch {}) without a handover; starting in {}",
+                                    "partition {}: taken over from {} (epoch {}) without a handover; starting in {} "
+                                            + "at most",
                                     partition.partition(),
                                     previous.owner(),
                                     previous.epoch(),
                                     settings.ownerLease());
-                    return waitingOutPreviousOwner();
+                    return waitingOutPreviousOwner(previous.owner());
                 })
                 .onMessage(PartitionLease.ClaimFailed.class, failed -> {
                     lease.claimFailed();
@@ -93,13 +160,48 @@ final class PartitionStartup {
                 .build();
     }
 
-    /** Until the previous owner's lease has surely run out, so that it cannot start or record a task we also run. */
-    private Behavior<PartitionScheduler.Command> waitingOutPreviousOwner() {
+    /**
+     * Until the previous owner's lease has surely run out, so that it cannot start or record a task we also run: a
+     * lease after the claim, or sooner once its heartbeat has been seen unchanged for a lease, and is still unchanged
+     * when read after the claim ({@link Liveness#stillSilent}: no renewal of the previous owner can have confirmed
+     * its lease after its last beat). Usually, after a crash, the heartbeat stopped long before the assignment came.
+     */
+    private Behavior<PartitionScheduler.Command> waitingOutPreviousOwner(String previous) {
         timers.startSingleTimer(PartitionLease.TakeoverWaitOver.INSTANCE, settings.ownerLease());
+        timers.startSingleTimer(CheckSilence.INSTANCE, Duration.ZERO);
         return phase(false)
-                .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, this::readingCheckpoint)
+                .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, this::afterWaitingOut)
+                .onMessageEquals(CheckSilence.INSTANCE, () -> {
+                    Optional<Liveness.Silence> silence = liveness.silentFor(previous, leaseNanos);
+                    if (silence.isEmpty()) {
+                        timers.startSingleTimer(CheckSilence.INSTANCE, RECHECK);
+                    } else {
+                        context.pipeToSelf(
+                                liveness.stillSilent(silence.get()),
+                                (ok, e) -> new SilenceConfirmed(silence.get(), e == null && ok));
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(SilenceConfirmed.class, confirmed -> {
+                    if (!confirmed.confirmed()) {
+                        timers.startSingleTimer(CheckSilence.INSTANCE, RECHECK);
+                        return Behaviors.same();
+                    }
+                    context.getLog()
+                            .info(
+                                    "partition {}: the heartbeat of {} stopped a lease ago or more; starting now",
+                                    partition.partition(),
+                                    previous);
+                    return afterWaitingOut();
+                })
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
+    }
+
+    private Behavior<PartitionScheduler.Command> afterWaitingOut() {
+        timers.cancel(PartitionLease.TakeoverWaitOver.INSTANCE);
+        timers.cancel(CheckSilence.INSTANCE);
+        return readingCheckpoint();
     }
 
     private Behavior<PartitionScheduler.Command> readingCheckpoint() {
@@ -149,6 +251,8 @@ final class PartitionStartup {
                 })
                 .onMessage(PartitionScheduler.Stop.class, stop -> {
                     timers.cancel(PartitionLease.TakeoverWaitOver.INSTANCE);
+                    timers.cancel(CheckSilence.INSTANCE);
+                    timers.cancel(Retry.OWNER);
                     timers.cancel(Retry.CLAIM);
                     timers.cancel(Retry.CHECKPOINT);
                     partition.handle().healthy(false);
@@ -162,7 +266,7 @@ final class PartitionStartup {
         if (failures.worthLogging()) {
             context.getLog()
                     .warn(
-                            "partition {}: claiming it or reading its checkpoint failed ({} in a row), "
+                            "partition {}: reading its owner, claiming it or reading its checkpoint failed ({} in a row), "
                                     + "retrying in {} ms: {}",
                             partition.partition(),
                             failures.count(),

@@ -64,6 +64,7 @@ public final class CassandraTaskStore implements TaskStore {
     private final PreparedStatement deadLetter;
     private final PreparedStatement resetFailed;
     private final PartitionOwners owners;
+    private final OwnerHeartbeats heartbeats;
     private final BucketIndex index;
     private final Expiry expiry;
     private final BatchWriter batches;
@@ -99,6 +100,7 @@ public final class CassandraTaskStore implements TaskStore {
         writeCheckpoint = session.prepare(cql.writeCheckpoint());
         resetFailed = session.prepare(cql.resetFailedTask());
         owners = new PartitionOwners(session, cql, clock, write, serial);
+        heartbeats = new OwnerHeartbeats(session, cql, clock, read, write);
         index = new BucketIndex(session, cql, buckets, read, write);
         expiry = new Expiry(session, cql, read, write);
         batches = new BatchWriter(session, write);
@@ -395,6 +397,16 @@ public final class CassandraTaskStore implements TaskStore {
     @Override
     public CompletionStage<Void> release(int partition, long epoch) {
         return owners.release(partition, epoch);
+    }
+
+    @Override
+    public CompletionStage<Void> beat(String owner, long beat) {
+        return heartbeats.beat(owner, beat);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> readBeats() {
+        return heartbeats.readAll();
     }
 
     @Override

@@ -126,6 +126,17 @@ final class Cql {
                 + " indexed_epoch = ?, indexed_since = ? WHERE partition = ? IF epoch = null";
     }
 
+    /** An instance's heartbeat. Binds: owner, beat, beat_at. */
+    String writeBeat() {
+        return "INSERT INTO " + table("owner_heartbeats") + " (shard, owner, beat, beat_at) VALUES (0, ?, ?, ?)"
+                + " USING TTL 86400";
+    }
+
+    /** Every instance's last heartbeat. */
+    String readBeats() {
+        return "SELECT owner, beat FROM " + table("owner_heartbeats") + " WHERE shard = 0";
+    }
+
     String release() {
         return "UPDATE " + table("partition_owners") + " SET released = true WHERE partition = ? IF epoch = ?";
     }

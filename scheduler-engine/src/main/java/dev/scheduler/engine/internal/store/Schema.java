@@ -101,7 +101,17 @@ public final class Schema {
                                     + "complete_epoch bigint static, PRIMARY KEY ((partition), bucket))"),
                             // Written by every claim of engines that index, left alone by older ones.
                             addColumn("partition_owners", "indexed_epoch", "bigint"),
-                            addColumn("partition_owners", "indexed_since", "bigint"))));
+                            addColumn("partition_owners", "indexed_since", "bigint"))),
+            new Migration(
+                    4,
+                    "owner_heartbeats: each instance's heartbeat, so that a partition's next owner can tell a dead "
+                            + "owner from a live one",
+                    List.of(
+                            // One Cassandra partition (shard 0) holds every instance's row, so that one read
+                            // watches them all; a row expires a day after its instance's last beat.
+                            statement("CREATE TABLE IF NOT EXISTS <ks>.owner_heartbeats ("
+                                    + "shard int, owner text, beat bigint, beat_at timestamp, "
+                                    + "PRIMARY KEY ((shard), owner))"))));
 
     private Schema() {}
 

@@ -4,6 +4,7 @@ import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -79,6 +80,18 @@ public interface TaskStore {
 
     /** Marks the partition released by the owner of {@code epoch}, so that the next owner need not wait. */
     CompletionStage<Void> release(int partition, long epoch);
+
+    /**
+     * Writes {@code owner}'s heartbeat: {@code beat}, a value that differs from the owner's previous one. A beat
+     * that reported failure may have applied.
+     */
+    CompletionStage<Void> beat(String owner, long beat);
+
+    /**
+     * Every owner's last heartbeat. A read started after a beat was acknowledged returns that beat or a later one
+     * of the same owner.
+     */
+    CompletionStage<Map<String, Long>> readBeats();
 
     /** Sets records aside. */
     CompletionStage<Void> deadLetter(List<DeadLetter> letters);

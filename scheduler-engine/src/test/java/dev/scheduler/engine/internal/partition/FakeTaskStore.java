@@ -52,7 +52,9 @@ final class FakeTaskStore implements TaskStore {
         RECORD_START,
         CLAIM,
         READ_OWNER,
-        RELEASE
+        RELEASE,
+        BEAT,
+        READ_BEATS
     }
 
     /** A start recorded by {@link #recordStart}. */
@@ -226,6 +228,21 @@ final class FakeTaskStore implements TaskStore {
             }
             return null;
         });
+    }
+
+    private final Map<String, Long> beats = new HashMap<>();
+
+    @Override
+    public CompletionStage<Void> beat(String owner, long beat) {
+        return call(Op.BEAT, owner, () -> {
+            beats.put(owner, beat);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> readBeats() {
+        return call(Op.READ_BEATS, null, () -> Map.copyOf(beats));
     }
 
     @Override

@@ -252,6 +252,16 @@ final class FaultyTaskStore implements TaskStore {
     }
 
     @Override
+    public CompletionStage<Void> beat(String owner, long beat) {
+        return call(Op.BEAT, () -> delegate.beat(owner, beat));
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> readBeats() {
+        return call(Op.READ_BEATS, () -> delegate.readBeats());
+    }
+
+    @Override
     public CompletionStage<Void> deadLetter(List<DeadLetter> letters) {
         return call(Op.DEAD_LETTER, () -> delegate.deadLetter(letters));
     }

@@ -7,6 +7,7 @@ import dev.scheduler.engine.NonRetryableException;
 import dev.scheduler.engine.RetryPolicy;
 import dev.scheduler.engine.TaskContext;
 import dev.scheduler.engine.TaskStatus;
+import dev.scheduler.engine.internal.liveness.Heartbeats;
 import dev.scheduler.engine.internal.observe.AttemptEvents;
 import dev.scheduler.engine.internal.store.RetryRequest;
 import dev.scheduler.engine.internal.store.StoredTask;
@@ -122,6 +123,8 @@ final class PartitionSimulation {
     private long committed;
     private Instance assignee;
     private int incarnations;
+    private int heartbeatHosts;
+    private final List<AtomicReference<ActorRef<Crash>>> allHeartbeatHosts = new ArrayList<>();
     private int attempts;
     private int excused;
     private int handoffs;
@@ -178,6 +181,7 @@ final class PartitionSimulation {
         for (int i = 0; i < instanceCount; i++) {
             Instance inst = new Instance(String.valueOf((char) ('a' + i)));
             instances.add(inst);
+            startHeartbeats(inst);
             every(POLL_INTERVAL.toNanos(), () -> poll(inst));
         }
         planRecords();
@@ -294,13 +298,33 @@ final class PartitionSimulation {
         allIncarnations.add(inc);
         trace(inc, "assigned from offset " + committed + ", topic end " + topic.size());
         to.inc = inc;
+        Incarnation draining = to.draining;
+        if (draining != null && !draining.stopped) {
+            // As TaskConsumer does: the partition's earlier actors on this instance still hand off; a claim now
+            // would fence them in their attempts. The new ones start once those have stopped.
+            trace(inc, "waits for " + draining + " to stop");
+            inc.actorsPending = true;
+            draining.onStopped = () -> {
+                inc.actorsPending = false;
+                if (!inc.crashed && to.inc == inc) {
+                    spawnActors(inc);
+                }
+            };
+            return;
+        }
+        spawnActors(inc);
+    }
+
+    private void spawnActors(Incarnation inc) {
+        Instance to = inc.instance;
         PartitionContext context = new PartitionContext(
                 SETTINGS,
                 new SimStore(this, faulty, inc),
                 attempt -> startAttempt(inc, attempt),
                 clock,
                 inc.handle,
-                AttemptEvents.NONE);
+                AttemptEvents.NONE,
+                to.heartbeats);
         AtomicReference<ActorRef<PartitionScheduler.Command>> child = new AtomicReference<>();
         Behavior<Crash> host = Behaviors.setup(ctx -> {
             child.set(ctx.spawn(
@@ -357,7 +381,7 @@ final class PartitionSimulation {
         Incarnation inc = inst.inc;
         if (assignee != inst) { // the group moved the partition while this one was away: lost, no commit
             inst.inc = null;
-            stop(inc, false);
+            stop(inc, false, true);
             return;
         }
         ActorRef<PartitionScheduler.Command> ref = inc.child.get();
@@ -408,14 +432,17 @@ final class PartitionSimulation {
         }
     }
 
-    /** Asks the actors to stop; {@code commit}: a revoke (commit the durable offset once stopped), else lost. */
-    private void stop(Incarnation inc, boolean commit) {
+    /**
+     * Asks the actors to stop; {@code commit}: commit the durable offset once stopped; {@code lost}: the group gave
+     * the partition to another instance while this one was away (no clean handoff).
+     */
+    private void stop(Incarnation inc, boolean commit, boolean lost) {
         ActorRef<PartitionScheduler.Command> ref = inc.child.get();
         if (ref == null || inc.stopAsked) {
             return;
         }
         inc.stopAsked = true;
-        inc.lost |= !commit;
+        inc.lost |= lost;
         inc.fencedBeforeStop = inc.handle.fenced();
         spawn(
                 Behaviors.receive(PartitionScheduler.Stopped.class)
@@ -444,7 +471,11 @@ final class PartitionSimulation {
         }
     }
 
-    /** A graceful handoff: the owner stops (drains, releases, commits), then another instance gets it. */
+    /**
+     * A graceful handoff, as TaskConsumer makes it: the revoke commits the durable offset and asks the owner to
+     * stop (drain, release) without waiting; the group gives the partition to another instance at once, whose
+     * actors wait for the release (or the old owner's lease) before claiming it.
+     */
     private void handOff() {
         Instance from = assignee;
         List<Instance> others = live(from);
@@ -455,12 +486,11 @@ final class PartitionSimulation {
         Incarnation inc = from.inc;
         trace(inc, "handoff asked");
         Instance to = others.get(random.nextInt(others.size()));
-        assignee = null; // in between: nobody owns it
-        inc.onStopped = () -> {
-            from.inc = null;
-            assign(to.crashed ? from : to);
-        };
-        stop(inc, true);
+        committed = inc.handle.durableOffset();
+        stop(inc, false, false);
+        from.inc = null;
+        from.draining = inc;
+        assign(to);
     }
 
     /** The owner's process dies: its actors and attempts vanish; the group notices after the session timeout. */
@@ -479,7 +509,8 @@ final class PartitionSimulation {
         }
         assignee = null;
         after(SESSION_TIMEOUT.toNanos(), this::reassign);
-        after((1_000 + random.nextInt(4_000)) * MS, () -> victim.crashed = false); // restarted, rejoins
+        stopHeartbeats(victim);
+        after((1_000 + random.nextInt(4_000)) * MS, () -> restart(victim)); // restarted, rejoins
     }
 
     /** The owner's process is paused (GC, SIGSTOP): nothing of it runs; the group moves on after the timeout. */
@@ -505,6 +536,41 @@ final class PartitionSimulation {
         after(millis * MS, () -> victim.paused = false);
     }
 
+    /** The instance's heartbeat actor: named like its partitions' actors, so that a pause stops it too. */
+    private void startHeartbeats(Instance inst) {
+        inst.heartbeats = new Heartbeats(
+                new SimStore(this, faulty, inst.name),
+                inst.name,
+                SETTINGS.ownerLease(),
+                time::nanoTime,
+                random.nextLong());
+        Behavior<Crash> host = Behaviors.setup(ctx -> {
+            ctx.spawn(inst.heartbeats.behavior(), "heartbeats");
+            return Behaviors.receive(Crash.class)
+                    .onMessage(Crash.class, c -> Behaviors.stopped())
+                    .build();
+        });
+        inst.heartbeatHost = spawn(host, prefix + "-" + inst.name + "-hb" + (++heartbeatHosts));
+        allHeartbeatHosts.add(inst.heartbeatHost);
+    }
+
+    private void stopHeartbeats(Instance inst) {
+        AtomicReference<ActorRef<Crash>> host = inst.heartbeatHost;
+        if (host.get() != null) {
+            host.get().tell(Crash.INSTANCE);
+        } else {
+            after(0, () -> stopHeartbeats(inst));
+        }
+    }
+
+    /** A crashed instance's process starts again: a new heartbeat (a new value), no partition yet. */
+    private void restart(Instance inst) {
+        if (inst.crashed) {
+            inst.crashed = false;
+            startHeartbeats(inst);
+        }
+    }
+
     private void reassign() {
         if (assignee != null) {
             return;
@@ -518,7 +584,7 @@ final class PartitionSimulation {
         if (to.inc != null) { // still holds a lost incarnation of its own: that one stops first
             Incarnation old = to.inc;
             to.inc = null;
-            stop(old, false);
+            stop(old, false, true);
         }
         assign(to);
     }
@@ -534,7 +600,9 @@ final class PartitionSimulation {
         settling = true;
         faulty.noMoreFaults();
         for (Instance inst : instances) {
-            inst.crashed = false;
+            if (inst.crashed) {
+                restart(inst);
+            }
             inst.paused = false;
         }
         if (assignee == null) {
@@ -787,6 +855,9 @@ final class PartitionSimulation {
     }
 
     private void crashHost(Incarnation inc) {
+        if (inc.actorsPending) {
+            return; // never spawned: it sees it crashed when its turn comes
+        }
         ActorRef<Crash> host = inc.host.get();
         if (host != null) {
             host.tell(Crash.INSTANCE);
@@ -808,6 +879,14 @@ final class PartitionSimulation {
         }
         items.forEach(Cancellable::cancel);
         SimDispatch.INSTANCE.runAll(1_000_000);
+        // Every heartbeat actor, spawned by now, those of crashed instances too (a crash may have come before
+        // its actor was spawned): one left running would tick in the next seed.
+        for (AtomicReference<ActorRef<Crash>> host : allHeartbeatHosts) {
+            if (host.get() != null) {
+                host.get().tell(Crash.INSTANCE);
+            }
+        }
+        SimDispatch.INSTANCE.runAll(1_000_000);
         items.forEach(Cancellable::cancel);
     }
 
@@ -816,6 +895,10 @@ final class PartitionSimulation {
         boolean crashed;
         boolean paused;
         Incarnation inc;
+        Heartbeats heartbeats;
+        AtomicReference<ActorRef<Crash>> heartbeatHost;
+        /** The incarnation it last handed off, whose actors may still drain. */
+        Incarnation draining;
 
         Instance(String name) {
             this.name = name;
@@ -831,7 +914,7 @@ final class PartitionSimulation {
         final int endAtAssign;
         final Map<String, String> running = new HashMap<>();
         long position;
-        AtomicReference<ActorRef<Crash>> host;
+        AtomicReference<ActorRef<Crash>> host = new AtomicReference<>();
         AtomicReference<ActorRef<PartitionScheduler.Command>> child = new AtomicReference<>();
         boolean stopAsked;
         boolean pausedEver;
@@ -843,6 +926,7 @@ final class PartitionSimulation {
         boolean stopped;
         boolean crashed;
         Runnable onStopped;
+        boolean actorsPending;
 
         @Override
         public String toString() {

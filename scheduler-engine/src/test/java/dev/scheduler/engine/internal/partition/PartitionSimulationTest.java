@@ -114,7 +114,9 @@ class PartitionSimulationTest {
 
     /**
      * The invariants are checked for real: a planted lost write (one write of tasks answered as stored and never
-     * written) is found in nearly every seed. Not in all: the lost tasks may all be cancelled before they are due.
+     * written) is found in nearly every seed. Not in all: the lost tasks may all be cancelled before they are due,
+     * or read again from Kafka and stored after all (a handoff commits the offset durable at the revoke, and the
+     * next owner reads again what came after it: 5 of these 40 seeds since the revoke became asynchronous).
      */
     @Test
     void aLostWriteIsFound() {
@@ -123,12 +125,14 @@ class PartitionSimulationTest {
             PartitionSimulation.Outcome o = new PartitionSimulation(seed, time, system, true).run();
             if (o.violations().stream().noneMatch(v -> v.contains("never stored"))) {
                 missed.add(seed);
+                System.out.println(
+                        "simulation: seed " + seed + " missed the planted lost write; it found " + o.violations());
             }
         }
         System.out.println("simulation: a planted lost write was missed in seeds " + missed + " of 1..40");
         assertThat(missed.size())
                 .as("seeds that missed the planted lost write: %s", missed)
-                .isLessThanOrEqualTo(4);
+                .isLessThanOrEqualTo(6);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.scheduler.engine.internal.store.StoredTask;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -128,6 +129,16 @@ final class SimStore implements TaskStore {
     @Override
     public CompletionStage<Void> release(int partition, long epoch) {
         return call(List.of(), () -> store.release(partition, epoch));
+    }
+
+    @Override
+    public CompletionStage<Void> beat(String owner, long beat) {
+        return call(List.of(), () -> store.beat(owner, beat));
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> readBeats() {
+        return call(List.of(), () -> store.readBeats());
     }
 
     @Override

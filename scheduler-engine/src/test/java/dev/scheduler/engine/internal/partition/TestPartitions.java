@@ -1,6 +1,7 @@
 package dev.scheduler.engine.internal.partition;
 
 import dev.scheduler.engine.EngineSettings;
+import dev.scheduler.engine.internal.liveness.Liveness;
 import dev.scheduler.engine.internal.observe.AttemptEvents;
 import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Clock;
@@ -27,7 +28,7 @@ final class TestPartitions {
             Clock clock,
             PartitionHandle handle,
             AttemptEvents events) {
-        return new PartitionContext(settings, store, gateway, clock, handle, events);
+        return new PartitionContext(settings, store, gateway, clock, handle, events, Liveness.NONE);
     }
 
     /** A context for an actor that runs no executor (the persister). */
@@ -39,6 +40,7 @@ final class TestPartitions {
                 },
                 null,
                 Duration.ofSeconds(1));
-        return new PartitionContext(settings, store, none, Clock.systemUTC(), handle, AttemptEvents.NONE);
+        return new PartitionContext(
+                settings, store, none, Clock.systemUTC(), handle, AttemptEvents.NONE, Liveness.NONE);
     }
 }

@@ -9,29 +9,32 @@ import org.junit.jupiter.api.Test;
 
 class SchemaTest {
 
-    private static final Migration TEST_4 = new Migration(
-            4,
+    private static final String OWNER_HEARTBEATS = "CREATE TABLE IF NOT EXISTS ks.owner_heartbeats (shard int, "
+            + "owner text, beat bigint, beat_at timestamp, PRIMARY KEY ((shard), owner))";
+
+    private static final Migration TEST_5 = new Migration(
+            5,
             "test",
             List.of(
                     SchemaChange.statement("CREATE TABLE IF NOT EXISTS <ks>.extra (id int PRIMARY KEY)"),
                     SchemaChange.addColumn("tasks", "note", "text")));
 
-    private static List<Migration> withTest4() {
+    private static List<Migration> withTest5() {
         List<Migration> list = new ArrayList<>(Schema.MIGRATIONS);
-        list.add(TEST_4);
+        list.add(TEST_5);
         return list;
     }
 
     @Test
     void the_migrations_are_versions_1_to_the_latest_in_order() {
         assertThat(Schema.latestVersion(Schema.MIGRATIONS)).isEqualTo(Schema.MIGRATIONS.size());
-        assertThat(Schema.latestVersion(withTest4())).isEqualTo(4);
+        assertThat(Schema.latestVersion(withTest5())).isEqualTo(5);
     }
 
     @Test
     void a_list_with_a_gap_or_without_the_version_columns_is_refused() {
         List<Migration> gap = List.of(
-                Schema.MIGRATIONS.get(0), Schema.MIGRATIONS.get(1), new Migration(4, "skips 3", TEST_4.changes()));
+                Schema.MIGRATIONS.get(0), Schema.MIGRATIONS.get(1), new Migration(4, "skips 3", TEST_5.changes()));
         assertThatThrownBy(() -> Schema.latestVersion(gap))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("migration 3 of the list has version 4");
@@ -56,43 +59,46 @@ class SchemaTest {
 
     @Test
     void upgrade_cql_lists_the_missing_migrations_in_order_then_records_the_newest() {
-        assertThat(Schema.upgradeCql("ks", withTest4(), 3, c -> true))
+        assertThat(Schema.upgradeCql("ks", withTest5(), 4, c -> true))
                 .containsExactly(
                         "CREATE TABLE IF NOT EXISTS ks.extra (id int PRIMARY KEY)",
                         "ALTER TABLE ks.tasks ADD note text",
-                        "INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) VALUES ('schema', 4, 1, "
+                        "INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) VALUES ('schema', 5, 1, "
                                 + "toTimestamp(now()))");
-        assertThat(Schema.upgradeCql("ks", withTest4(), 1, c -> !c.addsColumn()))
+        assertThat(Schema.upgradeCql("ks", withTest5(), 1, c -> !c.addsColumn()))
                 .containsExactly(
                         "CREATE TABLE IF NOT EXISTS ks.task_buckets (partition int, bucket bigint, complete_below "
                                 + "bigint static, complete_epoch bigint static, PRIMARY KEY ((partition), bucket))",
+                        OWNER_HEARTBEATS,
                         "CREATE TABLE IF NOT EXISTS ks.extra (id int PRIMARY KEY)",
-                        "INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) VALUES ('schema', 4, 1, "
+                        "INSERT INTO ks.scheduler_meta (id, version, compatible_from, applied_at) VALUES ('schema', 5, 1, "
                                 + "toTimestamp(now()))");
-        assertThat(Schema.upgradeCql("ks", withTest4(), 4, c -> true)).isEmpty();
-        assertThat(Schema.upgradeCql("ks", Schema.MIGRATIONS, 0, c -> true)).hasSize(6 + 3 + 3 + 1);
+        assertThat(Schema.upgradeCql("ks", withTest5(), 5, c -> true)).isEmpty();
+        assertThat(Schema.upgradeCql("ks", Schema.MIGRATIONS, 0, c -> true)).hasSize(6 + 3 + 3 + 1 + 1);
     }
 
     @Test
     void migrations_are_additive_unless_marked_breaking_and_the_real_ones_are_additive() {
-        assertThat(TEST_4.breaking()).isFalse();
+        assertThat(TEST_5.breaking()).isFalse();
         assertThat(Schema.MIGRATIONS).noneMatch(Migration::breaking);
         assertThat(Schema.compatibleFrom(Schema.MIGRATIONS, 2)).isEqualTo(1);
         // Migration 3 (the bucket index) is additive: a version 2 engine during a rolling upgrade writes rows
         // without index rows, and its claims tell the engines that index to walk them (BucketIndex).
         assertThat(Schema.compatibleFrom(Schema.MIGRATIONS, 3)).isEqualTo(1);
-        assertThat(Schema.compatibleFrom(withTest4(), 4)).isEqualTo(1);
+        // Migration 4 (the heartbeats) is additive: an older engine neither beats nor watches.
+        assertThat(Schema.compatibleFrom(Schema.MIGRATIONS, 4)).isEqualTo(1);
+        assertThat(Schema.compatibleFrom(withTest5(), 5)).isEqualTo(1);
     }
 
     @Test
     void compatible_from_is_the_newest_breaking_migration_up_to_the_version_or_1() {
-        List<Migration> list = new ArrayList<>(withTest4());
-        list.set(2, breaking(3)); // then version 4, additive
-        list.add(breaking(5));
-        assertThat(List.of(1, 2, 3, 4, 5).stream()
+        List<Migration> list = new ArrayList<>(withTest5());
+        list.set(2, breaking(3)); // then versions 4 and 5, additive
+        list.add(breaking(6));
+        assertThat(List.of(1, 2, 3, 4, 5, 6).stream()
                         .map(v -> Schema.compatibleFrom(list, v))
                         .toList())
-                .containsExactly(1, 1, 3, 3, 5);
+                .containsExactly(1, 1, 3, 3, 3, 6);
         // What the statements record by hand is what the engine records.
         assertThat(Schema.upgradeCql("ks", list.subList(0, 4), 2, c -> true))
                 .last()
@@ -124,7 +130,7 @@ class SchemaTest {
     }
 
     private static Migration breaking(int version) {
-        return new Migration(version, "breaking", TEST_4.changes(), true);
+        return new Migration(version, "breaking", TEST_5.changes(), true);
     }
 
     @Test

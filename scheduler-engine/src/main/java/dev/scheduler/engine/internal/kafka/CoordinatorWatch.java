@@ -1,0 +1,59 @@
+package dev.scheduler.engine.internal.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+/**
+ * Notices that the group coordinator has not answered this consumer's heartbeats for longer than the session
+ * timeout. The group has then surely given this instance's partitions to others, but the consumer learns that
+ * only once it reaches the coordinator again: meanwhile this instance would go on running them, and their new
+ * owners would wait for it. Counted by the consumer's {@code heartbeat-total} metric (heartbeat responses), on
+ * this instance's monotonic clock. Poll thread only.
+ */
+final class CoordinatorWatch {
+
+    private static final String GROUP = "consumer-coordinator-metrics";
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final long limitNanos;
+    private double lastCount = Double.NaN;
+    private long lastChangeNanos = System.nanoTime();
+
+    /** @param sessionTimeout the consumer's session timeout; a second more is allowed for the last answer */
+    CoordinatorWatch(Consumer<byte[], byte[]> consumer, Duration sessionTimeout) {
+        this.consumer = consumer;
+        this.limitNanos = sessionTimeout.plusSeconds(1).toNanos();
+    }
+
+    /** Counts from now: after a (re)subscription or an assignment, the coordinator just answered. */
+    void reset() {
+        lastChangeNanos = System.nanoTime();
+    }
+
+    /** How long the coordinator has not answered, if longer than the session timeout and a second. */
+    Duration silence() {
+        long now = System.nanoTime();
+        double count = heartbeats();
+        if (Double.isNaN(count) || count != lastCount) {
+            lastCount = count;
+            lastChangeNanos = now;
+            return Duration.ZERO;
+        }
+        long silent = now - lastChangeNanos;
+        return silent > limitNanos ? Duration.ofNanos(silent) : Duration.ZERO;
+    }
+
+    private double heartbeats() {
+        for (Map.Entry<MetricName, ? extends Metric> m : consumer.metrics().entrySet()) {
+            if (m.getKey().name().equals("heartbeat-total")
+                    && m.getKey().group().equals(GROUP)) {
+                Object v = m.getValue().metricValue();
+                return v instanceof Number n ? n.doubleValue() : Double.NaN;
+            }
+        }
+        return Double.NaN;
+    }
+}
