@@ -94,6 +94,19 @@ public final class ContainerInfrastructure implements SchedulerInfrastructure, A
         return kafka.getBootstrapServers();
     }
 
+    /**
+     * Not supported: the Kafka container advertises the one port Testcontainers maps, so a proxy in front of it would
+     * only see the bootstrap connection.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public FaultProxy kafkaProxy() {
+        throw new UnsupportedOperationException("kafkaProxy() needs the embedded infrastructure ("
+                + SchedulerInfrastructureExtension.MODE_PROPERTY + "=embedded): the Kafka container advertises a"
+                + " single listener");
+    }
+
     @Override
     public InetSocketAddress cassandraContactPoint() {
         return cassandra.getContactPoint();

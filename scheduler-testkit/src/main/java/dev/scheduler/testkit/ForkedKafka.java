@@ -71,7 +71,7 @@ public final class ForkedKafka implements AutoCloseable {
             this.brokerPort = ports[0];
             KafkaBrokerConfig.write(
                     KafkaBrokerConfig.serverProperties(
-                            directory.resolve("log"), ports[0], ports[1], builder.brokerProperties),
+                            directory.resolve("log"), ports[0], ports[1], List.of(), builder.brokerProperties),
                     propertiesFile);
         }
         List<String> jvmOptions = new ArrayList<>(List.of(

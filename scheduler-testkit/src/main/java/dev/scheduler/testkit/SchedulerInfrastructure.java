@@ -18,8 +18,27 @@ public interface SchedulerInfrastructure {
     /** {@code host:port} of the broker, for {@code bootstrap.servers}. */
     String kafkaBootstrapServers();
 
+    /**
+     * A {@link FaultProxy} that every connection of a Kafka client bootstrapped through its {@link FaultProxy#address()}
+     * goes through, bootstrap and broker connections alike; closing it frees it for another test. See
+     * {@link EmbeddedKafka#proxy()} for how, and the limit of {@value EmbeddedKafka#PROXY_LISTENERS} open at once.
+     *
+     * @throws IllegalStateException if that many are open
+     * @throws UnsupportedOperationException with containers ({@link ContainerInfrastructure})
+     */
+    FaultProxy kafkaProxy();
+
     /** Host and CQL port of the Cassandra node, for the driver's {@code addContactPoint}. */
     InetSocketAddress cassandraContactPoint();
+
+    /**
+     * A new {@link FaultProxy} to the Cassandra node: give the driver its {@link FaultProxy#socketAddress()} as the
+     * only contact point. The node is alone in its cluster, so the driver finds no other address to connect to, and
+     * every connection of the session goes through the proxy. Close it after the session.
+     */
+    default FaultProxy cassandraProxy() {
+        return FaultProxy.start(cassandraContactPoint());
+    }
 
     /** The node's datacenter, for the driver's {@code withLocalDatacenter}. */
     String cassandraLocalDatacenter();

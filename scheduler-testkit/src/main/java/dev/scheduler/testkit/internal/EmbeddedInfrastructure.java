@@ -1,6 +1,7 @@
 package dev.scheduler.testkit.internal;
 
 import dev.scheduler.testkit.EmbeddedKafka;
+import dev.scheduler.testkit.FaultProxy;
 import dev.scheduler.testkit.ForkedCassandra;
 import dev.scheduler.testkit.InfrastructureException;
 import dev.scheduler.testkit.SchedulerInfrastructure;
@@ -85,6 +86,11 @@ public final class EmbeddedInfrastructure implements SchedulerInfrastructure {
     @Override
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    @Override
+    public FaultProxy kafkaProxy() {
+        return kafka.proxy();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import kafka.tools.StorageTool;
@@ -23,6 +24,9 @@ public final class KafkaBrokerConfig {
 
     private KafkaBrokerConfig() {}
 
+    /** A listener named {@code name} on 127.0.0.1:{@code port} that advertises 127.0.0.1:{@code advertisedPort}. */
+    public record ProxiedListener(String name, int port, int advertisedPort) {}
+
     /**
      * The broker's properties: combined broker+controller, loopback listeners, replication factor 1 everywhere, and
      * settings that make a small test broker start fast and let consumers react quickly:
@@ -35,23 +39,48 @@ public final class KafkaBrokerConfig {
      *   <li>{@code group.min.session.timeout.ms=1000} (classic protocol); for the consumer protocol (KIP-848) a 6 s
      *       session and 500 ms heartbeat by default, with minimums of 1000 ms and 100 ms.</li>
      * </ul>
-     * {@code overrides} are applied last, unchanged.
+     * Each of {@code proxiedListeners} is a plaintext listener of its own, bound on its port and advertising
+     * 127.0.0.1:{@code advertisedPort}, where a proxy in front of it listens: a client that bootstraps through the
+     * proxy is told to connect to the proxy again. {@code overrides} are applied last, unchanged.
      */
     public static Properties serverProperties(
-            Path logDirectory, int brokerPort, int controllerPort, Map<String, String> overrides) {
+            Path logDirectory,
+            int brokerPort,
+            int controllerPort,
+            List<ProxiedListener> proxiedListeners,
+            Map<String, String> overrides) {
         String host = LoopbackPorts.HOST;
+        StringBuilder listeners = new StringBuilder(
+                "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        StringBuilder advertised = new StringBuilder(listeners);
+        StringBuilder protocols = new StringBuilder("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        for (ProxiedListener proxied : proxiedListeners) {
+            listeners
+                    .append(',')
+                    .append(proxied.name())
+                    .append("://")
+                    .append(host)
+                    .append(':')
+                    .append(proxied.port());
+            advertised
+                    .append(',')
+                    .append(proxied.name())
+                    .append("://")
+                    .append(host)
+                    .append(':')
+                    .append(proxied.advertisedPort());
+            protocols.append(',').append(proxied.name()).append(":PLAINTEXT");
+        }
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.bootstrap.servers", host + ":" + controllerPort);
-        p.setProperty(
-                "listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
-        p.setProperty(
-                "advertised.listeners",
-                "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.setProperty("listeners", listeners.toString());
+        p.setProperty("advertised.listeners", advertised.toString());
         p.setProperty("controller.listener.names", "CONTROLLER");
+        // Brokers talk to each other (here: to itself) on PLAINTEXT, never through a proxy.
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", protocols.toString());
         p.setProperty("log.dirs", logDirectory.toAbsolutePath().toString());
         p.setProperty("num.partitions", "1");
         p.setProperty("default.replication.factor", "1");
