@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -52,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>Connections that end normally (a close on either side) are closed on the other side once the bytes before it are
  * forwarded. A cut or a failure resets both sides. If the target cannot be reached, the client's connection is reset.
  *
- * <p>Each connection uses four daemon threads named {@code fault-proxy-<n>-...}, plus one for accepting.
- * {@link #close()} resets every connection and ends all of them. Thread-safe.
+ * <p>Threads: one to accept, and four per connection (one in black-hole mode), all daemons named
+ * {@code fault-proxy-<n>-...}; {@link #close()} resets every connection and ends them all. Thread-safe.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -70,15 +69,12 @@ public final class FaultProxy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
     private static final AtomicInteger PROXY_IDS = new AtomicInteger();
-    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final ServerSocket serverSocket;
     private final InetSocketAddress target;
     private final Runnable onClose;
-    private final String threadPrefix;
     private final Thread acceptor;
     private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger connectionIds = new AtomicInteger();
     private final AtomicLong connectionsAccepted = new AtomicLong();
     private final AtomicLong bytesToTarget = new AtomicLong();
     private final AtomicLong bytesToClient = new AtomicLong();
@@ -89,8 +85,10 @@ public final class FaultProxy implements AutoCloseable {
         this.serverSocket = serverSocket;
         this.target = target;
         this.onClose = onClose;
-        this.threadPrefix = "fault-proxy-" + PROXY_IDS.incrementAndGet();
-        this.acceptor = new Thread(this::acceptConnections, threadPrefix + "-accept");
+        String threadPrefix = "fault-proxy-" + PROXY_IDS.incrementAndGet();
+        this.acceptor = new Thread(
+                new ProxyAcceptor(this, serverSocket, target, threadPrefix, connectionsAccepted),
+                threadPrefix + "-accept");
         acceptor.setDaemon(true);
     }
 
@@ -284,55 +282,21 @@ public final class FaultProxy implements AutoCloseable {
         connections.remove(connection);
     }
 
-    private void acceptConnections() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = serverSocket.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("{}: cannot accept any more connections", this, e);
-                }
-                return;
-            }
-            connectionsAccepted.incrementAndGet();
-            open(client);
-        }
+    boolean isClosed() {
+        return closed;
     }
 
-    private void open(Socket client) {
-        Mode mode = setting.mode();
-        if (mode == Mode.DROP_NEW_CONNECTIONS) {
-            ProxiedConnection.resetQuietly(client);
-            return;
+    /**
+     * Adds a connection the acceptor opened, or resets it if the proxy closed meanwhile, or if it was accepted in
+     * black-hole mode (so it has no target) and the black hole ended meanwhile.
+     */
+    synchronized boolean register(ProxiedConnection connection, boolean hasTarget) {
+        if (closed || (!hasTarget && setting.mode() != Mode.BLACK_HOLE)) {
+            connection.reset();
+            return false;
         }
-        Socket upstream = null;
-        if (mode != Mode.BLACK_HOLE) {
-            try {
-                upstream = new Socket();
-                upstream.connect(resolved(target), CONNECT_TIMEOUT_MILLIS);
-            } catch (IOException e) {
-                LOG.debug("{}: cannot connect to the target", this, e);
-                ProxiedConnection.resetQuietly(upstream);
-                ProxiedConnection.resetQuietly(client);
-                return;
-            }
-        }
-        ProxiedConnection connection =
-                new ProxiedConnection(this, client, upstream, threadPrefix + "-c" + connectionIds.incrementAndGet());
-        synchronized (this) {
-            // A connection accepted in black-hole mode has no target: it cannot outlive the black hole.
-            if (closed || (upstream == null && setting.mode() != Mode.BLACK_HOLE)) {
-                connection.reset();
-                return;
-            }
-            connections.add(connection);
-        }
-        connection.start();
-    }
-
-    private static InetSocketAddress resolved(InetSocketAddress address) {
-        return address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+        connections.add(connection);
+        return true;
     }
 
     /** Address, target, mode and counters, for test failure messages. */
