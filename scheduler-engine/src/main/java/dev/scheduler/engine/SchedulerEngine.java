@@ -44,7 +44,7 @@ import java.util.concurrent.CompletionStage;
 public final class SchedulerEngine implements AutoCloseable {
 
     private final EngineRuntime.Config config;
-    private EngineRuntime runtime;
+    private volatile EngineRuntime runtime;
     private volatile State state = State.NEW;
 
     private enum State {
@@ -136,25 +136,34 @@ public final class SchedulerEngine implements AutoCloseable {
      * Cancels a task that has not started, wherever it is owned: publishes a cancel record to the topic, which
      * the partition's owner applies in order with its other records. Completes when Kafka acknowledged it;
      * never throws (a bad key or a closed engine fails the future).
+     *
+     * <p>Fails fast when Kafka does not answer: the future fails within about 5 s with a
+     * {@link dev.scheduler.client.PublishException} whose message says that Kafka is unreachable and the cancel
+     * was not published (sending it again is safe). The call may block the caller up to 3 s while the producer
+     * has no metadata for the topic; it never waits for {@link #close()}. The future completes on the Kafka
+     * producer's thread: do not block in stages attached without an executor.
      */
     public CompletableFuture<Void> cancelTask(TaskKey key) {
-        return commandClient().thenCompose(c -> c.cancelTask(key));
+        EngineRuntime r = runningRuntime();
+        return r == null ? notRunning() : r.commands().cancel(key);
     }
 
     /**
      * Runs a {@code FAILED} task once more, now, wherever it is owned (see {@link SchedulerClient#retryTask}).
-     * Completes when Kafka acknowledged the request; never throws.
+     * Completes when Kafka acknowledged the request; never throws. Fails fast when Kafka does not answer, as
+     * {@link #cancelTask} does.
      */
     public CompletableFuture<Void> retryTask(TaskKey key) {
-        return commandClient().thenCompose(c -> c.retryTask(key));
+        EngineRuntime r = runningRuntime();
+        return r == null ? notRunning() : r.commands().retry(key);
     }
 
-    private CompletableFuture<SchedulerClient> commandClient() {
-        EngineRuntime r = runtime;
-        if (r == null || state != State.RUNNING) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the engine is not running"));
-        }
-        return r.commandClient();
+    private EngineRuntime runningRuntime() {
+        return state == State.RUNNING ? runtime : null;
+    }
+
+    private static <T> CompletableFuture<T> notRunning() {
+        return CompletableFuture.failedFuture(new IllegalStateException("the engine is not running"));
     }
 
     /** True while started and not closed. */

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.scheduler.client.InvalidTaskException;
+import dev.scheduler.client.PublishException;
 import dev.scheduler.client.SchedulerException;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.TaskInfo;
@@ -275,6 +276,10 @@ final class AdminHttp implements HttpHandler {
         }
         if (e instanceof DriverException) {
             return new HttpError(503, "Cassandra failed to answer: " + e.getMessage());
+        }
+        if (e instanceof PublishException) {
+            // Its message says whether Kafka is unreachable (the command was not published) or refused it.
+            return new HttpError(503, e.getMessage());
         }
         if (e instanceof SchedulerException) {
             return new HttpError(503, "Kafka did not take the request: " + e.getMessage());

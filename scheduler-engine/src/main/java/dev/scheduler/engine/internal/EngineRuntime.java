@@ -3,7 +3,6 @@ package dev.scheduler.engine.internal;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.client.SchedulerTopics;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.client.TaskPartitioner;
@@ -17,6 +16,7 @@ import dev.scheduler.engine.TaskListener;
 import dev.scheduler.engine.admin.AdminServer;
 import dev.scheduler.engine.admin.AdminServerSettings;
 import dev.scheduler.engine.internal.admin.EngineAdmin;
+import dev.scheduler.engine.internal.kafka.CommandPublisher;
 import dev.scheduler.engine.internal.kafka.KafkaProperties;
 import dev.scheduler.engine.internal.kafka.TaskConsumer;
 import dev.scheduler.engine.internal.liveness.Heartbeats;
@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -189,10 +188,12 @@ public final class EngineRuntime {
     private EngineAdmin admin;
     private Heartbeats heartbeats;
     private AdminServer adminServer;
-    private SchedulerClient commandClient;
+    private final CommandPublisher commands;
 
     private EngineRuntime(Config config) {
         this.config = config;
+        this.commands = CommandPublisher.create(
+                config.bootstrapServers(), config.topic(), config.settings().limits(), config.consumerProperties());
     }
 
     /**
@@ -369,21 +370,9 @@ public final class EngineRuntime {
         return store.readInfo(TaskPartitioner.partitionFor(key.orderingId(), partitionCount), key);
     }
 
-    /** The client for operator commands, made on first use with the consumer's connection settings. */
-    public synchronized CompletableFuture<SchedulerClient> commandClient() {
-        if (commandClient == null) {
-            try {
-                commandClient = SchedulerClient.builder()
-                        .bootstrapServers(config.bootstrapServers())
-                        .topic(config.topic())
-                        .limits(config.settings().limits())
-                        .producerProperties(KafkaProperties.producerConnection(config.consumerProperties()))
-                        .build();
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        return CompletableFuture.completedFuture(commandClient);
+    /** Publishes operator commands; lock-free, so that a command never waits for {@link #close()}. */
+    public CommandPublisher commands() {
+        return commands;
     }
 
     /**
@@ -402,11 +391,7 @@ public final class EngineRuntime {
     }
 
     private void release() {
-        synchronized (this) {
-            if (commandClient != null) {
-                commandClient.close();
-            }
-        }
+        commands.close();
         if (adminServer != null) {
             adminServer.close();
         }

@@ -6,7 +6,6 @@ import dev.scheduler.client.TaskKey;
 import dev.scheduler.client.TaskPartitioner;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.TaskInfo;
-import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.admin.AdminException;
 import dev.scheduler.engine.admin.AdminService;
 import dev.scheduler.engine.admin.DeadLetterPage;
@@ -50,8 +49,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's {@link AdminService}. Reads of many rows run on two admin threads of its own (blocking driver
- * calls, bounded per request); single-key reads and commands are asynchronous. Also runs the periodic scan for
- * stale tasks of owned partitions when metrics ask for it.
+ * calls, bounded per request); single-key reads are asynchronous; cancels and retries continue after their read
+ * on two command threads of their own ({@link CheckedCommands}), never on a driver thread. Also runs the periodic
+ * scan for stale tasks of owned partitions when metrics ask for it.
  */
 public final class EngineAdmin implements AdminService, AutoCloseable {
 
@@ -85,7 +85,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
     private final int executionThreads;
     private final ActivityStats activity;
     private final EngineMetrics metrics;
-    private final Commands commands;
+    private final CheckedCommands commands;
     private final ScheduledThreadPoolExecutor threads;
     private ScheduledFuture<?> staleScan;
 
@@ -118,7 +118,7 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
         this.executionThreads = settings.executionThreads();
         this.activity = activity;
         this.metrics = metrics;
-        this.commands = commands;
+        this.commands = new CheckedCommands(key -> store.readInfo(partitionOf(key), key), commands);
         AtomicInteger n = new AtomicInteger();
         this.threads = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "scheduler-admin-" + n.incrementAndGet());
@@ -222,45 +222,16 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
 
     @Override
     public CompletionStage<Void> cancel(TaskKey key) {
-        return checkedCommand(
-                key,
-                "cancelled",
-                info -> !info.status().isTerminal(),
-                "only a task that has not finished can be cancelled",
-                commands.cancel());
+        return key == null ? nullKey() : running.getAsBoolean() ? commands.cancel(key) : notRunning();
     }
 
     @Override
     public CompletionStage<Void> retry(TaskKey key) {
-        return checkedCommand(
-                key,
-                "retried",
-                info -> info.status() == TaskStatus.FAILED,
-                "only a FAILED task can be retried",
-                commands.retry());
+        return key == null ? nullKey() : running.getAsBoolean() ? commands.retry(key) : notRunning();
     }
 
-    private CompletionStage<Void> checkedCommand(
-            TaskKey key,
-            String verb,
-            java.util.function.Predicate<TaskInfo> allowed,
-            String rule,
-            Function<TaskKey, CompletionStage<Void>> command) {
-        return task(key).thenCompose(found -> {
-            if (found.isEmpty()) {
-                throw new AdminException(
-                        AdminException.Reason.NOT_FOUND,
-                        "no task " + key + " is stored (never "
-                                + "scheduled, not stored yet, or expired after the retention period): nothing was "
-                                + verb);
-            }
-            if (!allowed.test(found.get())) {
-                throw new AdminException(
-                        AdminException.Reason.CONFLICT,
-                        "task " + key + " is " + found.get().status() + ": " + rule);
-            }
-            return command.apply(key);
-        });
+    private static <T> CompletionStage<T> nullKey() {
+        return CompletableFuture.failedFuture(new IllegalArgumentException("key must not be null"));
     }
 
     @Override
@@ -384,5 +355,6 @@ public final class EngineAdmin implements AdminService, AutoCloseable {
             staleScan.cancel(false);
         }
         threads.shutdownNow();
+        commands.close();
     }
 }
