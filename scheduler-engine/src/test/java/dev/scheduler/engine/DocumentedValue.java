@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  *   <li>counts: {@code 32}, {@code 2,000}, and sizes {@code 512 bytes}, {@code 64 KiB};
  *   <li>fractions: {@code 2}, {@code 0.5}; booleans: {@code true};
  *   <li>names, with or without backticks: {@code `LOCAL_QUORUM`}, {@code `127.0.0.1`}; {@code none} is no value;
+ *   <li>lists of names: {@code `a`, `b`}; {@code none} is the empty list;
  *   <li>a static factory of the setting's type: {@code `RetryPolicy.defaults()`}, {@code `Replication.simple(1)`};
  *   <li>the README's one-line summaries: {@code `SimpleStrategy`, factor 1},
  *       {@code 10 attempts, 1 s doubling to 5 min, jitter 0.5}, {@code ids 512 bytes, records 64 KiB}.
@@ -68,6 +69,12 @@ final class DocumentedValue {
     /** The value {@code text} documents, as a {@code type}. */
     static Object read(String text, Class<?> type) {
         String t = text.strip();
+        if (type == List.class) {
+            // A list of names: `a`, `b`; none is the empty list.
+            return t.equals("none")
+                    ? List.of()
+                    : split(t).stream().map(n -> (String) read(n, String.class)).toList();
+        }
         if (t.equals("none") && !type.isPrimitive()) {
             return null;
         }

@@ -31,6 +31,9 @@ class DocumentedValueTest {
     void names_factories_and_the_readme_summaries_are_read_as_values_of_their_type() {
         assertThat(DocumentedValue.read("`LOCAL_QUORUM`", String.class)).isEqualTo("LOCAL_QUORUM");
         assertThat(DocumentedValue.read("none", String.class)).isNull();
+        assertThat(DocumentedValue.read("none", java.util.List.class)).isEqualTo(java.util.List.of());
+        assertThat(DocumentedValue.read("`a.internal`, `*.b`", java.util.List.class))
+                .isEqualTo(java.util.List.of("a.internal", "*.b"));
         assertThat(DocumentedValue.read("`Replication.simple(3)`", Replication.class))
                 .isEqualTo(Replication.simple(3));
         assertThat(DocumentedValue.read("`SimpleStrategy`, factor 3", Replication.class))

@@ -1,8 +1,6 @@
 package dev.scheduler.engine.admin;
 
 import com.datastax.oss.driver.api.core.DriverException;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.scheduler.client.InvalidTaskException;
 import dev.scheduler.client.PublishException;
 import dev.scheduler.client.SchedulerException;
@@ -11,9 +9,7 @@ import dev.scheduler.engine.TaskInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +18,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,20 +31,14 @@ import org.slf4j.LoggerFactory;
  * {@code {"error": "..."}} with a status that says whose fault it is: 4xx for the request (with a message naming
  * the parameter and what it accepts), 5xx for the server or what it depends on.
  */
-final class AdminHttp implements HttpHandler {
+final class AdminHttp implements Function<Request, Response> {
 
     private static final Logger log = LoggerFactory.getLogger(AdminHttp.class);
-    private static final String JSON = "application/json; charset=utf-8";
     private static final String DASHBOARD = "dashboard.html";
-
-    private record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
-        static Response json(int status, Json.Body body) {
-            return new Response(status, JSON, Json.bytes(body), Map.of());
-        }
-    }
 
     private final AdminService service;
     private final AdminServerSettings settings;
+    private final AdminAccess access;
     private final byte[] dashboard;
     /** Requests that wait for Cassandra or Kafka; one thread is always left for the probes. */
     private final Semaphore waiting;
@@ -54,6 +46,7 @@ final class AdminHttp implements HttpHandler {
     AdminHttp(AdminService service, AdminServerSettings settings) {
         this.service = service;
         this.settings = settings;
+        this.access = new AdminAccess(settings);
         this.waiting = new Semaphore(Math.max(1, settings.threads() - 1));
         try (InputStream in = AdminHttp.class.getResourceAsStream(DASHBOARD)) {
             if (in == null) {
@@ -65,30 +58,45 @@ final class AdminHttp implements HttpHandler {
         }
     }
 
+    /** Answers one request; never throws (a bug is answered 500 with an error id, and logged under it). */
     @Override
-    public void handle(HttpExchange exchange) {
-        Response response;
+    public Response apply(Request request) {
         try {
-            response = route(exchange);
+            access.checkHost(request);
+            return route(request);
+        } catch (Bug e) {
+            return internalError(request.method() + " " + request.uri().getRawPath(), e.getCause());
         } catch (HttpError e) {
-            response = new Response(
-                    e.status,
-                    JSON,
-                    Json.error(e.getMessage()),
-                    e.status == 401 ? Map.of("WWW-Authenticate", "Bearer realm=\"scheduler-admin\"") : Map.of());
+            return Response.error(e.status, e.getMessage());
         } catch (IllegalArgumentException e) {
-            response = new Response(400, JSON, Json.error(e.getMessage()), Map.of());
-        } catch (RuntimeException e) {
-            log.warn("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            response = new Response(500, JSON, Json.error("internal error: " + e), Map.of());
+            return Response.error(400, e.getMessage());
+        } catch (RuntimeException | Error e) {
+            return internalError(request.method() + " " + request.uri().getRawPath(), e);
         }
-        send(exchange, response);
     }
 
-    private Response route(HttpExchange exchange) {
-        String path = exchange.getRequestURI().getPath();
-        String method = exchange.getRequestMethod();
-        Map<String, String> params = AdminRequest.query(exchange.getRequestURI());
+    /**
+     * The answer to a bug: {@code {"error": "internal error", "errorId": "..."}}, with nothing of the exception
+     * (its text may hold data or internals), which is logged at ERROR with the same id for the operator to find.
+     */
+    static Response internalError(String request, Throwable e) {
+        String id = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        log.error("admin request {} failed with a bug (error id {})", request, id, e);
+        return Response.json(500, g -> {
+            g.writeStartObject();
+            g.writeStringField("error", "internal error");
+            g.writeStringField("errorId", id);
+            g.writeEndObject();
+        });
+    }
+
+    private Response route(Request request) {
+        String path = request.uri().getPath();
+        String method = request.method();
+        Map<String, String> params = AdminRequest.query(request.uri());
+        if (method.equals("GET") && access.readNeedsToken(path)) {
+            access.checkToken(request, "this server requires the bearer token for reads (requireTokenForReads)");
+        }
         return switch (path) {
             case "/", "/dashboard" -> {
                 requireMethod(method, "GET");
@@ -182,8 +190,9 @@ final class AdminHttp implements HttpHandler {
             case "/api/task/cancel", "/api/task/retry" -> {
                 requireMethod(method, "POST");
                 AdminRequest.allow(params);
-                authorize(exchange);
-                TaskKey key = AdminRequest.key(Json.flatObject(AdminRequest.body(exchange)));
+                access.checkOrigin(request);
+                access.checkToken(request, "this request changes state");
+                TaskKey key = AdminRequest.key(Json.flatObject(request.body()));
                 boolean cancel = path.endsWith("cancel");
                 await(cancel ? service.cancel(key) : service.retry(key));
                 yield Response.json(202, g -> JsonViews.accepted(g, cancel, key));
@@ -197,42 +206,6 @@ final class AdminHttp implements HttpHandler {
     private static void requireMethod(String method, String allowed) {
         if (!method.equals(allowed)) {
             throw new HttpError(405, "method " + method + " is not allowed here: use " + allowed);
-        }
-    }
-
-    private void authorize(HttpExchange exchange) {
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        if (origin != null && !origin.equals("null") && (host == null || !sameHost(origin, host))) {
-            throw new HttpError(403, "cross-origin request refused: Origin " + origin + " is not this server");
-        }
-        if (origin != null && origin.equals("null")) {
-            throw new HttpError(403, "cross-origin request refused: opaque Origin");
-        }
-        String token = settings.bearerToken();
-        if (token == null) {
-            return;
-        }
-        String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new HttpError(
-                    401,
-                    "this request changes state: it needs the header 'Authorization: Bearer "
-                            + "<token>' with the admin server's bearer token");
-        }
-        byte[] given = auth.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpError(401, "the bearer token is not the admin server's");
-        }
-    }
-
-    private static boolean sameHost(String origin, String host) {
-        try {
-            URI o = URI.create(origin);
-            String authority = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
-            return authority != null && authority.equalsIgnoreCase(host);
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 
@@ -287,22 +260,13 @@ final class AdminHttp implements HttpHandler {
         if (e instanceof IllegalStateException) {
             return new HttpError(503, e.getMessage());
         }
-        log.warn("admin request failed", e);
-        return new HttpError(500, "internal error: " + e);
+        return new Bug(e);
     }
 
-    private static void send(HttpExchange exchange, Response r) {
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", r.contentType());
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            r.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            exchange.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
-            if (r.body().length > 0) {
-                exchange.getResponseBody().write(r.body());
-            }
-        } catch (IOException e) {
-            log.debug("writing an admin response failed (client gone?): {}", e.toString());
+    /** A failure of the service that is a bug: answered 500 with an error id by {@link #apply}. */
+    private static final class Bug extends HttpError {
+        Bug(Throwable cause) {
+            super(500, "internal error", cause);
         }
     }
 }

@@ -1,11 +1,8 @@
 package dev.scheduler.engine.admin;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.scheduler.client.InvalidTaskException;
 import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.TaskStatus;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +24,6 @@ import java.util.TreeSet;
  */
 final class AdminRequest {
 
-    private static final int MAX_BODY = 64 * 1024;
     private static final Duration DEFAULT_OVERDUE_AFTER = Duration.ofSeconds(10);
 
     private AdminRequest() {}
@@ -70,18 +66,6 @@ final class AdminRequest {
                                         ? ": this endpoint takes none"
                                         : "; this endpoint takes " + String.join(", ", names)));
             }
-        }
-    }
-
-    static byte[] body(HttpExchange exchange) {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new HttpError(413, "the request body is larger than " + MAX_BODY + " bytes");
-            }
-            return body;
-        } catch (IOException e) {
-            throw new HttpError(400, "the request body could not be read: " + e.getMessage());
         }
     }
 

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scheduler.client.Task;
 import dev.scheduler.client.TaskKey;
-import dev.scheduler.engine.TaskInfo;
 import dev.scheduler.engine.TaskStatus;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -16,10 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -279,95 +273,5 @@ class AdminHttpTest {
         HttpResponse<String> r = get("/api/tasks");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(error(r)).startsWith("Cassandra failed to answer");
-    }
-
-    /** Answers from memory and records what it was asked. */
-    private static final class FakeAdmin implements AdminService {
-        final List<TaskKey> keys = new CopyOnWriteArrayList<>();
-        final List<TaskQuery> queries = new CopyOnWriteArrayList<>();
-        final List<TaskKey> retried = new CopyOnWriteArrayList<>();
-        final List<TaskKey> cancelled = new CopyOnWriteArrayList<>();
-        volatile RuntimeException failListingWith;
-        volatile RuntimeException commandFailure;
-        volatile Health health = new Health(true, true, List.of());
-        volatile String scrape;
-
-        private static TaskInfo failed(TaskKey key) {
-            return new TaskInfo(
-                    Task.of(key, Map.of("to", "ada")),
-                    1,
-                    TaskStatus.FAILED,
-                    3,
-                    null,
-                    "java.io.IOException: mail server down",
-                    List.of());
-        }
-
-        @Override
-        public CompletionStage<Optional<TaskInfo>> task(TaskKey key) {
-            keys.add(key);
-            return CompletableFuture.completedFuture(key.equals(KEY) ? Optional.of(failed(key)) : Optional.empty());
-        }
-
-        @Override
-        public CompletionStage<TaskPage> tasks(TaskQuery query) {
-            if (failListingWith != null) {
-                return CompletableFuture.failedFuture(failListingWith);
-            }
-            queries.add(query);
-            return CompletableFuture.completedFuture(new TaskPage(List.of(failed(KEY)), "next-please", 7));
-        }
-
-        @Override
-        public CompletionStage<DeadLetterPage> deadLetters(Integer partition, int pageSize, String pageToken) {
-            return CompletableFuture.completedFuture(new DeadLetterPage(List.of(), null));
-        }
-
-        @Override
-        public CompletionStage<Void> cancel(TaskKey key) {
-            if (commandFailure != null) {
-                return CompletableFuture.failedFuture(commandFailure);
-            }
-            cancelled.add(key);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> retry(TaskKey key) {
-            if (commandFailure != null) {
-                return CompletableFuture.failedFuture(commandFailure);
-            }
-            retried.add(key);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<List<PartitionView>> partitions(Duration overdueAfter) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-
-        @Override
-        public Health health() {
-            return health;
-        }
-
-        @Override
-        public Overview overview() {
-            Activity.Percentiles none = new Activity.Percentiles(
-                    0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
-            return new Overview(
-                    "t",
-                    "g",
-                    "i",
-                    1,
-                    List.of(0),
-                    health,
-                    new Activity(Duration.ofMinutes(1), 0, 0, 0, 0, 0, none, none));
-        }
-
-        @Override
-        public Optional<String> prometheusScrape() {
-            return Optional.ofNullable(scrape);
-        }
     }
 }
