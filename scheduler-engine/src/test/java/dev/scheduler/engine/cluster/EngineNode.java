@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * closes the engine gracefully.
  *
  * <p>Arguments: {@code key=value} pairs: dir, instance, bootstrap, topic, group, cassandra (host:port), keyspace,
- * workMs (default 2), hang (an ordering id whose tasks hang until interrupted), timeoutMs (default 10000),
+ * workMs (default 2), hang (a prefix of the ordering ids whose tasks hang until interrupted), timeoutMs (default 10000),
  * failEvery (default 10: the first attempt of every tenth task, by the number in its uniqueness key {@code t-<n>},
  * fails, so that retries cross handoffs; 0 for none). A failing attempt writes an {@code F} line before it ends.
  */
@@ -69,7 +69,7 @@ public final class EngineNode {
                 .taskExecutor((TaskContext ctx) -> {
                     write(log, "S", ctx, instance);
                     try {
-                        if (ctx.key().orderingId().equals(hang)) {
+                        if (hang != null && ctx.key().orderingId().startsWith(hang)) {
                             Thread.sleep(Long.MAX_VALUE);
                         }
                         if (workMs > 0) {

@@ -168,18 +168,11 @@ final class PartitionStartup {
      */
     private Behavior<PartitionScheduler.Command> waitingOutPreviousOwner(String previous) {
         timers.startSingleTimer(PartitionLease.TakeoverWaitOver.INSTANCE, settings.ownerLease());
-        timers.startSingleTimer(CheckSilence.INSTANCE, Duration.ZERO);
+        checkSilence(previous);
         return phase(false)
                 .onMessageEquals(PartitionLease.TakeoverWaitOver.INSTANCE, this::afterWaitingOut)
                 .onMessageEquals(CheckSilence.INSTANCE, () -> {
-                    Optional<Liveness.Silence> silence = liveness.silentFor(previous, leaseNanos);
-                    if (silence.isEmpty()) {
-                        timers.startSingleTimer(CheckSilence.INSTANCE, RECHECK);
-                    } else {
-                        context.pipeToSelf(
-                                liveness.stillSilent(silence.get()),
-                                (ok, e) -> new SilenceConfirmed(silence.get(), e == null && ok));
-                    }
+                    checkSilence(previous);
                     return Behaviors.same();
                 })
                 .onMessage(SilenceConfirmed.class, confirmed -> {
@@ -196,6 +189,18 @@ final class PartitionStartup {
                 })
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
+    }
+
+    /** Confirms the previous owner's silence if it has lasted a lease; otherwise looks again in a while. */
+    private void checkSilence(String previous) {
+        Optional<Liveness.Silence> silence = liveness.silentFor(previous, leaseNanos);
+        if (silence.isEmpty()) {
+            timers.startSingleTimer(CheckSilence.INSTANCE, RECHECK);
+        } else {
+            context.pipeToSelf(
+                    liveness.stillSilent(silence.get()),
+                    (ok, e) -> new SilenceConfirmed(silence.get(), e == null && ok));
+        }
     }
 
     private Behavior<PartitionScheduler.Command> afterWaitingOut() {

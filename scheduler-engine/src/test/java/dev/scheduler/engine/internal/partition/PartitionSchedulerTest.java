@@ -623,6 +623,7 @@ class PartitionSchedulerTest {
             advance(Duration.ofMillis(100));
             assertThat(store.calls(Op.CLAIM)).hasSize(2);
         });
+        processed.awaitProcessed("Claimed"); // its takeover wait has started
         advance(Duration.ofSeconds(3));
         await().atMost(AWAIT)
                 .untilAsserted(() -> assertThat(store.calls(Op.READ_CHECKPOINT)).hasSize(2));
