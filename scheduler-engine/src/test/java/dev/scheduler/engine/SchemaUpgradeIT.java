@@ -46,7 +46,7 @@ class SchemaUpgradeIT {
     private static final List<Migration> WITH_TEST_5 = withTestMigration5(false);
 
     /** The same, marked breaking: engines that know only the real migrations may not run on a keyspace that has it. */
-    private static final List<Migration> WITH_BREAKING_4 = withTestMigration5(true);
+    private static final List<Migration> WITH_BREAKING_5 = withTestMigration5(true);
 
     private final SchedulerInfrastructure infra;
     private final CqlSession session;
@@ -214,7 +214,7 @@ class SchemaUpgradeIT {
         for (EngineSettings settings : List.of(CREATE, NO_DDL)) {
             prepare(ks, settings, Schema.MIGRATIONS, session);
         }
-        assertThat(recordedVersion(ks)).isEqualTo(4);
+        assertThat(recordedVersion(ks)).isEqualTo(5);
         assertThat(recordedCompatibleFrom(ks)).isEqualTo(1);
         // It still checks the layout.
         assertThatThrownBy(() -> new SchemaSetup(session, ks, CREATE, Clock.systemUTC(), Schema.MIGRATIONS)
@@ -228,22 +228,22 @@ class SchemaUpgradeIT {
     @Test
     void a_newer_keyspace_whose_newer_migration_is_breaking_is_refused_and_its_version_kept() {
         String ks = infra.uniqueKeyspaceName("schema_breaking");
-        prepare(ks, CREATE, WITH_BREAKING_4, session);
-        assertThat(recordedCompatibleFrom(ks)).isEqualTo(4);
+        prepare(ks, CREATE, WITH_BREAKING_5, session);
+        assertThat(recordedCompatibleFrom(ks)).isEqualTo(5);
 
         for (EngineSettings settings : List.of(CREATE, NO_DDL)) {
             String message = refusal(ks, settings, Schema.MIGRATIONS);
             System.out.println("breaking newer keyspace refused: " + message);
             assertThat(message)
-                    .isEqualTo("keyspace '" + ks + "' is at schema version 4, newer than this engine knows (up to 3), "
-                            + "and its compatible_from is 4: migration 4 is breaking, so only an engine that knows "
-                            + "version 4 or later may run on it. Run a release that knows schema version 4 or later; "
+                    .isEqualTo("keyspace '" + ks + "' is at schema version 5, newer than this engine knows (up to 4), "
+                            + "and its compatible_from is 5: migration 5 is breaking, so only an engine that knows "
+                            + "version 5 or later may run on it. Run a release that knows schema version 5 or later; "
                             + "an engine never downgrades a schema, so a deploy cannot be rolled back past a breaking "
                             + "migration");
         }
-        assertThat(recordedVersion(ks)).isEqualTo(4);
-        assertThat(recordedCompatibleFrom(ks)).isEqualTo(4);
-        prepare(ks, NO_DDL, WITH_BREAKING_4, session);
+        assertThat(recordedVersion(ks)).isEqualTo(5);
+        assertThat(recordedCompatibleFrom(ks)).isEqualTo(5);
+        prepare(ks, NO_DDL, WITH_BREAKING_5, session);
     }
 
     @Test
@@ -253,10 +253,10 @@ class SchemaUpgradeIT {
         session.execute("UPDATE " + ks + ".scheduler_meta SET compatible_from = null WHERE id = 'schema'");
 
         assertThat(refusal(ks, CREATE, Schema.MIGRATIONS))
-                .contains("is at schema version 4, newer than this engine knows (up to 3), and it records no "
-                        + "compatible_from, so only an engine that knows version 4 or later may run on it");
-        assertThat(recordedVersion(ks)).isEqualTo(4);
-        // An engine that knows version 4 runs on it as before.
+                .contains("is at schema version 5, newer than this engine knows (up to 4), and it records no "
+                        + "compatible_from, so only an engine that knows version 5 or later may run on it");
+        assertThat(recordedVersion(ks)).isEqualTo(5);
+        // An engine that knows version 5 runs on it as before.
         prepare(ks, CREATE, WITH_TEST_5, session);
     }
 

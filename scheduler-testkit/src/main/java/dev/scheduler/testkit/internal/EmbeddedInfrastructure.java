@@ -46,7 +46,9 @@ public final class EmbeddedInfrastructure implements SchedulerInfrastructure {
     /** Starts Cassandra (the slower one) on another thread while Kafka starts on this one. */
     private static EmbeddedInfrastructure start() {
         FutureTask<ForkedCassandra> cassandraStart =
-                new FutureTask<>(() -> ForkedCassandra.builder().start());
+                // 1g: a whole test suite shares this node, with a keyspace (eight tables) per test; the engine's
+                // own suite ran the 512m default out of heap once the heartbeat table came.
+                new FutureTask<>(() -> ForkedCassandra.builder().heapSize("1g").start());
         Thread thread = new Thread(cassandraStart, "scheduler-testkit-cassandra-start");
         thread.setDaemon(true);
         thread.start();
