@@ -209,30 +209,34 @@ final class Cluster implements AutoCloseable {
 
     /**
      * Pairs of attempts of one ordering id that ran at the same time (an attempt with no end is taken to run
-     * until {@code openUntil}).
+     * until {@code openUntil}). Each start is its own run, ended by the next end of the same attempt on the same
+     * instance: an attempt that ran twice on one instance (its outcome not recorded the first time) is two runs.
      */
     static List<String> overlaps(List<Exec> execs, long openUntil) {
-        Map<String, long[]> intervals = new HashMap<>();
-        Map<String, List<String>> byOrdering = new HashMap<>();
+        Map<String, java.util.ArrayDeque<long[]>> open = new HashMap<>();
+        Map<String, List<Object[]>> byOrdering = new HashMap<>();
         for (Exec e : execs) {
             String id = e.key() + "|" + e.attempt() + "|" + e.instance();
             if (e.type().equals("S")) {
-                intervals.put(id, new long[] {e.millis(), openUntil});
+                long[] run = {e.millis(), openUntil};
+                open.computeIfAbsent(id, k -> new java.util.ArrayDeque<>()).add(run);
                 byOrdering
                         .computeIfAbsent(e.orderingId(), k -> new ArrayList<>())
-                        .add(id);
-            } else if (intervals.containsKey(id)) {
-                intervals.get(id)[1] = e.millis();
+                        .add(new Object[] {id, run});
+            } else if (e.type().equals("E")
+                    && open.containsKey(id)
+                    && !open.get(id).isEmpty()) {
+                open.get(id).poll()[1] = e.millis();
             }
         }
         List<String> found = new ArrayList<>();
-        for (List<String> ids : byOrdering.values()) {
-            ids.sort(Comparator.comparingLong(id -> intervals.get(id)[0]));
-            for (int i = 1; i < ids.size(); i++) {
-                long[] prev = intervals.get(ids.get(i - 1));
-                long[] cur = intervals.get(ids.get(i));
+        for (List<Object[]> runs : byOrdering.values()) {
+            runs.sort(Comparator.comparingLong(r -> ((long[]) r[1])[0]));
+            for (int i = 1; i < runs.size(); i++) {
+                long[] prev = (long[]) runs.get(i - 1)[1];
+                long[] cur = (long[]) runs.get(i)[1];
                 if (cur[0] < prev[1]) { // strictly inside the previous one's run
-                    found.add(ids.get(i - 1) + " overlaps " + ids.get(i));
+                    found.add(runs.get(i - 1)[0] + " overlaps " + runs.get(i)[0]);
                 }
             }
         }

@@ -10,12 +10,15 @@ import org.apache.kafka.common.MetricName;
  * Notices that the group coordinator has not answered this consumer's heartbeats for longer than the session
  * timeout. The group has then surely given this instance's partitions to others, but the consumer learns that
  * only once it reaches the coordinator again: meanwhile this instance would go on running them, and their new
- * owners would wait for it. Counted by the consumer's {@code heartbeat-total} metric (heartbeat responses), on
- * this instance's monotonic clock. Poll thread only.
+ * owners would wait for it. Told by the consumer's metrics, on this instance's monotonic clock: neither a heartbeat
+ * ({@code heartbeat-total}) nor a fetch ({@code fetch-total}) went out for that long. Heartbeats alone pause while
+ * the group is joining (a rebalance may wait up to the session timeout for a member that died), but fetches for
+ * the partitions kept go on then. Poll thread only.
  */
 final class CoordinatorWatch {
 
-    private static final String GROUP = "consumer-coordinator-metrics";
+    private static final String COORDINATOR = "consumer-coordinator-metrics";
+    private static final String FETCHER = "consumer-fetch-manager-metrics";
 
     private final Consumer<byte[], byte[]> consumer;
     private final long limitNanos;
@@ -36,7 +39,7 @@ final class CoordinatorWatch {
     /** How long the coordinator has not answered, if longer than the session timeout and a second. */
     Duration silence() {
         long now = System.nanoTime();
-        double count = heartbeats();
+        double count = counter(COORDINATOR, "heartbeat-total") + counter(FETCHER, "fetch-total");
         if (Double.isNaN(count) || count != lastCount) {
             lastCount = count;
             lastChangeNanos = now;
@@ -46,10 +49,11 @@ final class CoordinatorWatch {
         return silent > limitNanos ? Duration.ofNanos(silent) : Duration.ZERO;
     }
 
-    private double heartbeats() {
+    private double counter(String group, String name) {
         for (Map.Entry<MetricName, ? extends Metric> m : consumer.metrics().entrySet()) {
-            if (m.getKey().name().equals("heartbeat-total")
-                    && m.getKey().group().equals(GROUP)) {
+            if (m.getKey().name().equals(name)
+                    && m.getKey().group().equals(group)
+                    && !m.getKey().tags().containsKey("topic")) {
                 Object v = m.getValue().metricValue();
                 return v instanceof Number n ? n.doubleValue() : Double.NaN;
             }
