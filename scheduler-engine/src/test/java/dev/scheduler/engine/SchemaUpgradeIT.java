@@ -291,7 +291,7 @@ class SchemaUpgradeIT {
         prepare(ks, CREATE, Schema.MIGRATIONS, session);
         assertThat(recordedVersion(ks)).isEqualTo(4);
         CassandraTaskStore store = new CassandraTaskStore(session, ks, CREATE, Clock.systemUTC());
-        store.claim(1, "v3").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        claimAsRead(store, 1, "v3").toCompletableFuture().get(10, TimeUnit.SECONDS);
         LoadResult loaded = store.load(
                         1,
                         LoadBound.before(start.toEpochMilli()),
@@ -373,5 +373,16 @@ class SchemaUpgradeIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A claim as an engine makes it: of the owner row's epoch as read just before. */
+    private static java.util.concurrent.CompletionStage<dev.scheduler.engine.internal.store.Claim> claimAsRead(
+            dev.scheduler.engine.internal.store.TaskStore store, int partition, String owner) {
+        return store.readOwner(partition)
+                .thenCompose(row -> store.claim(
+                        partition,
+                        owner,
+                        row.map(dev.scheduler.engine.internal.store.OwnerRow::epoch)
+                                .orElse(dev.scheduler.engine.internal.store.TaskStore.NO_OWNER_ROW)));
     }
 }

@@ -58,6 +58,9 @@ final class InMemorySchedule {
     private final int loadBatchSize;
     private final TreeMap<TaskKey, StoredTask> waiting = new TreeMap<>();
     private final TreeSet<TaskKey> dispatched = new TreeSet<>();
+    /** The attempts recorded on each dispatched task's row when it was dispatched. */
+    private final Map<TaskKey, Integer> dispatchedAttempts = new HashMap<>();
+
     private final TreeSet<TaskKey> done = new TreeSet<>();
     private final Map<TaskKey, Task> reading = new HashMap<>();
     /** Dispatched keys scheduled again meanwhile: their status is read once they finished. */
@@ -179,6 +182,7 @@ final class InMemorySchedule {
         endedWhileReading(key);
         retryWhenFinished.remove(key);
         readWhenFinished.remove(key); // the cancel makes the row expire whole
+        dispatchedAttempts.remove(key);
         boolean held = waiting.remove(key) != null || dispatched.remove(key);
         rememberDone(key);
         return held;
@@ -192,7 +196,13 @@ final class InMemorySchedule {
         TaskKey key = retried.task().key();
         done.remove(key);
         endedDuringLoad.remove(key); // pending again: a row the load read pending is right
-        if (dispatched.contains(key)) { // the runner still reports the failed attempt: run it again once it did
+        if (dispatched.contains(key)) {
+            if (dispatchedAttempts.getOrDefault(key, 0) >= retried.attempts()) {
+                // Dispatched from a row already reset (a load read it after this reset applied on a try whose
+                // answer was lost): the attempt running is the retry itself (simulation seed 25313: it ran twice).
+                return;
+            }
+            // The runner still reports the failed attempt: run it again once it did.
             retryWhenFinished.put(key, retried);
             return;
         }
@@ -213,6 +223,7 @@ final class InMemorySchedule {
     /** The runner reports the task terminal, durably; returns the task to read if it was scheduled again meanwhile. */
     Optional<Task> finished(TaskKey key) {
         dispatched.remove(key);
+        dispatchedAttempts.remove(key);
         StoredTask retryAgain = retryWhenFinished.remove(key);
         Task readAgain = readWhenFinished.remove(key);
         if (retryAgain == null) {
@@ -387,6 +398,7 @@ final class InMemorySchedule {
             if (!blocked.holdsBack(e.getKey())) {
                 // Read the entry before removing it: a TreeMap may reuse a removed entry for its successor.
                 dispatched.add(e.getKey());
+                dispatchedAttempts.put(e.getKey(), e.getValue().attempts());
                 due.add(e.getValue());
                 it.remove();
             }

@@ -62,11 +62,13 @@ final class PartitionLease {
         this.liveness = partition.liveness();
     }
 
-    void claim() {
+    /** Claims the partition if its owner row still has {@code expectedEpoch} ({@link TaskStore#claim}). */
+    void claim(long expectedEpoch) {
         claimLeaseFrom = liveness.leaseFrom(handle.nanoTime());
         claimInFlight = true;
         context.pipeToSelf(
-                store.claim(partition, handle.owner()), (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
+                store.claim(partition, handle.owner(), expectedEpoch),
+                (c, e) -> e == null ? new Claimed(c) : new ClaimFailed(e));
     }
 
     /**

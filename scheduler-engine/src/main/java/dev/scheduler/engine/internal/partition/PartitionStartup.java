@@ -4,6 +4,7 @@ import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.internal.failure.FailureStreak;
 import dev.scheduler.engine.internal.liveness.Liveness;
 import dev.scheduler.engine.internal.store.OwnerRow;
+import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -30,7 +31,6 @@ final class PartitionStartup {
 
     private enum Retry implements PartitionScheduler.Command {
         OWNER,
-        CLAIM,
         CHECKPOINT
     }
 
@@ -54,6 +54,10 @@ final class PartitionStartup {
     private final FailureStreak failures;
     private final Liveness liveness;
     private final long leaseNanos;
+    /** The epoch of the owner row awaited, and since when (this instance's clock) it is awaited. */
+    private long awaitedEpoch = Long.MIN_VALUE;
+
+    private long awaitedSinceNanos;
 
     private PartitionStartup(
             ActorContext<PartitionScheduler.Command> context,
@@ -81,18 +85,22 @@ final class PartitionStartup {
                             partition.partition(),
                             partition.handle().owner());
             PartitionStartup startup = new PartitionStartup(ctx, timers, partition);
-            return startup.awaitingRelease(partition.handle().nanoTime());
+            return startup.awaitingRelease();
         }));
     }
 
     /**
      * Before claiming: while the owner row names another instance that has not released the partition and whose
      * heartbeat goes on, it is still handing over (its attempts finish, up to the shutdown timeout): claiming now
-     * would fence it in the middle of them. Wait until it releases, its heartbeat stops for a lease, or the
-     * shutdown timeout and a lease have passed. An owner whose heartbeat this instance has not seen yet is waited
-     * for a lease: its beats may not have reached this instance's watch yet.
+     * would fence it in the middle of them. Wait until it releases, its heartbeat is confirmed stopped for a lease
+     * (by a read now: this instance's own watch may be stale, after a pause or failed reads), or the shutdown
+     * timeout and a lease have passed since that owner's claim was first seen here. An owner whose heartbeat this
+     * instance has not seen yet is waited for a lease: its beats may not have reached the watch yet. The claim is
+     * conditional on the epoch of the row decided on: if another instance claimed meanwhile (while this one was
+     * paused, say), it fails, and the wait starts again from the new row (found by the partition simulation,
+     * seeds 1517, 7868, 55345).
      */
-    private Behavior<PartitionScheduler.Command> awaitingRelease(long sinceNanos) {
+    private Behavior<PartitionScheduler.Command> awaitingRelease() {
         context.pipeToSelf(partition.store().readOwner(partition.partition()), OwnerChecked::new);
         long bound = settings.shutdownTimeout().toNanos() + leaseNanos;
         return phase(false)
@@ -103,36 +111,55 @@ final class PartitionStartup {
                     }
                     failures.succeeded();
                     Optional<OwnerRow> row = checked.owner();
-                    long waited = partition.handle().nanoTime() - sinceNanos;
+                    long epoch = row.map(OwnerRow::epoch).orElse(TaskStore.NO_OWNER_ROW);
                     if (row.isEmpty() || row.get().released() || row.get().owner() == null) {
-                        return claiming();
+                        return claiming(epoch);
                     }
+                    if (epoch != awaitedEpoch) { // another claim: its handover has a bound of its own
+                        awaitedEpoch = epoch;
+                        awaitedSinceNanos = partition.handle().nanoTime();
+                    }
+                    long waited = partition.handle().nanoTime() - awaitedSinceNanos;
                     String owner = row.get().owner();
-                    if (!liveness.beatsWithin(owner, leaseNanos) && (liveness.knows(owner) || waited >= leaseNanos)) {
-                        // Silent for a lease, this very instance, or not seen beating for a lease of waiting.
-                        return claiming();
-                    }
                     if (waited >= bound) {
                         context.getLog()
                                 .info(
                                         "partition {}: {} (epoch {}) did not release it within {} and a lease; "
                                                 + "claiming it",
                                         partition.partition(),
-                                        row.get().owner(),
-                                        row.get().epoch(),
+                                        owner,
+                                        epoch,
                                         settings.shutdownTimeout());
-                        return claiming();
+                        return claiming(epoch);
+                    }
+                    if (!liveness.beatsWithin(owner, leaseNanos) && (liveness.knows(owner) || waited >= leaseNanos)) {
+                        Optional<Liveness.Silence> silence = liveness.silentFor(owner, leaseNanos);
+                        if (silence.isEmpty()) {
+                            return claiming(epoch); // this very instance, or not seen beating for a lease of waiting
+                        }
+                        context.pipeToSelf(
+                                liveness.stillSilent(silence.get()),
+                                (ok, e) -> new SilenceConfirmed(silence.get(), e == null && ok));
+                        return Behaviors.same();
                     }
                     timers.startSingleTimer(Retry.OWNER, RECHECK);
                     return Behaviors.same();
                 })
-                .onMessageEquals(Retry.OWNER, () -> awaitingRelease(sinceNanos))
+                .onMessage(SilenceConfirmed.class, confirmed -> {
+                    if (confirmed.confirmed()) {
+                        return claiming(awaitedEpoch);
+                    }
+                    timers.startSingleTimer(Retry.OWNER, RECHECK);
+                    return Behaviors.same();
+                })
+                .onMessageEquals(Retry.OWNER, this::awaitingRelease)
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
     }
 
-    private Behavior<PartitionScheduler.Command> claiming() {
-        lease.claim();
+    /** Claims the partition if its owner row still has {@code expectedEpoch}; else reads the row again. */
+    private Behavior<PartitionScheduler.Command> claiming(long expectedEpoch) {
+        lease.claim(expectedEpoch);
         return phase(true)
                 .onMessage(PartitionLease.Claimed.class, claimed -> {
                     Optional<OwnerRow> notHandedOver = lease.claimed(claimed);
@@ -152,10 +179,10 @@ final class PartitionStartup {
                 })
                 .onMessage(PartitionLease.ClaimFailed.class, failed -> {
                     lease.claimFailed();
-                    retryLater(Retry.CLAIM, failed.error());
+                    retryLater(Retry.OWNER, failed.error()); // the row may have changed: read it again
                     return Behaviors.same();
                 })
-                .onMessageEquals(Retry.CLAIM, this::claiming)
+                .onMessageEquals(Retry.OWNER, this::awaitingRelease)
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
     }
@@ -258,7 +285,6 @@ final class PartitionStartup {
                     timers.cancel(PartitionLease.TakeoverWaitOver.INSTANCE);
                     timers.cancel(CheckSilence.INSTANCE);
                     timers.cancel(Retry.OWNER);
-                    timers.cancel(Retry.CLAIM);
                     timers.cancel(Retry.CHECKPOINT);
                     partition.handle().healthy(false);
                     return PartitionHandoff.beforeStart(context, partition, lease, mayRelease, stop.replyTo());

@@ -390,8 +390,8 @@ public final class CassandraTaskStore implements TaskStore {
     }
 
     @Override
-    public CompletionStage<Claim> claim(int partition, String owner) {
-        return owners.claim(partition, owner, index);
+    public CompletionStage<Claim> claim(int partition, String owner, long expectedEpoch) {
+        return owners.claim(partition, owner, expectedEpoch, index);
     }
 
     @Override

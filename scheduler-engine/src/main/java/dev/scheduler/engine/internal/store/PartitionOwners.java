@@ -48,11 +48,17 @@ final class PartitionOwners {
     }
 
     /** Claims the partition, and tells {@code index} the claim's epoch and the run of indexing claims it continues. */
-    CompletionStage<Claim> claim(int partition, String owner, BucketIndex index) {
+    CompletionStage<Claim> claim(int partition, String owner, long expectedEpoch, BucketIndex index) {
         return session.executeAsync(readOwner.bind(partition).setConsistencyLevel(serial))
                 .thenCompose(rs -> {
                     Row row = rs.one();
                     Optional<OwnerRow> current = Optional.ofNullable(row).map(Rows::owner);
+                    long read = current.map(OwnerRow::epoch).orElse(TaskStore.NO_OWNER_ROW);
+                    if (read != expectedEpoch) {
+                        return CompletableFuture.failedFuture(new IllegalStateException("partition " + partition
+                                + " was claimed by another instance since its owner row was read (epoch " + read
+                                + ", expected " + expectedEpoch + ")"));
+                    }
                     long epoch = current.map(OwnerRow::epoch).orElse(0L) + 1;
                     long since = indexedSince(row, epoch);
                     Instant now = clock.instant();

@@ -69,11 +69,16 @@ public interface TaskStore {
     /** Writes the partition's checkpoint. */
     CompletionStage<Void> writeCheckpoint(int partition, Instant checkpoint);
 
+    /** The epoch {@link #claim} expects of a partition that has no owner row. */
+    long NO_OWNER_ROW = -1;
+
     /**
-     * Claims the partition for {@code owner} with a compare-and-set on the epoch; returns the new row and the
-     * row it replaced ({@link OwnerRow#NONE} when there was none).
+     * Claims the partition for {@code owner} with a compare-and-set on the epoch, if its owner row still has
+     * {@code expectedEpoch} (the epoch the caller read and decided on; {@link #NO_OWNER_ROW} for no row): otherwise
+     * the stage fails and nothing is written. Returns the new row and the row it replaced ({@link OwnerRow#NONE}
+     * when there was none).
      */
-    CompletionStage<Claim> claim(int partition, String owner);
+    CompletionStage<Claim> claim(int partition, String owner, long expectedEpoch);
 
     /** Reads the partition's owner row (serially consistent). */
     CompletionStage<Optional<OwnerRow>> readOwner(int partition);

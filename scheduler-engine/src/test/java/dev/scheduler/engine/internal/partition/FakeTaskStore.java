@@ -193,7 +193,7 @@ final class FakeTaskStore implements TaskStore {
     // ---- TaskStore ----
 
     @Override
-    public CompletionStage<Claim> claim(int partition, String owner) {
+    public CompletionStage<Claim> claim(int partition, String owner, long expectedEpoch) {
         Optional<OwnerRow> read;
         synchronized (this) {
             read = owner(partition); // the serial read before the compare-and-set
@@ -201,6 +201,10 @@ final class FakeTaskStore implements TaskStore {
         return call(Op.CLAIM, owner, () -> {
             Optional<OwnerRow> now = owner(partition);
             long readEpoch = read.map(OwnerRow::epoch).orElse(-1L);
+            if (readEpoch != expectedEpoch) { // read, then compared with what the caller decided on
+                throw new IllegalStateException("partition " + partition + " was claimed by another instance since "
+                        + "its owner row was read (epoch " + readEpoch + ", expected " + expectedEpoch + ")");
+            }
             long nowEpoch = now.map(OwnerRow::epoch).orElse(-1L);
             if (readEpoch != nowEpoch) { // IF NOT EXISTS / IF epoch = <read> / IF epoch = null: not applied
                 throw new IllegalStateException(

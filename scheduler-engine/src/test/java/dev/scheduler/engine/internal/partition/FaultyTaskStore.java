@@ -237,8 +237,8 @@ final class FaultyTaskStore implements TaskStore {
     }
 
     @Override
-    public CompletionStage<Claim> claim(int partition, String owner) {
-        return call(Op.CLAIM, () -> delegate.claim(partition, owner));
+    public CompletionStage<Claim> claim(int partition, String owner, long expectedEpoch) {
+        return call(Op.CLAIM, () -> delegate.claim(partition, owner, expectedEpoch));
     }
 
     @Override

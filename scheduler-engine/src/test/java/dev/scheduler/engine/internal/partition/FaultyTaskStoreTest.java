@@ -11,6 +11,7 @@ import dev.scheduler.engine.internal.partition.FaultyTaskStore.Fault;
 import dev.scheduler.engine.internal.partition.FaultyTaskStore.Injected;
 import dev.scheduler.engine.internal.store.LoadBound;
 import dev.scheduler.engine.internal.store.LoadResult;
+import dev.scheduler.engine.internal.store.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ class FaultyTaskStoreTest {
                     store.load(0, LoadBound.before(T0.toEpochMilli()), upTo, 10),
                     store.cancel(0, List.of(t.key())),
                     store.read(0, t.key()),
-                    store.claim(0, "owner"),
+                    store.claim(0, "owner", TaskStore.NO_OWNER_ROW),
                     store.readOwner(0),
                     store.writeCheckpoint(0, T0),
                     store.recordStart(0, t, 1, T0));

@@ -552,8 +552,8 @@ class PartitionSchedulerTest {
     @Test
     void of_two_claims_that_read_the_same_row_only_one_applies() {
         store.hold(Op.CLAIM);
-        var a = store.claim(0, "a").toCompletableFuture();
-        var b = store.claim(0, "b").toCompletableFuture();
+        var a = store.claim(0, "a", TaskStore.NO_OWNER_ROW).toCompletableFuture();
+        var b = store.claim(0, "b", TaskStore.NO_OWNER_ROW).toCompletableFuture();
         store.release(Op.CLAIM);
 
         assertThat(a).isCompletedWithValueMatching(c -> c.mine().epoch() == 1 && c.previous() == OwnerRow.NONE);
@@ -564,7 +564,7 @@ class PartitionSchedulerTest {
         assertThat(store.ownerRow(0).orElseThrow().released()).isFalse();
         store.release(0, 1).toCompletableFuture().join();
         assertThat(store.ownerRow(0).orElseThrow().released()).isTrue();
-        assertThat(store.claim(0, "b").toCompletableFuture().join())
+        assertThat(store.claim(0, "b", 1).toCompletableFuture().join())
                 .isEqualTo(new dev.scheduler.engine.internal.store.Claim(
                         new OwnerRow(2, "b", null, false), new OwnerRow(1, "a", null, true)));
     }

@@ -293,6 +293,16 @@ final class PartitionSimulation {
 
     /** The group gives the partition to {@code to}: a new handle from the committed offset, new actors. */
     private void assign(Instance to) {
+        if (to.inc != null) {
+            // Still holds an incarnation the group took away while it was paused (its poll loop has not noticed
+            // yet): as the consumer's lost callback does, it stops it first, and the new one waits for it.
+            Incarnation old = to.inc;
+            to.inc = null;
+            stop(old, false, true);
+            if (!old.actorsPending) {
+                to.draining = old;
+            }
+        }
         assignee = to;
         Incarnation inc = new Incarnation(to, ++incarnations);
         allIncarnations.add(inc);
@@ -489,7 +499,9 @@ final class PartitionSimulation {
         committed = inc.handle.durableOffset();
         stop(inc, false, false);
         from.inc = null;
-        from.draining = inc;
+        if (!inc.actorsPending) {
+            from.draining = inc;
+        } // else never spawned: the earlier actors it waited for still drain, as OwnedPartitions keeps them
         assign(to);
     }
 
@@ -580,13 +592,7 @@ final class PartitionSimulation {
             after(500 * MS, this::reassign);
             return;
         }
-        Instance to = candidates.get(random.nextInt(candidates.size()));
-        if (to.inc != null) { // still holds a lost incarnation of its own: that one stops first
-            Incarnation old = to.inc;
-            to.inc = null;
-            stop(old, false, true);
-        }
-        assign(to);
+        assign(candidates.get(random.nextInt(candidates.size()))); // a lost incarnation it holds stops first
     }
 
     private List<Instance> live(Instance except) {

@@ -135,6 +135,20 @@ class PartitionSimulationTest {
                 .isLessThanOrEqualTo(6);
     }
 
+    /**
+     * Seeds the long searches found failing, each fixed since (with the bug named in the fix's commit): they run in
+     * every build, so that a change that brings a bug back fails at once, whatever the seeds of the range find.
+     */
+    @Test
+    void seedsThatFoundBugs() {
+        List<String> failures = new ArrayList<>();
+        for (long seed : new long[] {1517, 1905, 7868, 8216, 16994, 25313, 55345, 80158, 82547, 256792}) {
+            PartitionSimulation.Outcome o = runSeed(seed);
+            o.violations().stream().limit(3).forEach(v -> failures.add("seed " + seed + ": " + v));
+        }
+        assertThat(failures).isEmpty();
+    }
+
     @Test
     void aSeedReplaysExactly() {
         PartitionSimulation.Outcome first = runSeed(7);

@@ -117,8 +117,8 @@ final class SimStore implements TaskStore {
     }
 
     @Override
-    public CompletionStage<Claim> claim(int partition, String owner) {
-        return call(List.of(), () -> store.claim(partition, owner));
+    public CompletionStage<Claim> claim(int partition, String owner, long expectedEpoch) {
+        return call(List.of(), () -> store.claim(partition, owner, expectedEpoch));
     }
 
     @Override
