@@ -47,10 +47,7 @@ final class InMemorySchedule {
     /** What a successful load leaves to the caller. */
     record Merged(boolean fullPage, List<Task> statusReads) {}
 
-    /**
-     * How long finished keys are remembered in memory: a re-enqueue of one never runs it again, whatever the read
-     * of its status answers (the read only makes its row expire whole).
-     */
+    /** How long finished keys are remembered: a re-enqueue of one never runs it again, whatever its read says. */
     static final Duration DONE_MEMORY = Duration.ofMinutes(2);
 
     private final int maxInMemory;
@@ -84,12 +81,7 @@ final class InMemorySchedule {
     /** The window holds stored tasks not loaded yet (a load stopped at its page limit, or tasks were evicted). */
     private boolean moreToLoad;
 
-    /**
-     * @param fromMillis where loading starts, the durable checkpoint: nothing before it is incomplete
-     * @param maxInMemory {@link EngineSettings#maxTasksInMemoryPerPartition()}
-     * @param lookAhead {@link EngineSettings#lookAhead()}
-     * @param loadBatchSize {@link EngineSettings#loadBatchSize()}
-     */
+    /** Loading starts at {@code fromMillis}, the durable checkpoint: nothing before it is incomplete. */
     InMemorySchedule(long fromMillis, int maxInMemory, Duration lookAhead, int loadBatchSize) {
         this.maxInMemory = maxInMemory;
         this.lookAheadMillis = lookAhead.toMillis();
@@ -127,10 +119,9 @@ final class InMemorySchedule {
             reading.put(key, task);
             return Acceptance.READ_STATUS;
         }
-        // A re-enqueue of a finished or started key never runs it again. But its data was just stored again
-        // without a TTL: a read of its finished row makes the row expire whole again (the store does it), so that
-        // it never reads as pending once its status expired. A running key is read once it finished, as its
-        // outcome may have been written before this data.
+        // A re-enqueue of a finished or started key never runs it again. Its data was just stored again without a
+        // TTL: a read of its finished row makes the row expire whole again (the store does it); a running key is
+        // read once it finished (its outcome may have been written before this data).
         if (done.contains(key)) {
             if (reading.containsKey(key)) {
                 return Acceptance.SETTLED;
@@ -146,8 +137,7 @@ final class InMemorySchedule {
             readWhenFinished.put(key, task);
             return Acceptance.SETTLED;
         }
-        // A re-enqueue (or a record read again after a rewind) updates the data but keeps what the store knows:
-        // the attempts made and the time of the next one.
+        // A re-enqueue (or a record read again) updates the data but keeps the attempts and the next attempt's time.
         waiting.compute(
                 key,
                 (k, known) -> known == null
@@ -197,13 +187,11 @@ final class InMemorySchedule {
         done.remove(key);
         endedDuringLoad.remove(key); // pending again: a row the load read pending is right
         if (dispatched.contains(key)) {
-            if (dispatchedAttempts.getOrDefault(key, 0) >= retried.attempts()) {
-                // Dispatched from a row already reset (a load read it after this reset applied on a try whose
-                // answer was lost): the attempt running is the retry itself (simulation seed 25313: it ran twice).
-                return;
+            // Dispatched from a row this reset already reset (its answer was lost, a load read the row), the attempt
+            // running is the retry itself (simulation seed 25313: it ran twice); else it is the failed one.
+            if (dispatchedAttempts.getOrDefault(key, 0) < retried.attempts()) {
+                retryWhenFinished.put(key, retried); // run it again once the runner reported it
             }
-            // The runner still reports the failed attempt: run it again once it did.
-            retryWhenFinished.put(key, retried);
             return;
         }
         if (loaded.covers(key)) {
@@ -215,9 +203,8 @@ final class InMemorySchedule {
                 retriesHeldDuringLoad.add(retried);
             }
         }
-        // Beyond the window, the row is durably pending again: the loader reads it in key order, after the
-        // earlier keys of its ordering id. Held in memory, it would run before them, and evicting it would move
-        // the load bound past keys never loaded.
+        // Beyond the window, the row is durably pending again: the loader reads it in key order, after the earlier
+        // keys of its ordering id (held in memory, it would run before them).
     }
 
     /** The runner reports the task terminal, durably; returns the task to read if it was scheduled again meanwhile. */
