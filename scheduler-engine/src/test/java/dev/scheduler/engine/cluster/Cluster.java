@@ -95,6 +95,32 @@ final class Cluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final AtomicInteger generation = new AtomicInteger();
 
+    /**
+     * A cluster for one test method, on the shared infrastructure: its own topic and keyspace, and its nodes' logs
+     * under {@code target/cluster/<method>-<nanos>}, so that they can be read after a failure.
+     */
+    static Cluster forTest(
+            dev.scheduler.testkit.SchedulerInfrastructure infra,
+            org.junit.jupiter.api.TestInfo test,
+            String prefix,
+            int partitions) {
+        Path root = Path.of(
+                        "target", "cluster", test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime())
+                .toAbsolutePath();
+        return new Cluster(
+                root,
+                infra.kafkaBootstrapServers(),
+                infra.cassandraContactPoint(),
+                infra.createTopic(prefix, partitions),
+                infra.uniqueKeyspaceName(prefix),
+                partitions);
+    }
+
+    /** Where the nodes' directories and logs are. */
+    Path root() {
+        return root;
+    }
+
     Cluster(Path root, String bootstrap, InetSocketAddress cassandra, String topic, String keyspace, int partitions) {
         this.root = root;
         this.bootstrap = bootstrap;
@@ -241,6 +267,53 @@ final class Cluster implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /** Waits until {@code more} keys have run to success than have now. */
+    void awaitMoreRuns(int more) {
+        int target = ranKeys(executions()).size() + more;
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> ranKeys(executions()).size() >= target);
+    }
+
+    /** Waits until every task the load had acknowledged ran; fails naming the missing ones, by partition. */
+    void awaitAllAccepted(Load load, Duration deadline) {
+        try {
+            await().atMost(deadline)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> ranKeys(executions()).containsAll(load.accepted));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Set<String> missing = new java.util.TreeSet<>(load.accepted);
+            missing.removeAll(ranKeys(executions()));
+            Map<Integer, Long> byPartition = missing.stream()
+                    .collect(Collectors.groupingBy(
+                            k -> dev.scheduler.client.TaskPartitioner.partitionFor(
+                                    k.substring(0, k.indexOf('|')), partitions),
+                            java.util.TreeMap::new,
+                            Collectors.counting()));
+            throw new AssertionError(
+                    missing.size() + " accepted tasks never ran, by partition " + byPartition + "; first: "
+                            + missing.stream().limit(10).toList() + "; node logs under " + root,
+                    e);
+        }
+    }
+
+    /** Milliseconds from {@code since} to the first start, by another instance, on one of the given partitions. */
+    long firstRunElsewhere(Set<Integer> on, String notInstance, long since) {
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> firstStart(on, notInstance, since).isPresent());
+        return firstStart(on, notInstance, since).get().millis() - since;
+    }
+
+    private java.util.Optional<Exec> firstStart(Set<Integer> on, String notInstance, long since) {
+        return executions().stream()
+                .filter(e -> e.type().equals("S")
+                        && e.millis() >= since
+                        && on.contains(e.partition())
+                        && !e.instance().equals(notInstance))
+                .findFirst();
     }
 
     /** Schedules tasks at a steady rate on its own thread; remembers which ones Kafka acknowledged. */

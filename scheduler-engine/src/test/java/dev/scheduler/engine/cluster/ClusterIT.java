@@ -1,7 +1,6 @@
 package dev.scheduler.engine.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -11,12 +10,10 @@ import dev.scheduler.engine.cluster.Cluster.Load;
 import dev.scheduler.engine.cluster.Cluster.Node;
 import dev.scheduler.testkit.SchedulerInfrastructure;
 import dev.scheduler.testkit.SchedulerInfrastructureExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -35,73 +32,18 @@ class ClusterIT {
     private final SchedulerInfrastructure infra;
     private Cluster cluster;
 
-    private Path root;
-
     ClusterIT(SchedulerInfrastructure infra) {
         this.infra = infra;
     }
 
     @BeforeEach
     void setUp(org.junit.jupiter.api.TestInfo test) {
-        // Kept under target/ so that the nodes' logs can be read after a failure.
-        root = Path.of("target", "cluster", test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime())
-                .toAbsolutePath();
-        cluster = new Cluster(
-                root,
-                infra.kafkaBootstrapServers(),
-                infra.cassandraContactPoint(),
-                infra.createTopic("cluster", PARTITIONS),
-                infra.uniqueKeyspaceName("cluster"),
-                PARTITIONS);
+        cluster = Cluster.forTest(infra, test, "cluster", PARTITIONS);
     }
 
     @AfterEach
     void tearDown() {
         cluster.close();
-    }
-
-    private void awaitMoreRuns(int more) {
-        int target = Cluster.ranKeys(cluster.executions()).size() + more;
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> Cluster.ranKeys(cluster.executions()).size() >= target);
-    }
-
-    private void awaitAllAccepted(Load load) {
-        try {
-            await().atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> Cluster.ranKeys(cluster.executions()).containsAll(load.accepted));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            Set<String> missing = new java.util.TreeSet<>(load.accepted);
-            missing.removeAll(Cluster.ranKeys(cluster.executions()));
-            Map<Integer, Long> byPartition = missing.stream()
-                    .collect(Collectors.groupingBy(
-                            k -> TaskPartitioner.partitionFor(k.substring(0, k.indexOf('|')), PARTITIONS),
-                            java.util.TreeMap::new,
-                            Collectors.counting()));
-            throw new AssertionError(
-                    missing.size() + " accepted tasks never ran, by partition " + byPartition + "; first: "
-                            + missing.stream().limit(10).toList() + "; node logs under " + root,
-                    e);
-        }
-    }
-
-    /** Milliseconds from {@code since} to the first start, by another instance, on one of the given partitions. */
-    private long firstRunElsewhere(Set<Integer> partitions, String notInstance, long since) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> firstStart(partitions, notInstance, since).isPresent());
-        return firstStart(partitions, notInstance, since).get().millis() - since;
-    }
-
-    private Optional<Exec> firstStart(Set<Integer> partitions, String notInstance, long since) {
-        return cluster.executions().stream()
-                .filter(e -> e.type().equals("S")
-                        && e.millis() >= since
-                        && partitions.contains(e.partition())
-                        && !e.instance().equals(notInstance))
-                .findFirst();
     }
 
     private List<Node> startThree() {
@@ -116,7 +58,7 @@ class ClusterIT {
         Node c = nodes.get(2);
         Load load = new Load(cluster.bootstrap, cluster.topic, RATE, ORDERING_IDS, null);
         try (load) {
-            awaitMoreRuns(300);
+            cluster.awaitMoreRuns(300);
             Set<Integer> moved = c.partitions();
             long stopAt = System.currentTimeMillis();
             c.stop();
@@ -124,17 +66,17 @@ class ClusterIT {
             System.out.printf(
                     "graceful leave: %d partitions handed over, first task on the new owner %d ms after "
                             + "the stop began%n",
-                    moved.size(), firstRunElsewhere(moved, "c", stopAt));
-            awaitMoreRuns(300);
+                    moved.size(), cluster.firstRunElsewhere(moved, "c", stopAt));
+            cluster.awaitMoreRuns(300);
             Node c2 = cluster.start("c");
             cluster.awaitBalanced(List.of(nodes.get(0), nodes.get(1), c2), Duration.ofSeconds(60));
-            awaitMoreRuns(300);
+            cluster.awaitMoreRuns(300);
         }
         assertNothingLostNorDuplicated(load);
     }
 
     private void assertNothingLostNorDuplicated(Load load) {
-        awaitAllAccepted(load);
+        cluster.awaitAllAccepted(load, Duration.ofSeconds(120));
         List<Exec> execs = cluster.executions();
         System.out.printf(
                 "accepted %d, ran %d, duplicates %d%n",
@@ -156,15 +98,16 @@ class ClusterIT {
         long killAt;
         Set<Integer> moved;
         try (load) {
-            awaitMoreRuns(300);
+            cluster.awaitMoreRuns(300);
             moved = c.partitions();
             killAt = System.currentTimeMillis();
             c.kill();
             System.out.printf(
-                    "SIGKILL: first task on a new owner %d ms after the kill%n", firstRunElsewhere(moved, "c", killAt));
-            awaitMoreRuns(300);
+                    "SIGKILL: first task on a new owner %d ms after the kill%n",
+                    cluster.firstRunElsewhere(moved, "c", killAt));
+            cluster.awaitMoreRuns(300);
         }
-        awaitAllAccepted(load);
+        cluster.awaitAllAccepted(load, Duration.ofSeconds(120));
         List<Exec> execs = cluster.executions();
         Map<String, List<Exec>> duplicates = Cluster.duplicates(execs);
         List<Exec> cStarts = execs.stream()
@@ -202,20 +145,20 @@ class ClusterIT {
         long stopAt;
         long contAt;
         try (load) {
-            awaitMoreRuns(300);
+            cluster.awaitMoreRuns(300);
             Set<Integer> lost = c.partitions();
             stopAt = System.currentTimeMillis();
             c.signal("STOP");
             cluster.awaitBalanced(nodes.subList(0, 2), Duration.ofSeconds(60));
             System.out.printf(
                     "SIGSTOP: partitions taken over; first task on a new owner %d ms after the pause%n",
-                    firstRunElsewhere(lost, "c", stopAt));
-            awaitMoreRuns(200);
+                    cluster.firstRunElsewhere(lost, "c", stopAt));
+            cluster.awaitMoreRuns(200);
             contAt = System.currentTimeMillis();
             c.signal("CONT");
-            awaitMoreRuns(300);
+            cluster.awaitMoreRuns(300);
         }
-        awaitAllAccepted(load);
+        cluster.awaitAllAccepted(load, Duration.ofSeconds(120));
         List<Exec> execs = cluster.executions();
         Set<String> startedByOthers = execs.stream()
                 .filter(e -> e.type().equals("S") && !e.instance().equals("c"))
@@ -270,7 +213,7 @@ class ClusterIT {
         List<Node> nodes = new java.util.ArrayList<>(startThree());
         Load load = new Load(cluster.bootstrap, cluster.topic, RATE, ORDERING_IDS, null);
         try (load) {
-            awaitMoreRuns(200);
+            cluster.awaitMoreRuns(200);
             for (int i = 0; i < 3; i++) {
                 Node old = nodes.get(i);
                 old.stop();
@@ -279,7 +222,7 @@ class ClusterIT {
                 Node fresh = cluster.start(old.instance);
                 nodes.set(i, fresh);
                 cluster.awaitBalanced(nodes, Duration.ofSeconds(60));
-                awaitMoreRuns(150);
+                cluster.awaitMoreRuns(150);
             }
         }
         assertNothingLostNorDuplicated(load);

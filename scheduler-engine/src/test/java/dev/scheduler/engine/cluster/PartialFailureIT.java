@@ -13,14 +13,12 @@ import dev.scheduler.engine.cluster.Cluster.Node;
 import dev.scheduler.testkit.FaultProxy;
 import dev.scheduler.testkit.SchedulerInfrastructure;
 import dev.scheduler.testkit.SchedulerInfrastructureExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +47,6 @@ class PartialFailureIT {
     private final SchedulerInfrastructure infra;
     private final List<FaultProxy> proxies = new ArrayList<>();
     private Cluster cluster;
-    private Path root;
 
     PartialFailureIT(SchedulerInfrastructure infra) {
         this.infra = infra;
@@ -57,15 +54,7 @@ class PartialFailureIT {
 
     @BeforeEach
     void setUp(TestInfo test) {
-        root = Path.of("target", "cluster", test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime())
-                .toAbsolutePath();
-        cluster = new Cluster(
-                root,
-                infra.kafkaBootstrapServers(),
-                infra.cassandraContactPoint(),
-                infra.createTopic("partial", PARTITIONS),
-                infra.uniqueKeyspaceName("partial"),
-                PARTITIONS);
+        cluster = Cluster.forTest(infra, test, "partial", PARTITIONS);
     }
 
     @AfterEach
@@ -131,7 +120,7 @@ class PartialFailureIT {
         cluster.awaitBalanced(nodes, Duration.ofSeconds(60));
         Load load = new Load(cluster.bootstrap, cluster.topic, RATE, ORDERING_IDS, null);
         try (load) {
-            awaitMoreRuns(200);
+            cluster.awaitMoreRuns(200);
             link.delay(Duration.ofMillis(150)); // each way: 300 ms a request and its answer
             long slowAt = System.currentTimeMillis();
             awaitQuietly(CUT);
@@ -143,9 +132,9 @@ class PartialFailureIT {
                                     .toList())
                             .size());
             link.pass();
-            awaitMoreRuns(200);
+            cluster.awaitMoreRuns(200);
         }
-        awaitAllAccepted(load);
+        cluster.awaitAllAccepted(load, Duration.ofSeconds(120));
         List<Exec> execs = cluster.executions();
         printSummary(load, execs);
         assertThat(Cluster.duplicates(execs)).isEmpty();
@@ -253,11 +242,11 @@ class PartialFailureIT {
         long cutAt;
         long healAt;
         try (load) {
-            awaitMoreRuns(200);
+            cluster.awaitMoreRuns(200);
             Set<Integer> moved = c.partitions();
             cutAt = System.currentTimeMillis();
             cut.run();
-            long elsewhere = firstRunElsewhere(moved, "c", cutAt);
+            long elsewhere = cluster.firstRunElsewhere(moved, "c", cutAt);
             awaitQuietly(CUT.minusMillis(System.currentTimeMillis() - cutAt));
             healAt = System.currentTimeMillis();
             heal.run();
@@ -270,9 +259,9 @@ class PartialFailureIT {
                     "%s: %d partitions; first task on another instance %d ms after the cut; c owns partitions "
                             + "again %d ms after the heal%n",
                     what, moved.size(), elsewhere, back);
-            awaitMoreRuns(200);
+            cluster.awaitMoreRuns(200);
         }
-        awaitAllAccepted(load);
+        cluster.awaitAllAccepted(load, Duration.ofSeconds(120));
         List<Exec> execs = cluster.executions();
         printSummary(load, execs);
         Map<String, List<Exec>> duplicates = Cluster.duplicates(execs);
@@ -312,43 +301,5 @@ class PartialFailureIT {
         await().atMost(d.plusSeconds(5))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> System.currentTimeMillis() >= until);
-    }
-
-    private void awaitMoreRuns(int more) {
-        int target = Cluster.ranKeys(cluster.executions()).size() + more;
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> Cluster.ranKeys(cluster.executions()).size() >= target);
-    }
-
-    private void awaitAllAccepted(Load load) {
-        try {
-            await().atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> Cluster.ranKeys(cluster.executions()).containsAll(load.accepted));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            Set<String> missing = new TreeSet<>(load.accepted);
-            missing.removeAll(Cluster.ranKeys(cluster.executions()));
-            throw new AssertionError(
-                    missing.size() + " accepted tasks never ran; first: "
-                            + missing.stream().limit(10).toList() + "; node logs under " + root,
-                    e);
-        }
-    }
-
-    private long firstRunElsewhere(Set<Integer> partitions, String notInstance, long since) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> firstStart(partitions, notInstance, since).isPresent());
-        return firstStart(partitions, notInstance, since).get().millis() - since;
-    }
-
-    private Optional<Exec> firstStart(Set<Integer> partitions, String notInstance, long since) {
-        return cluster.executions().stream()
-                .filter(e -> e.type().equals("S")
-                        && e.millis() >= since
-                        && partitions.contains(e.partition())
-                        && !e.instance().equals(notInstance))
-                .findFirst();
     }
 }

@@ -130,15 +130,8 @@ class SoakIT {
 
     @BeforeEach
     void setUp(TestInfo test) {
-        root = Path.of("target", "cluster", test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime())
-                .toAbsolutePath();
-        cluster = new Cluster(
-                root,
-                infra.kafkaBootstrapServers(),
-                infra.cassandraContactPoint(),
-                infra.createTopic("soak", PARTITIONS),
-                infra.uniqueKeyspaceName("soak"),
-                PARTITIONS);
+        cluster = Cluster.forTest(infra, test, "soak", PARTITIONS);
+        root = cluster.root();
     }
 
     @AfterEach
