@@ -43,8 +43,14 @@ final class PartitionStartup {
         INSTANCE
     }
 
-    /** How often a partition waiting for its previous owner checks again. */
+    /** How often a partition waiting out a previous owner looks at its heartbeat again. */
     private static final Duration RECHECK = Duration.ofMillis(100);
+
+    /**
+     * How often a partition awaiting a live previous owner's release reads its row again: often, as the tasks due
+     * meanwhile wait (a handoff reads it a few times; the drain is usually short).
+     */
+    private static final Duration RELEASE_RECHECK = Duration.ofMillis(20);
 
     private final ActorContext<PartitionScheduler.Command> context;
     private final TimerScheduler<PartitionScheduler.Command> timers;
@@ -142,14 +148,14 @@ final class PartitionStartup {
                                 (ok, e) -> new SilenceConfirmed(silence.get(), e == null && ok));
                         return Behaviors.same();
                     }
-                    timers.startSingleTimer(Retry.OWNER, RECHECK);
+                    timers.startSingleTimer(Retry.OWNER, RELEASE_RECHECK);
                     return Behaviors.same();
                 })
                 .onMessage(SilenceConfirmed.class, confirmed -> {
                     if (confirmed.confirmed()) {
                         return claiming(awaitedEpoch);
                     }
-                    timers.startSingleTimer(Retry.OWNER, RECHECK);
+                    timers.startSingleTimer(Retry.OWNER, RELEASE_RECHECK);
                     return Behaviors.same();
                 })
                 .onMessageEquals(Retry.OWNER, this::awaitingRelease)
