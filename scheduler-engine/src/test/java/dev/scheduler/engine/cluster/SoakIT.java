@@ -88,6 +88,7 @@ class SoakIT {
             Kind kind,
             String instance,
             long faultAt,
+            long struckAt,
             long healAt,
             Set<Integer> partitions,
             OptionalLong handoffMs,
@@ -105,11 +106,18 @@ class SoakIT {
                     && (run.end().isEmpty() || run.end().getAsLong() >= faultAt - OUTCOME_IN_FLIGHT_MS);
         }
 
-        /** Whether {@code run} was running on the faulted instance at the very moment the fault struck. */
+        /**
+         * Whether {@code run} was running on the faulted instance when the fault struck, and still running at
+         * {@code faultAt}. A killed or stopped process starts nothing until the heal, so whatever it started before
+         * the heal it started before the signal took effect (a soak run found an attempt started 4 ms after
+         * {@code faultAt}, frozen by SIGSTOP); a proxy's fault has struck once its switch returned ({@code
+         * struckAt}), and what the instance starts after that is checked.
+         */
         boolean interrupted(Run run) {
+            long startedBy = kind == Kind.SIGKILL || kind == Kind.SIGSTOP ? healAt : struckAt;
             return kind.singlesOut()
                     && run.instance().equals(instance)
-                    && run.start() <= faultAt
+                    && run.start() <= startedBy
                     && (run.end().isEmpty() || run.end().getAsLong() >= faultAt);
         }
     }
@@ -260,6 +268,7 @@ class SoakIT {
             case SIGKILL -> nodes.get(instance).kill();
             case SIGSTOP -> nodes.get(instance).signal("STOP");
         }
+        long struckAt = System.currentTimeMillis();
         awaitUntil(faultAt + length.toMillis());
         long healAt = System.currentTimeMillis();
         switch (kind) {
@@ -286,7 +295,7 @@ class SoakIT {
                         && !e.instance().equals(instance))
                 .mapToLong(e -> e.millis() - faultAt)
                 .findFirst();
-        return new Fault(minute, kind, instance, faultAt, healAt, owned, handoff, balancedAt - healAt);
+        return new Fault(minute, kind, instance, faultAt, struckAt, healAt, owned, handoff, balancedAt - healAt);
     }
 
     private static String describe(Fault f) {
