@@ -44,7 +44,6 @@ final class EngineHarness implements AutoCloseable {
                 .topic(topic)
                 .groupId(group)
                 .consumerProperty("session.timeout.ms", "6000")
-                .consumerProperty("heartbeat.interval.ms", "500")
                 .cassandra(infra.cassandraContactPoint(), infra.cassandraLocalDatacenter())
                 .keyspace(keyspace)
                 .taskExecutor(executor)

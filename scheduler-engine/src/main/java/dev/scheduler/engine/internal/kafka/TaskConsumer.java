@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class TaskConsumer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskConsumer.class);
+    /** The poll timeout while a partition starts (see {@link #pollTimeout()}). */
+    private static final Duration STARTING_POLL_TIMEOUT = Duration.ofMillis(10);
+
     private static final Duration POLL_RETRY_MIN = Duration.ofMillis(200);
     private static final Duration POLL_RETRY_MAX = Duration.ofSeconds(10);
 
@@ -140,7 +143,7 @@ public final class TaskConsumer implements Runnable {
                         sleepQuietly(pollTimeout.toMillis());
                         continue;
                     }
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
                     handOver(records);
                     owned.retrySpawns();
                     applyRewinds();
@@ -168,6 +171,20 @@ public final class TaskConsumer implements Runnable {
         } finally {
             shutDown();
         }
+    }
+
+    /**
+     * The poll timeout, shorter while a partition starts: its rewind and catch-up are applied between polls, and
+     * a poll with nothing to fetch waits the whole timeout (measured in the example's failover: the rewind waited
+     * 70 ms, the catch-up another 100 ms, while tasks were due).
+     */
+    private Duration pollTimeout() {
+        for (PartitionHandle h : owned.handles().values()) {
+            if (h.starting()) {
+                return pollTimeout.compareTo(STARTING_POLL_TIMEOUT) < 0 ? pollTimeout : STARTING_POLL_TIMEOUT;
+            }
+        }
+        return pollTimeout;
     }
 
     private void subscribe() {
@@ -252,17 +269,35 @@ public final class TaskConsumer implements Runnable {
      * then is what it must catch up to. If the end cannot be read, the partition does not wait (and order may
      * break as before); that is logged.
      */
+    /**
+     * Sets the offset each rewound partition catches up to before it starts tasks: at least its end when it was
+     * assigned. That is its high watermark as of the consumer's last fetch of it, known without a request once it
+     * was fetched (the consumer forgets it when the partition is revoked, so any it knows was fetched since this
+     * assignment); else the end offsets, read with one request for every partition still unknown. Measured in the
+     * example's failover, that request kept the poll thread 50 to 76 ms while tasks were due.
+     */
     private void catchUp(Map<TopicPartition, PartitionHandle> rewound) {
-        Map<TopicPartition, Long> ends = Map.of();
-        try {
-            // One request for every partition rewound in this pass: the poll thread waits once, not per partition.
-            ends = consumer.endOffsets(rewound.keySet(), Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            log.warn(
-                    "partitions {}: could not read their end offsets; tasks start without catching up with the "
-                            + "topic first: {}",
-                    rewound.keySet(),
-                    e.toString());
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        Map<TopicPartition, PartitionHandle> unknown = new HashMap<>();
+        rewound.forEach((tp, h) -> {
+            java.util.OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                ends.put(tp, h.durableOffset() + lag.getAsLong());
+            } else {
+                unknown.put(tp, h);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            try {
+                // One request for every partition still unknown: the poll thread waits once, not per partition.
+                ends.putAll(consumer.endOffsets(unknown.keySet(), Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                log.warn(
+                        "partitions {}: could not read their end offsets; tasks start without catching up with the "
+                                + "topic first: {}",
+                        unknown.keySet(),
+                        e.toString());
+            }
         }
         for (Map.Entry<TopicPartition, PartitionHandle> r : rewound.entrySet()) {
             long position = r.getValue().durableOffset();
@@ -322,6 +357,11 @@ public final class TaskConsumer implements Runnable {
     /** Test seam: what the group's assignment callback does. */
     void startPartitions(Collection<TopicPartition> partitions) {
         owned.start(partitions);
+    }
+
+    /** Test seam: what each poll iteration does for partitions whose actors asked for a rewind. */
+    void applyRewindsNow() {
+        applyRewinds();
     }
 
     /** Test seam: what each poll iteration does for partitions whose spawn failed. */

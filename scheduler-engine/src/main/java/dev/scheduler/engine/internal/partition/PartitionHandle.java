@@ -32,6 +32,8 @@ public final class PartitionHandle implements PartitionGauges {
     private volatile long catchUpOffset = -1;
 
     private volatile boolean caughtUp = true;
+    /** Whether it has caught up once: until then its actors are starting (claiming, loading, catching up). */
+    private volatile boolean startedOnce;
     /** The end of the last batch handed over that began before {@link #catchUpOffset}: it must become durable. */
     private long catchUpNeeded = -1;
 
@@ -154,7 +156,16 @@ public final class PartitionHandle implements PartitionGauges {
             return false;
         }
         caughtUp = true;
+        startedOnce = true;
         return true;
+    }
+
+    /**
+     * Whether its actors have not yet caught up with the topic since they were created or rewound: the poll
+     * thread polls briefly meanwhile, so that their rewind and catch-up are not held back by a poll that waits.
+     */
+    public boolean starting() {
+        return !startedOnce || !caughtUp;
     }
 
     /** True once the records that were on the topic at assignment are durable (see {@link #catchUpTo}). */
