@@ -69,7 +69,8 @@ public final class LoopbackPorts {
     /** The first port of the ephemeral range in {@code rangeFile} ("32768\t60999"), or 0 if it cannot be read. */
     static int ephemeralRangeStart(Path rangeFile) {
         try {
-            String[] range = Files.readString(rangeFile).trim().split("\\s+");
+            // Not readString: of a procfs file, which reports size 0, it returned "3" of "32768\t60999".
+            String[] range = Files.readAllLines(rangeFile).get(0).trim().split("\\s+");
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return 0;

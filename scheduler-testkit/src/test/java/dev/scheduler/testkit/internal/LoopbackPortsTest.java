@@ -1,6 +1,7 @@
 package dev.scheduler.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -39,5 +40,15 @@ class LoopbackPortsTest {
         assertThat(LoopbackPorts.ephemeralRangeStart(dir.resolve("missing"))).isZero();
         assertThat(LoopbackPorts.ephemeralRangeStart(Files.writeString(dir.resolve("bad"), "x")))
                 .isZero();
+    }
+
+    @Test
+    void theKernelsOwnFileIsRead() {
+        Path real = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        assumeTrue(Files.isReadable(real), "no " + real + " on this system");
+        int start = LoopbackPorts.ephemeralRangeStart(real);
+        assertThat(start).isGreaterThan(1024);
+        assertThat(Arrays.stream(LoopbackPorts.allocate(5)).boxed())
+                .allSatisfy(p -> assertThat(p).isLessThan(start));
     }
 }
