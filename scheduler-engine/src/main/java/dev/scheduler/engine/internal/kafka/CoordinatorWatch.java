@@ -22,6 +22,10 @@ final class CoordinatorWatch {
 
     private final Consumer<byte[], byte[]> consumer;
     private final long limitNanos;
+    /** The two counters, once found: the consumer's metrics are many, and this runs on every poll. */
+    private Metric heartbeats;
+
+    private Metric fetches;
     private double lastCount = Double.NaN;
     private long lastChangeNanos = System.nanoTime();
 
@@ -39,7 +43,13 @@ final class CoordinatorWatch {
     /** How long the coordinator has not answered, if longer than the session timeout and a second. */
     Duration silence() {
         long now = System.nanoTime();
-        double count = counter(COORDINATOR, "heartbeat-total") + counter(FETCHER, "fetch-total");
+        if (heartbeats == null) {
+            heartbeats = find(COORDINATOR, "heartbeat-total");
+        }
+        if (fetches == null) {
+            fetches = find(FETCHER, "fetch-total");
+        }
+        double count = value(heartbeats) + value(fetches);
         if (Double.isNaN(count) || count != lastCount) {
             lastCount = count;
             lastChangeNanos = now;
@@ -49,15 +59,19 @@ final class CoordinatorWatch {
         return silent > limitNanos ? Duration.ofNanos(silent) : Duration.ZERO;
     }
 
-    private double counter(String group, String name) {
+    private Metric find(String group, String name) {
         for (Map.Entry<MetricName, ? extends Metric> m : consumer.metrics().entrySet()) {
             if (m.getKey().name().equals(name)
                     && m.getKey().group().equals(group)
                     && !m.getKey().tags().containsKey("topic")) {
-                Object v = m.getValue().metricValue();
-                return v instanceof Number n ? n.doubleValue() : Double.NaN;
+                return m.getValue();
             }
         }
-        return Double.NaN;
+        return null;
+    }
+
+    private static double value(Metric metric) {
+        Object v = metric == null ? null : metric.metricValue();
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }
