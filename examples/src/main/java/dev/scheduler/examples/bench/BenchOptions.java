@@ -61,7 +61,7 @@ record BenchOptions(
 
     static final List<String> ALL_SCENARIOS = List.of("ingest", "throughput", "lateness", "lateness-load", "backlog");
     /** Diagnosis scenarios, run only when named. */
-    static final List<String> EXTRA_SCENARIOS = List.of("store");
+    static final List<String> EXTRA_SCENARIOS = List.of("store", "idle");
 
     static final String USAGE = String.join(
             System.lineSeparator(),
@@ -78,6 +78,8 @@ record BenchOptions(
             "  lateness-load  the same at 50 % and 80 % of the throughput (--load-throughput, or measured)",
             "  backlog        heap with --backlog-tasks future tasks stored; drain rate of --drain-tasks",
             "                 overdue tasks after a restart",
+            "  idle           (only when named) an engine owning --partitions partitions with nothing due, for",
+            "                 --duration (at most 60 s), against the servers alone: its cores above that baseline",
             "  store          (diagnosis, only when named) Cassandra CPU per task of each write the engine",
             "                 makes per task, --tasks tasks each",
             "",

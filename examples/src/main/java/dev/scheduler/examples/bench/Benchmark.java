@@ -130,6 +130,7 @@ public final class Benchmark {
                         case "lateness-load" -> produced.addAll(underLoad(ctx, throughput));
                         case "backlog" -> produced.addAll(new BacklogScenario(ctx).run());
                         case "store" -> produced.addAll(new StoreCostScenario(ctx).run());
+                        case "idle" -> produced.addAll(new IdleScenario(ctx).run());
                         default -> throw new IllegalArgumentException(scenario);
                     }
                 } catch (RuntimeException e) {

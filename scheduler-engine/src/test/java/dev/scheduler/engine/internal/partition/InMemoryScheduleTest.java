@@ -236,6 +236,23 @@ class InMemoryScheduleTest {
     }
 
     @Test
+    void a_window_loaded_through_half_the_look_ahead_is_not_read_again_until_it_has_shrunk_to_half() {
+        InMemorySchedule schedule = schedule(10);
+        InMemorySchedule.Load load = schedule.startLoad(START.toEpochMilli()).orElseThrow();
+        schedule.loadSucceeded(new LoadResult(List.of(), LoadBound.before(millis(60))), load.limit());
+
+        assertThat(schedule.startLoad(millis(1)))
+                .as("a tick later, 59 s of 60 loaded")
+                .isEmpty();
+        assertThat(schedule.startLoad(millis(30)))
+                .as("30 s loaded: half the look-ahead")
+                .isEmpty();
+        InMemorySchedule.Load next = schedule.startLoad(millis(31)).orElseThrow();
+        assertThat(next.from()).isEqualTo(LoadBound.before(millis(60)));
+        assertThat(next.upTo()).as("through the whole look-ahead again").isEqualTo(millis(91));
+    }
+
+    @Test
     void a_task_that_arrives_during_a_load_is_held_and_kept_once_the_load_is_merged() {
         InMemorySchedule schedule = schedule(10);
         InMemorySchedule.Load load = schedule.startLoad(START.toEpochMilli()).orElseThrow();
