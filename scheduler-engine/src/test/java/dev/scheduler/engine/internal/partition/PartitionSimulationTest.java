@@ -142,7 +142,7 @@ class PartitionSimulationTest {
     @Test
     void seedsThatFoundBugs() {
         List<String> failures = new ArrayList<>();
-        for (long seed : new long[] {1517, 1905, 7868, 8216, 16994, 25313, 55345, 80158, 82547, 256792}) {
+        for (long seed : new long[] {1517, 1905, 7868, 8216, 16994, 25313, 55345, 80158, 82547, 256792, 518551}) {
             PartitionSimulation.Outcome o = runSeed(seed);
             o.violations().stream().limit(3).forEach(v -> failures.add("seed " + seed + ": " + v));
         }
