@@ -119,7 +119,7 @@ final class PartitionLease {
         // Taken now, before the read: the last beat acknowledged before the read was sent (Liveness#leaseFrom).
         OptionalLong from = liveness.leaseFrom(handle.nanoTime());
         context.pipeToSelf(
-                store.readOwner(partition), (o, e) -> e == null ? new OwnerRead(from, o) : new OwnerNotRead(e));
+                store.readOwnerForLease(partition), (o, e) -> e == null ? new OwnerRead(from, o) : new OwnerNotRead(e));
     }
 
     /** True, and the lease renewed, while the partition is ours; false once another instance claimed it. */

@@ -99,7 +99,7 @@ public final class CassandraTaskStore implements TaskStore {
         readCheckpoint = session.prepare(cql.readCheckpoint());
         writeCheckpoint = session.prepare(cql.writeCheckpoint());
         resetFailed = session.prepare(cql.resetFailedTask());
-        owners = new PartitionOwners(session, cql, clock, write, serial);
+        owners = new PartitionOwners(session, cql, clock, read, write, serial);
         heartbeats = new OwnerHeartbeats(session, cql, clock, read, write);
         index = new BucketIndex(session, cql, buckets, read, write);
         expiry = new Expiry(session, cql, read, write);
@@ -387,6 +387,11 @@ public final class CassandraTaskStore implements TaskStore {
     @Override
     public CompletionStage<Optional<OwnerRow>> readOwner(int partition) {
         return owners.read(partition);
+    }
+
+    @Override
+    public CompletionStage<Optional<OwnerRow>> readOwnerForLease(int partition) {
+        return owners.readForLease(partition);
     }
 
     @Override

@@ -22,6 +22,8 @@ final class PartitionOwners {
     private final Clock clock;
     private final ConsistencyLevel write;
     private final ConsistencyLevel serial;
+    /** Of lease renewals: a serial read is a Paxos round, a write to system.paxos included. */
+    private final ConsistencyLevel read;
 
     private final PreparedStatement readOwner;
     private final PreparedStatement claimFirst;
@@ -30,7 +32,14 @@ final class PartitionOwners {
     private final PreparedStatement release;
 
     /** Prepares statements (blocking: call once at start). */
-    PartitionOwners(CqlSession session, Cql cql, Clock clock, ConsistencyLevel write, ConsistencyLevel serial) {
+    PartitionOwners(
+            CqlSession session,
+            Cql cql,
+            Clock clock,
+            ConsistencyLevel read,
+            ConsistencyLevel write,
+            ConsistencyLevel serial) {
+        this.read = read;
         this.session = session;
         this.clock = clock;
         this.write = write;
@@ -40,6 +49,11 @@ final class PartitionOwners {
         claimNext = session.prepare(cql.claimNext());
         claimUnset = session.prepare(cql.claimUnset());
         release = session.prepare(cql.release());
+    }
+
+    CompletionStage<Optional<OwnerRow>> readForLease(int partition) {
+        return session.executeAsync(readOwner.bind(partition).setConsistencyLevel(read))
+                .thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::owner));
     }
 
     CompletionStage<Optional<OwnerRow>> read(int partition) {

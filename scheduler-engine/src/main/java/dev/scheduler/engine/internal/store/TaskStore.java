@@ -83,6 +83,17 @@ public interface TaskStore {
     /** Reads the partition's owner row (serially consistent). */
     CompletionStage<Optional<OwnerRow>> readOwner(int partition);
 
+    /**
+     * Reads the partition's owner row to renew its owner's lease: at the read consistency, which overlaps the
+     * consistency a claim commits at, so that a read sent after a claim succeeded sees it. A claim still in progress
+     * may be missed, which is safe: the claimer waits a whole lease after its claim succeeded, and the lease a read
+     * sent before that confirms runs out before (docs/design.md, "Ownership and fencing"). By default as
+     * {@link #readOwner}.
+     */
+    default CompletionStage<Optional<OwnerRow>> readOwnerForLease(int partition) {
+        return readOwner(partition);
+    }
+
     /** Marks the partition released by the owner of {@code epoch}, so that the next owner need not wait. */
     CompletionStage<Void> release(int partition, long epoch);
 

@@ -9,6 +9,7 @@ import dev.scheduler.engine.TaskContext;
 import dev.scheduler.engine.TaskStatus;
 import dev.scheduler.engine.internal.liveness.Heartbeats;
 import dev.scheduler.engine.internal.observe.AttemptEvents;
+import dev.scheduler.engine.internal.store.OwnerRow;
 import dev.scheduler.engine.internal.store.RetryRequest;
 import dev.scheduler.engine.internal.store.StoredTask;
 import java.time.Clock;
@@ -776,6 +777,31 @@ final class PartitionSimulation {
     }
 
     /** After every store call ends: the first time each key it touched was finished, and cancels stored. */
+    // ---- the owner row as a read at a non-serial consistency may see it ----
+
+    private int claimsInFlight;
+
+    private Optional<OwnerRow> rowBeforeClaims = Optional.empty();
+
+    /** A claim was sent: until its answer arrives, a lease read may still see the row as it was before it. */
+    void claimSent() {
+        if (claimsInFlight++ == 0) {
+            rowBeforeClaims = fake.readOwner(PARTITION).toCompletableFuture().join();
+        }
+    }
+
+    void claimAnswered() {
+        claimsInFlight--;
+    }
+
+    /**
+     * What a lease renewal reads while a claim is in progress (sent, not answered): the row as it was before, as
+     * a quorum read that misses a compare-and-set in progress would; empty when no claim is in progress.
+     */
+    Optional<Optional<OwnerRow>> ownerRowMissingClaimsInProgress() {
+        return claimsInFlight > 0 ? Optional.of(rowBeforeClaims) : Optional.empty();
+    }
+
     void observed(List<TaskKey> keys) {
         for (TaskKey k : keys) {
             fake.row(PARTITION, k).ifPresent(row -> {

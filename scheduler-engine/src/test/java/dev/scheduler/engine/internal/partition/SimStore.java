@@ -118,11 +118,24 @@ final class SimStore implements TaskStore {
 
     @Override
     public CompletionStage<Claim> claim(int partition, String owner, long expectedEpoch) {
-        return call(List.of(), () -> store.claim(partition, owner, expectedEpoch));
+        sim.claimSent();
+        CompletionStage<Claim> answer = call(List.of(), () -> store.claim(partition, owner, expectedEpoch));
+        answer.whenComplete((c, e) -> sim.claimAnswered());
+        return answer;
     }
 
     @Override
     public CompletionStage<Optional<OwnerRow>> readOwner(int partition) {
+        return call(List.of(), () -> store.readOwner(partition));
+    }
+
+    /** A renewal's read, at the read consistency: it may miss a claim in progress (see the simulation). */
+    @Override
+    public CompletionStage<Optional<OwnerRow>> readOwnerForLease(int partition) {
+        Optional<Optional<OwnerRow>> stale = sim.ownerRowMissingClaimsInProgress();
+        if (stale.isPresent()) {
+            return call(List.of(), () -> CompletableFuture.completedFuture(stale.get()));
+        }
         return call(List.of(), () -> store.readOwner(partition));
     }
 
