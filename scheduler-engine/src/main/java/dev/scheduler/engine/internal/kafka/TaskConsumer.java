@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -174,9 +175,8 @@ public final class TaskConsumer implements Runnable {
     }
 
     /**
-     * The poll timeout, shorter while a partition starts: its rewind and catch-up are applied between polls, and
-     * a poll with nothing to fetch waits the whole timeout (measured in the example's failover: the rewind waited
-     * 70 ms, the catch-up another 100 ms, while tasks were due).
+     * Shorter while a partition starts: its rewind and catch-up wait for the poll (in the example's failover a
+     * 100 ms poll held the rewind 70 ms and the catch-up 100 ms more, while tasks were due).
      */
     private Duration pollTimeout() {
         for (PartitionHandle h : owned.handles().values()) {
@@ -265,22 +265,16 @@ public final class TaskConsumer implements Runnable {
     }
 
     /**
-     * A partition starts no task until the records on the topic at its assignment are durable: the end offset
-     * then is what it must catch up to. If the end cannot be read, the partition does not wait (and order may
-     * break as before); that is logged.
-     */
-    /**
-     * Sets the offset each rewound partition catches up to before it starts tasks: at least its end when it was
-     * assigned. That is its high watermark as of the consumer's last fetch of it, known without a request once it
-     * was fetched (the consumer forgets it when the partition is revoked, so any it knows was fetched since this
-     * assignment); else the end offsets, read with one request for every partition still unknown. Measured in the
-     * example's failover, that request kept the poll thread 50 to 76 ms while tasks were due.
+     * A partition starts no task until the records on the topic at its assignment are durable. The offset to catch
+     * up to, at least its end at assignment: its high watermark from the consumer's last fetch (forgotten at a
+     * revoke, so fetched since this assignment), else the end offsets, one request for all still unknown (in the
+     * example's failover it took 50 to 76 ms). If the end cannot be read, the partition does not wait; logged.
      */
     private void catchUp(Map<TopicPartition, PartitionHandle> rewound) {
         Map<TopicPartition, Long> ends = new HashMap<>();
         Map<TopicPartition, PartitionHandle> unknown = new HashMap<>();
         rewound.forEach((tp, h) -> {
-            java.util.OptionalLong lag = consumer.currentLag(tp);
+            OptionalLong lag = consumer.currentLag(tp);
             if (lag.isPresent()) {
                 ends.put(tp, h.durableOffset() + lag.getAsLong());
             } else {
@@ -324,7 +318,8 @@ public final class TaskConsumer implements Runnable {
         }
     }
 
-    private void applyRewinds() {
+    /** Each poll iteration (and a test): seeks the partitions whose actors asked for a rewind. */
+    void applyRewinds() {
         Map<TopicPartition, PartitionHandle> rewound = new HashMap<>();
         for (PartitionHandle h : owned.handles().values()) {
             if (h.takeRewindRequest()) {
@@ -357,11 +352,6 @@ public final class TaskConsumer implements Runnable {
     /** Test seam: what the group's assignment callback does. */
     void startPartitions(Collection<TopicPartition> partitions) {
         owned.start(partitions);
-    }
-
-    /** Test seam: what each poll iteration does for partitions whose actors asked for a rewind. */
-    void applyRewindsNow() {
-        applyRewinds();
     }
 
     /** Test seam: what each poll iteration does for partitions whose spawn failed. */
@@ -404,7 +394,7 @@ public final class TaskConsumer implements Runnable {
         for (PartitionHandle h : owned.handles().values()) {
             TopicPartition tp = new TopicPartition(topic, h.partition());
             try {
-                java.util.OptionalLong lag = consumer.currentLag(tp);
+                OptionalLong lag = consumer.currentLag(tp);
                 if (lag.isPresent()) {
                     h.endOffset(consumer.position(tp) + lag.getAsLong());
                 }

@@ -247,11 +247,9 @@ final class InMemorySchedule {
     }
 
     /**
-     * The next load of the window, now in flight, through the look-ahead; empty when memory is full, or while the
-     * window is loaded through half the look-ahead at least. Loading only once the window has shrunk to half makes
-     * a quiet partition read the range and move its checkpoint every half look-ahead, not on every load tick (an
-     * idle engine of 16 partitions sent Cassandra 32 of its 50 requests a second for that); every task due within
-     * half the look-ahead is in memory still. The caller makes one load at a time.
+     * The next load, now in flight, through the look-ahead; empty when memory is full or the window is loaded
+     * through half the look-ahead: a quiet partition reads and moves its checkpoint every half look-ahead, not
+     * every tick (idle, 32 of 50 requests a second). The caller makes one load at a time.
      */
     Optional<Load> startLoad(long nowMillis) {
         long upTo = nowMillis + lookAheadMillis;

@@ -93,7 +93,7 @@ class TaskConsumerCatchUpTest {
 
         fetched.requestRewind(); // what a new incarnation of the actors asks
         notFetched.requestRewind();
-        tasks.applyRewindsNow();
+        tasks.applyRewinds();
 
         assertThat(consumer.endOffsetRequests)
                 .as("one request, for the partition never fetched")
