@@ -41,8 +41,9 @@ import java.util.Objects;
  * @param readConsistency consistency of reads, a driver level name. Default LOCAL_QUORUM.
  * @param writeConsistency consistency of writes. Default LOCAL_QUORUM.
  * @param serialConsistency consistency of the compare-and-set used by cancels. Default LOCAL_SERIAL.
- * @param ownerLease how long a confirmation of partition ownership in Cassandra lets this instance start tasks
- *     and record outcomes; renewed every third of it. An instance that takes a partition over from one that
+ * @param ownerLease how long a confirmation of partition ownership in Cassandra lasts; this instance starts
+ *     tasks and records outcomes for five sixths of it, so that its last writes land within it; renewed every
+ *     third of it. An instance that takes a partition over from one that
  *     did not release it waits this long before starting tasks. Keep it below the consumer session timeout.
  *     Default 3 s.
  * @param leaveGroupAfter how long Cassandra may fail to answer this instance's heartbeat (writes or reads) before

@@ -265,33 +265,22 @@ public final class TaskConsumer implements Runnable {
     }
 
     /**
-     * A partition starts no task until the records on the topic at its assignment are durable. The offset to catch
-     * up to, at least its end at assignment: its high watermark from the consumer's last fetch (forgotten at a
-     * revoke, so fetched since this assignment), else the end offsets, one request for all still unknown (in the
-     * example's failover it took 50 to 76 ms). If the end cannot be read, the partition does not wait; logged.
+     * A partition starts no task until the records on the topic at its assignment are durable: the end offset
+     * then is what it must catch up to, read with one request for every partition rewound in this pass. (The
+     * high watermark of the consumer's last fetch would save the request, but it may be older than the
+     * assignment: a list-offsets answer from before a revoke, a partition paused since, a new leader's lower
+     * one.) If the end cannot be read, the partition does not wait (and order may break as before); logged.
      */
     private void catchUp(Map<TopicPartition, PartitionHandle> rewound) {
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        Map<TopicPartition, PartitionHandle> unknown = new HashMap<>();
-        rewound.forEach((tp, h) -> {
-            OptionalLong lag = consumer.currentLag(tp);
-            if (lag.isPresent()) {
-                ends.put(tp, h.durableOffset() + lag.getAsLong());
-            } else {
-                unknown.put(tp, h);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            try {
-                // One request for every partition still unknown: the poll thread waits once, not per partition.
-                ends.putAll(consumer.endOffsets(unknown.keySet(), Duration.ofSeconds(5)));
-            } catch (RuntimeException e) {
-                log.warn(
-                        "partitions {}: could not read their end offsets; tasks start without catching up with the "
-                                + "topic first: {}",
-                        unknown.keySet(),
-                        e.toString());
-            }
+        Map<TopicPartition, Long> ends = Map.of();
+        try {
+            ends = consumer.endOffsets(rewound.keySet(), Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "partitions {}: could not read their end offsets; tasks start without catching up with the "
+                            + "topic first: {}",
+                    rewound.keySet(),
+                    e.toString());
         }
         for (Map.Entry<TopicPartition, PartitionHandle> r : rewound.entrySet()) {
             long position = r.getValue().durableOffset();

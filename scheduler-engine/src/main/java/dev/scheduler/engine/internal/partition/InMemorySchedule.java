@@ -52,6 +52,9 @@ final class InMemorySchedule {
 
     private final int maxInMemory;
     private final long lookAheadMillis;
+    /** A load starts once the loaded window ends less than this ahead of now (see {@link #startLoad}). */
+    private final long reloadWithinMillis;
+
     private final int loadBatchSize;
     private final TreeMap<TaskKey, StoredTask> waiting = new TreeMap<>();
     private final TreeSet<TaskKey> dispatched = new TreeSet<>();
@@ -83,8 +86,14 @@ final class InMemorySchedule {
 
     /** Loading starts at {@code fromMillis}, the durable checkpoint: nothing before it is incomplete. */
     InMemorySchedule(long fromMillis, int maxInMemory, Duration lookAhead, int loadBatchSize) {
+        this(fromMillis, maxInMemory, lookAhead, loadBatchSize, Duration.ZERO);
+    }
+
+    /** @param loadInterval how often loads are tried: a window ending within two of them is always loaded again */
+    InMemorySchedule(long fromMillis, int maxInMemory, Duration lookAhead, int loadBatchSize, Duration loadInterval) {
         this.maxInMemory = maxInMemory;
         this.lookAheadMillis = lookAhead.toMillis();
+        this.reloadWithinMillis = Math.max(lookAheadMillis / 2, Math.min(lookAheadMillis, 2 * loadInterval.toMillis()));
         this.loadBatchSize = loadBatchSize;
         this.loaded = LoadBound.before(fromMillis);
         this.doneSince = fromMillis;
@@ -248,13 +257,13 @@ final class InMemorySchedule {
 
     /**
      * The next load, now in flight, through the look-ahead; empty when memory is full or the window is loaded
-     * through half the look-ahead: a quiet partition reads and moves its checkpoint every half look-ahead, not
-     * every tick (idle, 32 of 50 requests a second). The caller makes one load at a time.
+     * through half the look-ahead (and two load intervals): a quiet partition reads and moves its checkpoint every
+     * half look-ahead, not every tick (idle, 32 of 50 requests a second). One load at a time.
      */
     Optional<Load> startLoad(long nowMillis) {
         long upTo = nowMillis + lookAheadMillis;
         int room = maxInMemory - inMemory();
-        if (loaded.timeMillis() >= nowMillis + lookAheadMillis / 2 || room <= 0) {
+        if (loaded.timeMillis() >= nowMillis + reloadWithinMillis || room <= 0) {
             return Optional.empty();
         }
         int limit = Math.min(loadBatchSize, room);

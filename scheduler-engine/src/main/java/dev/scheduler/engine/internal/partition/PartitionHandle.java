@@ -219,8 +219,8 @@ public final class PartitionHandle implements PartitionGauges {
 
     /**
      * True while this instance may start tasks of the partition and record their outcomes: ownership was
-     * confirmed in Cassandra less than one lease ago (by monotonic time, which keeps running while a process is
-     * paused) and no other instance has claimed it since.
+     * confirmed in Cassandra less than five sixths of a lease ago ({@code PartitionLease}; by monotonic time,
+     * which keeps running while a process is paused) and no other instance has claimed it since.
      */
     public boolean leaseValid() {
         return !fenced && nanoTime.getAsLong() - leaseValidUntilNanos < 0;

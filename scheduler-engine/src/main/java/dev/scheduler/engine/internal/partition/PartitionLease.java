@@ -93,16 +93,17 @@ final class PartitionLease {
     }
 
     /**
-     * How long after its start this instance acts on a lease: starts attempts and sends writes. A third less than
-     * the lease, so that a write sent at the last moment has that third to land before the lease runs out: the
-     * next owner waits for the whole lease (or for a lease of heartbeat silence) and then loads, and a write of
-     * ours landing after its load would go unseen (an outcome landing late: the task ran again although it had
-     * finished; a checkpoint landing late could move past a task the next owner stored). Found by the partition
-     * simulation, seed 518551, where store calls take up to 300 ms. The driver gives up on a request after 10 s,
-     * so a write slower than a third of the lease remains a risk this does not cover.
+     * How long after its start this instance acts on a lease: starts attempts and sends writes. A sixth less than
+     * the lease, so that a write sent at the last moment has that sixth to land before the lease runs out: the
+     * next owner waits for the whole lease (or a lease of heartbeat silence) and then loads, and a write of ours
+     * landing after its load would go unseen (an outcome landing late: the task ran again although it had
+     * finished). Found by the partition simulation, seed 518551, where store calls take up to 300 ms. A sixth,
+     * not more: renewals come every third of the lease from beats up to a quarter old, so one lapse-free renewal
+     * needs what is left (a quarter of the lease for the read's round trip). A write slower than a sixth of the
+     * lease (500 ms by default) remains a risk; the driver gives up on a request after 10 s.
      */
     private long actingNanos() {
-        return settings.ownerLease().toNanos() - settings.ownerLease().toNanos() / 3;
+        return settings.ownerLease().toNanos() - settings.ownerLease().toNanos() / 6;
     }
 
     /** The claim's answer was a failure (it may still have applied: the next owner then waits out our lease). */

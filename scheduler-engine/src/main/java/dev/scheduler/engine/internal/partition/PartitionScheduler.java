@@ -119,7 +119,8 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                 from.toEpochMilli(),
                 settings.maxTasksInMemoryPerPartition(),
                 settings.lookAhead(),
-                settings.loadBatchSize());
+                settings.loadBatchSize(),
+                settings.loadInterval());
         loader = new PartitionLoader(context, timers, partition, schedule);
         var persisted = context.messageAdapter(TaskPersister.Persisted.class, WrappedPersisted::new);
         var finished = context.messageAdapter(TaskRunner.Finished.class, WrappedFinished::new);

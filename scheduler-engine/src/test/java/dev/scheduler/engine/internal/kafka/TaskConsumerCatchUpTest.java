@@ -21,8 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where a starting partition catches up to before it starts tasks, and that finding it out does not keep the poll
- * thread waiting: the example's rolling restart measured the end-offsets request at 50 to 76 ms while tasks were due.
+ * Where a starting partition catches up to before it starts tasks: the end offsets read with one request for the
+ * partitions rewound together, not a high watermark the consumer may have from before the assignment.
  */
 class TaskConsumerCatchUpTest {
 
@@ -68,7 +68,7 @@ class TaskConsumerCatchUpTest {
     }
 
     @Test
-    void a_partition_fetched_since_its_assignment_catches_up_to_its_high_watermark_without_a_request() {
+    void rewound_partitions_catch_up_to_the_end_offsets_one_request_reads_not_to_a_cached_high_watermark() {
         TaskConsumer tasks = new TaskConsumer(
                 consumer,
                 TOPIC,
@@ -84,7 +84,7 @@ class TaskConsumerCatchUpTest {
         consumer.updateEndOffsets(Map.of(FETCHED, 9L, NOT_FETCHED, 20L)); // what a request reads
         tasks.startPartitions(List.of(FETCHED, NOT_FETCHED));
         await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().isEmpty()); // both spawned
-        consumer.highWatermarks.put(FETCHED, 12L); // a fetch since the assignment saw offsets up to 12
+        consumer.highWatermarks.put(FETCHED, 7L); // e.g. a list-offsets answer from before the assignment
         PartitionHandle fetched = tasks.partitions().get(0);
         PartitionHandle notFetched = tasks.partitions().get(1);
         assertThat(fetched.starting())
@@ -95,12 +95,13 @@ class TaskConsumerCatchUpTest {
         notFetched.requestRewind();
         tasks.applyRewinds();
 
-        assertThat(consumer.endOffsetRequests)
-                .as("one request, for the partition never fetched")
-                .containsExactly(List.of(NOT_FETCHED));
-        assertThat(fetched.noteCaughtUp(11)).isFalse();
-        assertThat(fetched.noteCaughtUp(12))
-                .as("caught up at its high watermark")
+        assertThat(consumer.endOffsetRequests).hasSize(1);
+        assertThat(consumer.endOffsetRequests.get(0)).containsExactlyInAnyOrder(FETCHED, NOT_FETCHED);
+        assertThat(fetched.noteCaughtUp(8))
+                .as("not at the stale high watermark")
+                .isFalse();
+        assertThat(fetched.noteCaughtUp(9))
+                .as("caught up at the end offset read")
                 .isTrue();
         assertThat(fetched.starting()).isFalse();
         assertThat(notFetched.noteCaughtUp(19)).isFalse();

@@ -776,7 +776,6 @@ final class PartitionSimulation {
         reopenedKeys.add(key);
     }
 
-    /** After every store call ends: the first time each key it touched was finished, and cancels stored. */
     // ---- the owner row as a read at a non-serial consistency may see it ----
 
     private int claimsInFlight;
@@ -786,12 +785,18 @@ final class PartitionSimulation {
     /** A claim was sent: until its answer arrives, a lease read may still see the row as it was before it. */
     void claimSent() {
         if (claimsInFlight++ == 0) {
-            rowBeforeClaims = fake.readOwner(PARTITION).toCompletableFuture().join();
+            rowBeforeClaims = fake.ownerRow(PARTITION);
         }
     }
 
+    /**
+     * A claim's answer arrived: it is no longer missed. With others still in flight, the row now stands for what a
+     * read sees (it may hold one of theirs already, so this misses less than a quorum read could).
+     */
     void claimAnswered() {
-        claimsInFlight--;
+        if (--claimsInFlight > 0) {
+            rowBeforeClaims = fake.ownerRow(PARTITION);
+        }
     }
 
     /**
@@ -802,6 +807,7 @@ final class PartitionSimulation {
         return claimsInFlight > 0 ? Optional.of(rowBeforeClaims) : Optional.empty();
     }
 
+    /** After every store call ends: the first time each key it touched was finished, and cancels stored. */
     void observed(List<TaskKey> keys) {
         for (TaskKey k : keys) {
             fake.row(PARTITION, k).ifPresent(row -> {
