@@ -84,12 +84,10 @@ final class InMemorySchedule {
     /** The window holds stored tasks not loaded yet (a load stopped at its page limit, or tasks were evicted). */
     private boolean moreToLoad;
 
-    /** Loading starts at {@code fromMillis}, the durable checkpoint: nothing before it is incomplete. */
-    InMemorySchedule(long fromMillis, int maxInMemory, Duration lookAhead, int loadBatchSize) {
-        this(fromMillis, maxInMemory, lookAhead, loadBatchSize, Duration.ZERO);
-    }
-
-    /** @param loadInterval how often loads are tried: a window ending within two of them is always loaded again */
+    /**
+     * Loading starts at {@code fromMillis}, the durable checkpoint: nothing before it is incomplete.
+     * {@code loadInterval}: how often loads are tried; a window ending within two of them is always loaded again.
+     */
     InMemorySchedule(long fromMillis, int maxInMemory, Duration lookAhead, int loadBatchSize, Duration loadInterval) {
         this.maxInMemory = maxInMemory;
         this.lookAheadMillis = lookAhead.toMillis();
@@ -273,9 +271,9 @@ final class InMemorySchedule {
     }
 
     /**
-     * The load in flight returned: merges its rows into memory, unless the window shrank meanwhile, and accepts
-     * the tasks held during it again. {@code fullPage} says its rows were merged and more may follow (the page was
-     * full, or it stopped short of the window's end); {@code statusReads} are held tasks to read, as for {@link Acceptance#READ_STATUS}.
+     * The load in flight returned: merges its rows unless the window shrank meanwhile, and accepts the tasks held
+     * during it. {@code fullPage}: merged, and more may follow (a full page, or one short of the window's end);
+     * {@code statusReads}: held tasks to read, as for {@link Acceptance#READ_STATUS}.
      */
     Merged loadSucceeded(LoadResult result, int limit) {
         loading = false;

@@ -473,7 +473,8 @@ class InMemoryScheduleTest {
 
     /** A schedule starting at START, with a look-ahead of 60 s. */
     private static InMemorySchedule schedule(int maxInMemory) {
-        return new InMemorySchedule(START.toEpochMilli(), maxInMemory, Duration.ofSeconds(60), 100);
+        return new InMemorySchedule(
+                START.toEpochMilli(), maxInMemory, Duration.ofSeconds(60), 100, Duration.ofSeconds(1));
     }
 
     /** One load from the schedule's bound at START, returning these rows and loaded up to {@code through}. */
