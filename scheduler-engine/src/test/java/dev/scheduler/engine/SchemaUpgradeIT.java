@@ -1,5 +1,6 @@
 package dev.scheduler.engine;
 
+import static dev.scheduler.engine.internal.store.Claims.claimAsRead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -373,16 +374,5 @@ class SchemaUpgradeIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A claim as an engine makes it: of the owner row's epoch as read just before. */
-    private static java.util.concurrent.CompletionStage<dev.scheduler.engine.internal.store.Claim> claimAsRead(
-            dev.scheduler.engine.internal.store.TaskStore store, int partition, String owner) {
-        return store.readOwner(partition)
-                .thenCompose(row -> store.claim(
-                        partition,
-                        owner,
-                        row.map(dev.scheduler.engine.internal.store.OwnerRow::epoch)
-                                .orElse(dev.scheduler.engine.internal.store.TaskStore.NO_OWNER_ROW)));
     }
 }

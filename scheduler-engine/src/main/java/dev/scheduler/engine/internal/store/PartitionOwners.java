@@ -56,8 +56,7 @@ final class PartitionOwners {
     }
 
     CompletionStage<Optional<OwnerRow>> readForLease(int partition) {
-        return session.executeAsync(readOwner.bind(partition).setConsistencyLevel(leaseRead))
-                .thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::owner));
+        return read(partition, leaseRead);
     }
 
     /** Whether reads or writes at {@code level} reach a quorum of the replicas (of the local datacenter at least). */
@@ -69,7 +68,11 @@ final class PartitionOwners {
     }
 
     CompletionStage<Optional<OwnerRow>> read(int partition) {
-        return session.executeAsync(readOwner.bind(partition).setConsistencyLevel(serial))
+        return read(partition, serial);
+    }
+
+    private CompletionStage<Optional<OwnerRow>> read(int partition, ConsistencyLevel consistency) {
+        return session.executeAsync(readOwner.bind(partition).setConsistencyLevel(consistency))
                 .thenApply(rs -> Optional.ofNullable(rs.one()).map(Rows::owner));
     }
 

@@ -84,8 +84,8 @@ public interface TaskStore {
     CompletionStage<Optional<OwnerRow>> readOwner(int partition);
 
     /**
-     * Reads the partition's owner row to renew its owner's lease: at the read consistency, which overlaps the
-     * consistency a claim commits at, so that a read sent after a claim succeeded sees it. A claim still in progress
+     * Reads the partition's owner row to renew its owner's lease: at the read consistency when it and the write
+     * consistency both reach a quorum (else serially), so that a read sent after a claim succeeded sees it. A claim still in progress
      * may be missed, which is safe: the claimer waits a whole lease after its claim succeeded, and the lease a read
      * sent before that confirms runs out before (docs/design.md, "Ownership and fencing"). By default as
      * {@link #readOwner}.

@@ -3,7 +3,6 @@ package dev.scheduler.engine.internal.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.scheduler.client.TaskLimits;
 import dev.scheduler.engine.internal.partition.EngineGuardian;
 import dev.scheduler.engine.internal.partition.PartitionHandle;
 import java.time.Duration;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class TaskConsumerCatchUpTest {
 
-    private static final String TOPIC = "tasks";
+    private static final String TOPIC = TestTaskConsumers.TOPIC;
     private static final TopicPartition FETCHED = new TopicPartition(TOPIC, 0);
     private static final TopicPartition NOT_FETCHED = new TopicPartition(TOPIC, 1);
 
@@ -69,16 +68,7 @@ class TaskConsumerCatchUpTest {
 
     @Test
     void rewound_partitions_catch_up_to_the_end_offsets_one_request_reads_not_to_a_cached_high_watermark() {
-        TaskConsumer tasks = new TaskConsumer(
-                consumer,
-                TOPIC,
-                4,
-                system,
-                TaskLimits.defaults(),
-                1_000,
-                Duration.ofMillis(10),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1));
+        TaskConsumer tasks = TestTaskConsumers.over(consumer, system);
         consumer.assign(List.of(FETCHED, NOT_FETCHED));
         consumer.updateBeginningOffsets(Map.of(FETCHED, 0L, NOT_FETCHED, 0L));
         consumer.updateEndOffsets(Map.of(FETCHED, 9L, NOT_FETCHED, 20L)); // what a request reads

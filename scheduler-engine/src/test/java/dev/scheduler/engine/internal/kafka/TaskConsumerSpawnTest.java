@@ -3,7 +3,6 @@ package dev.scheduler.engine.internal.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.scheduler.client.TaskLimits;
 import dev.scheduler.engine.internal.partition.EngineGuardian;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class TaskConsumerSpawnTest {
 
-    private static final String TOPIC = "tasks";
+    private static final String TOPIC = TestTaskConsumers.TOPIC;
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
 
     private final AtomicInteger refusals = new AtomicInteger(1);
@@ -47,16 +46,7 @@ class TaskConsumerSpawnTest {
 
     @Test
     void a_partition_whose_actors_could_not_be_spawned_is_paused_and_unhealthy_until_a_later_spawn_succeeds() {
-        TaskConsumer tasks = new TaskConsumer(
-                consumer,
-                TOPIC,
-                4,
-                system,
-                TaskLimits.defaults(),
-                1_000,
-                Duration.ofMillis(10),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1));
+        TaskConsumer tasks = TestTaskConsumers.over(consumer, system);
         tasks.spawnTimeout(Duration.ofMillis(200));
         consumer.assign(List.of(TP));
         consumer.updateBeginningOffsets(Map.of(TP, 0L));

@@ -1,5 +1,6 @@
 package dev.scheduler.engine.internal.store;
 
+import static dev.scheduler.engine.internal.store.Claims.claimAsRead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -533,16 +534,5 @@ class CassandraTaskStoreIT {
 
     private static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    /** A claim as an engine makes it: of the owner row's epoch as read just before. */
-    private static java.util.concurrent.CompletionStage<dev.scheduler.engine.internal.store.Claim> claimAsRead(
-            dev.scheduler.engine.internal.store.TaskStore store, int partition, String owner) {
-        return store.readOwner(partition)
-                .thenCompose(row -> store.claim(
-                        partition,
-                        owner,
-                        row.map(dev.scheduler.engine.internal.store.OwnerRow::epoch)
-                                .orElse(dev.scheduler.engine.internal.store.TaskStore.NO_OWNER_ROW)));
     }
 }
