@@ -17,6 +17,7 @@ import dev.scheduler.engine.admin.AdminServer;
 import dev.scheduler.engine.admin.AdminServerSettings;
 import dev.scheduler.engine.internal.admin.EngineAdmin;
 import dev.scheduler.engine.internal.kafka.CommandPublisher;
+import dev.scheduler.engine.internal.kafka.EndOffsets;
 import dev.scheduler.engine.internal.kafka.KafkaProperties;
 import dev.scheduler.engine.internal.kafka.TaskConsumer;
 import dev.scheduler.engine.internal.liveness.Heartbeats;
@@ -52,8 +53,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.slf4j.Logger;
@@ -261,6 +264,15 @@ public final class EngineRuntime {
         consumer.rejoinWhenCutOffFromKafka(Duration.ofMillis(Long.parseLong(
                 String.valueOf(consumerProperties.getOrDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000")))));
         consumer.metrics(metrics);
+        Map<String, Object> offsetsClient =
+                KafkaProperties.admin(config.bootstrapServers(), config.consumerProperties());
+        offsetsClient.put("client.id", consumerProperties.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-end-offsets");
+        consumer.endOffsetsFrom(EndOffsets.viaAdmin(
+                Admin.create(offsetsClient),
+                IsolationLevel.valueOf(String.valueOf(consumerProperties.getOrDefault(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))
+                        .toUpperCase(java.util.Locale.ROOT)),
+                Duration.ofSeconds(5)));
         pollThread = new Thread(consumer, "scheduler-poll-" + config.topic());
         admin = new EngineAdmin(
                 session,

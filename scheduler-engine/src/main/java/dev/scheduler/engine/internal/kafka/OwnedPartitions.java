@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The partitions the poll loop owns, with their handles and actors, and those it let go of whose actors still
- * drain. Starting one spawns its actors (retried with backoff, the partition paused meanwhile); stopping one asks
+ * drain. Starting one pauses it until its actors' first rewind and spawns them (retried with backoff); stopping one asks
  * its actors to hand off and returns at once: the poll loop goes on serving the partitions it keeps while the
  * stopped ones' attempts finish (up to the shutdown timeout), and collects their ends on later iterations. A
  * partition assigned again while its earlier actors still drain here waits, paused, until they are done. Poll
@@ -46,7 +46,7 @@ final class OwnedPartitions {
     private final Map<Integer, PartitionHandle> handles = new ConcurrentHashMap<>();
     private final Map<Integer, ActorRef<PartitionScheduler.Command>> actors = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
-    /** Assigned partitions whose actors are not spawned yet: paused until a spawn succeeds. */
+    /** Assigned partitions whose actors are not spawned yet (paused until their first rewind). */
     private final Map<Integer, PendingSpawn> unspawned = new HashMap<>();
     /** Partitions let go of whose actors have not answered the stop yet. */
     private final Map<Integer, Draining> draining = new HashMap<>();
@@ -130,11 +130,13 @@ final class OwnedPartitions {
             handles.put(p, handle);
             metrics.partitionStarted(handle);
             FailureStreak streak = new FailureStreak(SPAWN_RETRY_MIN, SPAWN_RETRY_MAX);
+            // Paused until its actors' first rewind: they would drop what is fetched while they claim, and a fetch
+            // in flight for it would hold back the rewind's fetch (up to fetch.max.wait.ms, 500 ms by default).
+            pause(tp);
             if (draining.containsKey(p)) {
                 // Its earlier actors here still hand off: a claim now would fence them in their attempts.
                 log.info("partition {}: assigned again while its earlier actors still stop; starting it after", p);
                 handle.healthy(false);
-                pause(tp);
                 unspawned.put(p, new PendingSpawn(tp, streak, System.nanoTime()));
             } else {
                 spawn(tp, handle, streak);
@@ -158,12 +160,10 @@ final class OwnedPartitions {
                             .toCompletableFuture()
                             .get(spawnTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
             actors.put(p, ref);
-            if (unspawned.remove(p) != null) {
-                if (streak.count() > 0) {
-                    log.info("partition {}: its actors started after {} failed tries; resuming it", p, streak.count());
-                }
-                resume(tp);
-            }
+            if (unspawned.remove(p) != null && streak.count() > 0) {
+                log.info("partition {}: its actors started after {} failed tries", p, streak.count());
+            } // it stays paused until their first rewind
+
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

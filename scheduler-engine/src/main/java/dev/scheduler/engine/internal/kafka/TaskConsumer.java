@@ -48,6 +48,7 @@ public final class TaskConsumer implements Runnable {
     private final Duration pollTimeout;
     private final OffsetCommitter committer;
     private final OwnedPartitions owned;
+    private final CatchUp catchUp;
 
     private volatile boolean closing;
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
@@ -56,6 +57,7 @@ public final class TaskConsumer implements Runnable {
     private StorageFence fence;
     private CoordinatorWatch coordinator;
     private boolean subscribed;
+    private EndOffsets endOffsets;
     /** Set while leaving a group whose coordinator does not answer: a commit would only wait for it. */
     private boolean cutOffFromKafka;
 
@@ -76,6 +78,17 @@ public final class TaskConsumer implements Runnable {
         this.pollTimeout = pollTimeout;
         this.committer = new OffsetCommitter(consumer, topic, commitInterval);
         this.owned = new OwnedPartitions(consumer, topic, system, committer, shutdownTimeout);
+        this.catchUp = new CatchUp(consumer);
+    }
+
+    /**
+     * Where starting partitions read the end offsets they catch up to, asked for at assignment (see
+     * {@link CatchUp}); closed with the loop. Set before {@link #run()}; without it, the consumer's blocking
+     * request at each rewind.
+     */
+    public void endOffsetsFrom(EndOffsets reader) {
+        catchUp.reader(reader);
+        endOffsets = reader;
     }
 
     /** This instance's id, recorded as the owner of the partitions it claims. Set before {@link #run()}. */
@@ -264,36 +277,6 @@ public final class TaskConsumer implements Runnable {
         }
     }
 
-    /**
-     * A partition starts no task until the records on the topic at its assignment are durable: the end offset
-     * then is what it must catch up to, read with one request for every partition rewound in this pass. (The
-     * high watermark of the consumer's last fetch would save the request, but it may be older than the
-     * assignment: a list-offsets answer from before a revoke, a partition paused since, a new leader's lower
-     * one.) If the end cannot be read, the partition does not wait (and order may break as before); logged.
-     */
-    private void catchUp(Map<TopicPartition, PartitionHandle> rewound) {
-        Map<TopicPartition, Long> ends = Map.of();
-        try {
-            ends = consumer.endOffsets(rewound.keySet(), Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            log.warn(
-                    "partitions {}: could not read their end offsets; tasks start without catching up with the "
-                            + "topic first: {}",
-                    rewound.keySet(),
-                    e.toString());
-        }
-        for (Map.Entry<TopicPartition, PartitionHandle> r : rewound.entrySet()) {
-            long position = r.getValue().durableOffset();
-            long target = ends.getOrDefault(r.getKey(), position);
-            log.debug(
-                    "partition {}: catching up from offset {} to {} before starting tasks",
-                    r.getKey().partition(),
-                    position,
-                    target);
-            r.getValue().catchUpTo(target);
-        }
-    }
-
     private void noteCaughtUp() {
         for (PartitionHandle h : owned.handles().values()) {
             if (!h.caughtUp()) {
@@ -315,19 +298,21 @@ public final class TaskConsumer implements Runnable {
                 TopicPartition tp = new TopicPartition(topic, h.partition());
                 log.debug("partition {}: re-reading from offset {}", h.partition(), h.durableOffset());
                 consumer.seek(tp, h.durableOffset());
+                owned.resume(tp); // paused from its assignment until now (back pressure may pause it again)
                 rewound.put(tp, h);
             }
         }
         if (!rewound.isEmpty()) {
-            catchUp(rewound);
+            catchUp.rewound(rewound);
         }
+        catchUp.settle();
     }
 
     private void applyBackpressure() {
         for (PartitionHandle h : owned.handles().values()) {
             TopicPartition tp = new TopicPartition(topic, h.partition());
-            if (owned.unspawned(h.partition())) {
-                continue; // paused until its actors start
+            if (owned.unspawned(h.partition()) || h.awaitingFirstRewind()) {
+                continue; // paused until its actors start and rewind
             }
             int pending = h.unpersisted();
             if (pending >= maxUnpersisted) {
@@ -338,9 +323,15 @@ public final class TaskConsumer implements Runnable {
         }
     }
 
-    /** Test seam: what the group's assignment callback does. */
+    /** What the group's assignment callback does (and a test). */
     void startPartitions(Collection<TopicPartition> partitions) {
+        catchUp.assigned(partitions);
         owned.start(partitions);
+    }
+
+    /** Test seam: whether the partition's actors run. */
+    boolean spawned(int partition) {
+        return owned.actor(partition) != null;
     }
 
     /** Test seam: what each poll iteration does for partitions whose spawn failed. */
@@ -367,6 +358,13 @@ public final class TaskConsumer implements Runnable {
                 consumer.close(Duration.ofSeconds(10));
             } catch (RuntimeException e) {
                 log.warn("closing the Kafka consumer failed", e);
+            }
+            if (endOffsets != null) {
+                try {
+                    endOffsets.close();
+                } catch (RuntimeException e) {
+                    log.warn("closing the end-offset reader failed", e);
+                }
             }
         }
     }
@@ -411,6 +409,7 @@ public final class TaskConsumer implements Runnable {
             if (!partitions.isEmpty()) {
                 log.info("partitions revoked: {}", partitions);
                 metrics.rebalance(EngineMetrics.Rebalance.REVOKED, partitions.size());
+                catchUp.released(partitions);
                 owned.stop(partitions.stream().map(TopicPartition::partition).toList(), !cutOffFromKafka);
             }
         }
@@ -423,7 +422,7 @@ public final class TaskConsumer implements Runnable {
                 if (coordinator != null) {
                     coordinator.reset();
                 }
-                owned.start(partitions);
+                startPartitions(partitions);
             }
         }
 
@@ -431,6 +430,7 @@ public final class TaskConsumer implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("partitions lost (another instance may own them now): {}", partitions);
             metrics.rebalance(EngineMetrics.Rebalance.LOST, partitions.size());
+            catchUp.released(partitions);
             owned.stop(partitions.stream().map(TopicPartition::partition).toList(), false);
         }
     }

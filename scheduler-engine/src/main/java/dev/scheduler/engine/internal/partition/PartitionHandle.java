@@ -28,12 +28,17 @@ public final class PartitionHandle implements PartitionGauges {
     private volatile long leaseValidUntilNanos; // no lease until ownership is claimed
     private volatile boolean fenced;
     private volatile long endOffset = -1;
-    /** Records up to here were on the topic when the partition was assigned; -1 when nothing is to catch up. */
+    /**
+     * Records up to here were on the topic when the partition was assigned; -1 when nothing is to catch up, the
+     * largest long from a rewind until the poll thread knows the offset.
+     */
     private volatile long catchUpOffset = -1;
 
     private volatile boolean caughtUp = true;
     /** Whether it has caught up once: until then its actors are starting (claiming, loading, catching up). */
     private volatile boolean startedOnce;
+    /** Whether the poll thread has applied a rewind its actors asked for (their first start asks for one). */
+    private volatile boolean rewoundOnce;
     /** The end of the last batch handed over that began before {@link #catchUpOffset}: it must become durable. */
     private long catchUpNeeded = -1;
 
@@ -134,13 +139,13 @@ public final class PartitionHandle implements PartitionGauges {
     }
 
     /**
-     * Poll thread, at assignment: the partition's log end offset then. Until every record before it is durable,
-     * the partition starts no task: an overdue task in Cassandra may have an earlier-keyed task of its ordering
-     * id still on the topic, published while no instance owned the partition.
+     * Poll thread, after a rewind: the partition's log end offset read after its assignment. Until every record
+     * before it is durable, the partition starts no task: an overdue task in Cassandra may have an earlier-keyed
+     * task of its ordering id still on the topic, published while no instance owned the partition. The batches
+     * handed over since the rewind, while the offset was not known, must all become durable.
      */
     public synchronized void catchUpTo(long endOffsetAtAssignment) {
         catchUpOffset = endOffsetAtAssignment;
-        catchUpNeeded = -1;
         caughtUp = false;
     }
 
@@ -166,6 +171,14 @@ public final class PartitionHandle implements PartitionGauges {
      */
     public boolean starting() {
         return !startedOnce || !caughtUp;
+    }
+
+    /**
+     * Whether the poll thread has yet to apply its actors' first rewind: until then they claim the partition and
+     * drop what they are handed, so the poll thread keeps it paused.
+     */
+    public boolean awaitingFirstRewind() {
+        return !rewoundOnce;
     }
 
     /** True once the records that were on the topic at assignment are durable (see {@link #catchUpTo}). */
@@ -203,6 +216,9 @@ public final class PartitionHandle implements PartitionGauges {
         if (rewindRequested.getAndSet(false)) {
             generation.incrementAndGet();
             unpersisted.set(0);
+            catchUpOffset = Long.MAX_VALUE; // not known until catchUpTo
+            catchUpNeeded = -1;
+            rewoundOnce = true;
             return true;
         }
         return false;

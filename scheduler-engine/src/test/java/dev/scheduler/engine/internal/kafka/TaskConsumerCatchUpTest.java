@@ -73,7 +73,7 @@ class TaskConsumerCatchUpTest {
         consumer.updateBeginningOffsets(Map.of(FETCHED, 0L, NOT_FETCHED, 0L));
         consumer.updateEndOffsets(Map.of(FETCHED, 9L, NOT_FETCHED, 20L)); // what a request reads
         tasks.startPartitions(List.of(FETCHED, NOT_FETCHED));
-        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().isEmpty()); // both spawned
+        await().atMost(Duration.ofSeconds(10)).until(() -> tasks.spawned(0) && tasks.spawned(1));
         consumer.highWatermarks.put(FETCHED, 7L); // e.g. a list-offsets answer from before the assignment
         PartitionHandle fetched = tasks.partitions().get(0);
         PartitionHandle notFetched = tasks.partitions().get(1);
@@ -98,5 +98,41 @@ class TaskConsumerCatchUpTest {
         assertThat(notFetched.noteCaughtUp(20))
                 .as("caught up at the end offset read")
                 .isTrue();
+    }
+
+    @Test
+    void with_a_reader_the_end_offsets_are_asked_for_at_assignment_and_the_poll_thread_never_waits_for_them() {
+        TaskConsumer tasks = TestTaskConsumers.over(consumer, system);
+        List<Collection<TopicPartition>> asked = new ArrayList<>();
+        java.util.concurrent.CompletableFuture<Map<TopicPartition, Long>> answer =
+                new java.util.concurrent.CompletableFuture<>();
+        tasks.endOffsetsFrom(new EndOffsets() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Map<TopicPartition, Long>> read(
+                    Collection<TopicPartition> partitions) {
+                asked.add(List.copyOf(partitions));
+                return answer;
+            }
+
+            @Override
+            public void close() {}
+        });
+        consumer.assign(List.of(FETCHED));
+        consumer.updateBeginningOffsets(Map.of(FETCHED, 0L));
+        tasks.startPartitions(List.of(FETCHED));
+        assertThat(asked).as("asked in the assignment callback").containsExactly(List.of(FETCHED));
+        await().atMost(Duration.ofSeconds(10)).until(() -> tasks.spawned(0));
+        PartitionHandle handle = tasks.partitions().get(0);
+
+        handle.requestRewind();
+        tasks.applyRewinds(); // the answer has not come: the loop goes on
+        assertThat(handle.noteCaughtUp(0)).as("its end not known yet").isFalse();
+        answer.complete(Map.of(FETCHED, 4L));
+        tasks.applyRewinds();
+
+        assertThat(consumer.endOffsetRequests).as("the consumer was not asked").isEmpty();
+        assertThat(asked).hasSize(1);
+        assertThat(handle.noteCaughtUp(3)).isFalse();
+        assertThat(handle.noteCaughtUp(4)).isTrue();
     }
 }

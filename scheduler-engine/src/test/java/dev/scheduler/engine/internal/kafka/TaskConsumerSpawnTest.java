@@ -58,9 +58,14 @@ class TaskConsumerSpawnTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             tasks.retrySpawns(); // what each poll iteration does
-            return consumer.paused().isEmpty();
+            return spawnRequests.get() == 2 && tasks.spawned(0);
         });
-        assertThat(spawnRequests.get()).isEqualTo(2);
+        assertThat(consumer.paused())
+                .as("paused until its actors' first rewind")
+                .containsExactly(TP);
+        tasks.partitions().get(0).requestRewind(); // what the actors' first start asks
+        tasks.applyRewinds();
+        assertThat(consumer.paused()).isEmpty();
         assertThat(tasks.partitions()).containsOnlyKeys(0);
     }
 }
