@@ -70,7 +70,8 @@ final class OnCallNotifier {
                         + Duration.between(startedAt, context.key().scheduledTime())
                                 .toMillis() + " ms before its time");
             }
-            lateness.record(Duration.between(start.freeToRunAt(), startedAt));
+            lateness.record(
+                    Duration.between(start.freeToRunAt(), startedAt), engineName + " partition " + context.partition());
             if (start.heldBehindEarlierStep()) {
                 heldBehindEarlierStep.increment();
             }

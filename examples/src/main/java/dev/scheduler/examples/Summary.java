@@ -117,6 +117,9 @@ final class Summary {
                 lateness.lateCount(),
                 lateness.count(),
                 Lateness.LATE.toMillis());
+        if (!lateness.worst().isEmpty()) {
+            out.printf("  latest starts            %s%n", String.join("; ", lateness.worst()));
+        }
         if (failover != null) {
             printFailover(out, failover.result());
         }

@@ -15,8 +15,10 @@ public final class KafkaProperties {
     /**
      * The engine's consumer: manual commits from the earliest offset, cooperative-sticky assignment, a short
      * session, and a 100 ms heartbeat (each member learns of a rebalance by its heartbeat, and tasks due on a
-     * moving partition wait for it: with 500 ms, the example's rolling restart started tasks up to 0.6 s late);
-     * the application's properties over these defaults; servers, group and deserializers always ours.
+     * moving partition wait for it: with 500 ms, the example's rolling restart started tasks up to 0.6 s late),
+     * and a 100 ms fetch wait (a partition rewound while a fetch is in flight for another is fetched once that one
+     * answers: with the 500 ms default, a move's catch-up waited up to 0.5 s); the application's properties over
+     * these defaults; servers, group and deserializers always ours.
      */
     public static Properties consumer(String bootstrapServers, String groupId, Map<String, Object> overrides) {
         Properties p = new Properties();
@@ -25,6 +27,7 @@ public final class KafkaProperties {
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "100");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scheduler-" + groupId);
         p.putAll(overrides);
