@@ -289,4 +289,28 @@ class AdminApiIT {
         assertThat(overview.json().get("ownedPartitions")).hasSize(4);
         assertThat(overview.json().get("activity").get("latenessMs").has("p99")).isTrue();
     }
+
+    /** A start that fails after the Kafka clients were built (here: the admin port is taken) closes them. */
+    @Test
+    void an_engine_whose_admin_port_is_taken_fails_naming_it_and_leaves_no_kafka_client_running() {
+        int taken = engine.adminServer().orElseThrow().uri().getPort();
+        long before = endOffsetClientThreads();
+        assertThat(before).as("the running engine's").isEqualTo(1);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> harness.engineBuilder(executor, EngineHarness.FAST, Clock.systemUTC())
+                                .adminServer(AdminServerSettings.defaults().withPort(taken))
+                                .build()
+                                .start())
+                .isInstanceOf(EngineStartException.class)
+                .hasMessageContaining("cannot listen on")
+                .hasMessageContaining(String.valueOf(taken));
+        await().atMost(Duration.ofSeconds(10)).until(() -> endOffsetClientThreads() == before);
+    }
+
+    private static long endOffsetClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().endsWith("-end-offsets"))
+                .count();
+    }
 }

@@ -185,6 +185,7 @@ public final class EngineRuntime {
     private ExecutorService pool;
     private ActorSystem<EngineGuardian.SpawnPartition> system;
     private TaskConsumer consumer;
+    private boolean pollStarted;
     private Thread pollThread;
     private int partitionCount;
     private EngineMetrics metrics = EngineMetrics.NONE;
@@ -267,12 +268,11 @@ public final class EngineRuntime {
         Map<String, Object> offsetsClient =
                 KafkaProperties.admin(config.bootstrapServers(), config.consumerProperties());
         offsetsClient.put("client.id", consumerProperties.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-end-offsets");
-        consumer.endOffsetsFrom(EndOffsets.viaAdmin(
-                Admin.create(offsetsClient),
-                IsolationLevel.valueOf(String.valueOf(consumerProperties.getOrDefault(
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))
-                        .toUpperCase(java.util.Locale.ROOT)),
-                Duration.ofSeconds(5)));
+        IsolationLevel isolation = IsolationLevel.valueOf(String.valueOf(
+                        consumerProperties.getOrDefault(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))
+                .strip()
+                .toUpperCase(java.util.Locale.ROOT));
+        consumer.endOffsetsFrom(EndOffsets.viaAdmin(Admin.create(offsetsClient), isolation, Duration.ofSeconds(5)));
         pollThread = new Thread(consumer, "scheduler-poll-" + config.topic());
         admin = new EngineAdmin(
                 session,
@@ -295,6 +295,7 @@ public final class EngineRuntime {
             }
         }
         pollThread.start();
+        pollStarted = true;
         admin.startStaleScan();
         log.info(
                 "scheduler engine started: topic {} ({} partitions), group {}, keyspace {}",
@@ -403,6 +404,9 @@ public final class EngineRuntime {
     }
 
     private void release() {
+        if (consumer != null && !pollStarted) {
+            consumer.discard(); // a start that failed after the consumer was built
+        }
         commands.close();
         if (adminServer != null) {
             adminServer.close();

@@ -15,15 +15,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Poll thread: where each rewound partition catches up to before it starts tasks. A partition starts no task until
- * the records on the topic at its assignment are durable, so the offset is the partition's end offset read after
- * the assignment: not a high watermark the consumer may hold from before it (a list-offsets answer from before a
- * revoke, a partition paused since, a new leader's lower one).
+ * the records on the topic when it was rewound (after its claim) are durable, so the offset is the partition's end
+ * offset read then: not a high watermark the consumer may hold from before (a list-offsets answer from before a
+ * revoke, a partition paused since, a new leader's lower one), and not one read at the assignment (the claim may
+ * wait out a lease, and a cancel published meanwhile must win).
  *
- * <p>With an {@link EndOffsets} reader, the end offsets are asked for when the partitions are assigned, while their
- * actors claim them, and the first rewind of each uses that answer; a later rewind (a restarted incarnation) asks
- * again. Until the answer comes, the partition is not caught up. An answer that fails is read again with the
- * consumer's blocking request; without a reader, that request is the only one (one for the partitions rewound
- * together). If neither can read the end, the partition does not wait (and order may break as before); logged.
+ * <p>With an {@link EndOffsets} reader (an admin client of its own), the request does not wait behind the
+ * consumer's fetch in flight, and the poll thread does not wait for its answer: until it comes, the partition is not
+ * caught up. A partition whose answer fails is read with the consumer's blocking request; without a reader, that
+ * request is the only one (one for the partitions rewound together). If neither can read the end, the partition
+ * does not wait (and order may break as before); logged.
  */
 final class CatchUp {
 
@@ -33,8 +34,6 @@ final class CatchUp {
 
     private final Consumer<byte[], byte[]> consumer;
     private EndOffsets reader;
-    /** End offsets asked for at assignment, for each partition's first rewind. */
-    private final Map<TopicPartition, CompletableFuture<Map<TopicPartition, Long>>> atAssignment = new HashMap<>();
     /** Rewound partitions whose end offset has not come yet. */
     private final Map<TopicPartition, Pending> pending = new HashMap<>();
 
@@ -46,20 +45,9 @@ final class CatchUp {
         reader = r;
     }
 
-    /** In the assignment callback. */
-    void assigned(Collection<TopicPartition> partitions) {
-        if (reader != null && !partitions.isEmpty()) {
-            CompletableFuture<Map<TopicPartition, Long>> ends = request(partitions);
-            partitions.forEach(tp -> atAssignment.put(tp, ends));
-        }
-    }
-
-    /** In the revoke and lost callbacks: an answer asked for an earlier assignment is never used. */
+    /** In the revoke and lost callbacks: an answer for the earlier actors is never used. */
     void released(Collection<TopicPartition> partitions) {
-        partitions.forEach(tp -> {
-            atAssignment.remove(tp);
-            pending.remove(tp);
-        });
+        partitions.forEach(pending::remove);
     }
 
     /** Partitions the poll thread has just sought back to their durable offset. */
@@ -68,19 +56,8 @@ final class CatchUp {
             readBlocking(rewound);
             return;
         }
-        List<TopicPartition> unasked = new java.util.ArrayList<>();
-        for (Map.Entry<TopicPartition, PartitionHandle> r : rewound.entrySet()) {
-            CompletableFuture<Map<TopicPartition, Long>> ends = atAssignment.remove(r.getKey());
-            if (ends == null) {
-                unasked.add(r.getKey());
-            } else {
-                pending.put(r.getKey(), new Pending(r.getValue(), ends));
-            }
-        }
-        if (!unasked.isEmpty()) {
-            CompletableFuture<Map<TopicPartition, Long>> ends = request(unasked);
-            unasked.forEach(tp -> pending.put(tp, new Pending(rewound.get(tp), ends)));
-        }
+        CompletableFuture<Map<TopicPartition, Long>> ends = request(rewound.keySet());
+        rewound.forEach((tp, handle) -> pending.put(tp, new Pending(handle, ends)));
     }
 
     /** Each poll iteration: gives each rewound partition whose end offset has come its offset to catch up to. */

@@ -5,8 +5,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -18,7 +20,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public interface EndOffsets extends AutoCloseable {
 
-    /** The end offsets of {@code partitions}; completes exceptionally when they cannot be read in time. */
+    /**
+     * The end offsets of {@code partitions}: a partition whose offset could not be read in time is missing, or the
+     * future completes exceptionally.
+     */
     CompletableFuture<Map<TopicPartition, Long>> read(Collection<TopicPartition> partitions);
 
     @Override
@@ -35,17 +40,16 @@ public interface EndOffsets extends AutoCloseable {
             public CompletableFuture<Map<TopicPartition, Long>> read(Collection<TopicPartition> partitions) {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-                CompletableFuture<Map<TopicPartition, Long>> ends = new CompletableFuture<>();
-                admin.listOffsets(latest, options).all().whenComplete((answers, error) -> {
-                    if (error != null) {
-                        ends.completeExceptionally(error);
-                    } else {
-                        Map<TopicPartition, Long> offsets = new HashMap<>();
-                        answers.forEach((tp, info) -> offsets.put(tp, info.offset()));
-                        ends.complete(offsets);
-                    }
-                });
-                return ends;
+                ListOffsetsResult result = admin.listOffsets(latest, options);
+                // Each partition's answer apart: one without a leader leaves only itself unread.
+                Map<TopicPartition, Long> offsets = new ConcurrentHashMap<>();
+                CompletableFuture<?>[] each = latest.keySet().stream()
+                        .map(tp -> result.partitionResult(tp)
+                                .toCompletionStage()
+                                .toCompletableFuture()
+                                .thenAccept(info -> offsets.put(tp, info.offset())))
+                        .toArray(CompletableFuture[]::new);
+                return CompletableFuture.allOf(each).handle((ok, error) -> Map.copyOf(offsets));
             }
 
             @Override

@@ -160,9 +160,14 @@ final class OwnedPartitions {
                             .toCompletableFuture()
                             .get(spawnTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
             actors.put(p, ref);
-            if (unspawned.remove(p) != null && streak.count() > 0) {
-                log.info("partition {}: its actors started after {} failed tries", p, streak.count());
-            } // it stays paused until their first rewind
+            if (unspawned.remove(p) != null) {
+                if (streak.count() > 0) {
+                    log.info("partition {}: its actors started after {} failed tries", p, streak.count());
+                }
+                if (!handle.awaitingFirstRewind()) {
+                    resume(tp); // actors of an ask that timed out ran and rewound meanwhile
+                }
+            } // else paused until their first rewind
 
         } catch (Exception e) {
             if (e instanceof InterruptedException) {

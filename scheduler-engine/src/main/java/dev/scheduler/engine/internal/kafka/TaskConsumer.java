@@ -82,9 +82,8 @@ public final class TaskConsumer implements Runnable {
     }
 
     /**
-     * Where starting partitions read the end offsets they catch up to, asked for at assignment (see
-     * {@link CatchUp}); closed with the loop. Set before {@link #run()}; without it, the consumer's blocking
-     * request at each rewind.
+     * Where rewound partitions read the end offsets they catch up to without waiting (see {@link CatchUp}); closed
+     * with the loop. Set before {@link #run()}; without it, the consumer's blocking request at each rewind.
      */
     public void endOffsetsFrom(EndOffsets reader) {
         catchUp.reader(reader);
@@ -137,6 +136,17 @@ public final class TaskConsumer implements Runnable {
     /** Why this instance is out of the consumer group, or empty while it is in (or has no fence). */
     public Optional<String> outOfGroup() {
         return fence == null ? Optional.empty() : fence.status();
+    }
+
+    /** Closes the Kafka clients of a loop that never ran (the engine's start failed after building it). */
+    public void discard() {
+        try {
+            consumer.close(Duration.ZERO);
+        } finally {
+            if (endOffsets != null) {
+                endOffsets.close();
+            }
+        }
     }
 
     /** Asks the loop to stop; it hands off every partition, commits and leaves the group. */
@@ -298,7 +308,9 @@ public final class TaskConsumer implements Runnable {
                 TopicPartition tp = new TopicPartition(topic, h.partition());
                 log.debug("partition {}: re-reading from offset {}", h.partition(), h.durableOffset());
                 consumer.seek(tp, h.durableOffset());
-                owned.resume(tp); // paused from its assignment until now (back pressure may pause it again)
+                if (!owned.unspawned(h.partition())) {
+                    owned.resume(tp); // paused from its assignment until now (back pressure may pause it again)
+                } // else: resumed once its actors are registered (an ask that timed out may have spawned them)
                 rewound.put(tp, h);
             }
         }
@@ -308,7 +320,8 @@ public final class TaskConsumer implements Runnable {
         catchUp.settle();
     }
 
-    private void applyBackpressure() {
+    /** Each poll iteration (and a test): pauses partitions whose records pile up unpersisted, resumes them. */
+    void applyBackpressure() {
         for (PartitionHandle h : owned.handles().values()) {
             TopicPartition tp = new TopicPartition(topic, h.partition());
             if (owned.unspawned(h.partition()) || h.awaitingFirstRewind()) {
@@ -325,7 +338,6 @@ public final class TaskConsumer implements Runnable {
 
     /** What the group's assignment callback does (and a test). */
     void startPartitions(Collection<TopicPartition> partitions) {
-        catchUp.assigned(partitions);
         owned.start(partitions);
     }
 

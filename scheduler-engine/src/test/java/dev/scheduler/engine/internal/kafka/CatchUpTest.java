@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The end offsets a rewound partition catches up to: asked for at assignment on a connection of their own, used by
- * the first rewind only, never from an earlier assignment, and read with the consumer when the answer fails.
+ * The end offsets a rewound partition catches up to: asked for at each rewind on a connection of their own, never
+ * used for other actors than those that rewound, and read with the consumer when the answer fails.
  */
 class CatchUpTest {
 
@@ -75,36 +75,36 @@ class CatchUpTest {
     }
 
     @Test
-    void the_answer_asked_for_at_assignment_serves_the_first_rewind_and_a_later_rewind_asks_again() {
-        catchUp.assigned(List.of(P0, P1));
-        assertThat(reader.requests).containsExactly(List.of(P0, P1));
-        reader.answers.get(0).complete(Map.of(P0, 12L, P1, 20L)); // while the actors claim
-
+    void the_end_is_asked_for_at_each_rewind_and_until_it_comes_the_partition_is_not_caught_up() {
         PartitionHandle first = rewound(0, 10);
-        catchUp.rewound(Map.of(P0, first));
+        PartitionHandle other = rewound(1, 10);
+        catchUp.rewound(Map.of(P0, first, P1, other));
+        assertThat(reader.requests).hasSize(1);
+        assertThat(reader.requests.get(0)).containsExactlyInAnyOrder(P0, P1);
         catchUp.settle();
-        assertThat(reader.requests).as("no second request").hasSize(1);
+        assertThat(first.noteCaughtUp(10)).as("its end not known yet").isFalse();
+        reader.answers.get(0).complete(Map.of(P0, 12L, P1, 20L));
+        catchUp.settle();
         assertThat(first.noteCaughtUp(11)).isFalse();
-        assertThat(first.noteCaughtUp(12)).as("the end read at assignment").isTrue();
+        assertThat(first.noteCaughtUp(12)).as("the end read at the rewind").isTrue();
+        assertThat(other.noteCaughtUp(20)).isTrue();
 
         PartitionHandle restarted = rewound(0, 12); // a new incarnation of the actors rewinds again
         catchUp.rewound(Map.of(P0, restarted));
-        catchUp.settle();
-        assertThat(reader.requests).as("asked anew").containsExactly(List.of(P0, P1), List.of(P0));
-        assertThat(restarted.noteCaughtUp(12)).as("its end not known yet").isFalse();
+        assertThat(reader.requests).as("asked anew").hasSize(2);
         reader.answers.get(1).complete(Map.of(P0, 15L));
         catchUp.settle();
         assertThat(restarted.noteCaughtUp(14)).isFalse();
         assertThat(restarted.noteCaughtUp(15)).isTrue();
-        assertThat(consumer.endOffsetRequests).isZero();
+        assertThat(consumer.endOffsetRequests)
+                .as("the consumer was never asked")
+                .isZero();
     }
 
     @Test
-    void while_the_end_is_not_known_the_partition_is_not_caught_up_and_what_it_handed_over_must_be_durable() {
-        catchUp.assigned(List.of(P0));
+    void while_the_end_is_not_known_what_the_partition_handed_over_must_become_durable() {
         PartitionHandle h = rewound(0, 10);
         catchUp.rewound(Map.of(P0, h));
-        catchUp.settle();
         h.recordsHandedOver(4); // offsets 10..13, polled before the answer came
         h.handedOver(10, 14);
         assertThat(h.noteCaughtUp(14)).as("end not known").isFalse();
@@ -119,28 +119,27 @@ class CatchUpTest {
     }
 
     @Test
-    void an_answer_asked_for_an_earlier_assignment_is_never_used() {
-        catchUp.assigned(List.of(P0));
-        reader.answers.get(0).complete(Map.of(P0, 5L)); // before a revoke
-        catchUp.released(List.of(P0));
-
-        PartitionHandle h = rewound(0, 10); // assigned again without the callback's request (a test of the seam)
-        catchUp.rewound(Map.of(P0, h));
+    void an_answer_for_actors_that_were_let_go_of_is_never_used() {
+        PartitionHandle earlier = rewound(0, 10);
+        catchUp.rewound(Map.of(P0, earlier));
+        catchUp.released(List.of(P0)); // revoked before the answer came
+        reader.answers.get(0).complete(Map.of(P0, 5L));
         catchUp.settle();
-        assertThat(reader.requests).hasSize(2);
+        assertThat(earlier.noteCaughtUp(10)).as("its answer was dropped").isFalse();
+
+        PartitionHandle again = rewound(0, 10); // assigned again: new actors rewind
+        catchUp.rewound(Map.of(P0, again));
         reader.answers.get(1).complete(Map.of(P0, 25L));
         catchUp.settle();
-        assertThat(h.noteCaughtUp(10)).as("not at the earlier answer").isFalse();
-        assertThat(h.noteCaughtUp(25)).isTrue();
+        assertThat(again.noteCaughtUp(10)).isFalse();
+        assertThat(again.noteCaughtUp(25)).isTrue();
     }
 
     @Test
     void a_failed_answer_is_read_again_with_the_consumer() {
-        catchUp.assigned(List.of(P0, P1));
         PartitionHandle h0 = rewound(0, 10);
         PartitionHandle h1 = rewound(1, 10);
         catchUp.rewound(Map.of(P0, h0, P1, h1));
-        catchUp.settle();
         reader.answers.get(0).completeExceptionally(new TimeoutException("listOffsets timed out"));
         catchUp.settle();
 
@@ -151,9 +150,23 @@ class CatchUpTest {
     }
 
     @Test
+    void a_partition_missing_from_the_answer_alone_is_read_with_the_consumer() {
+        PartitionHandle h0 = rewound(0, 10);
+        PartitionHandle h1 = rewound(1, 10);
+        catchUp.rewound(Map.of(P0, h0, P1, h1));
+        reader.answers.get(0).complete(Map.of(P1, 22L)); // P0 had no leader, say
+        catchUp.settle();
+
+        assertThat(consumer.endOffsetRequests).isEqualTo(1);
+        assertThat(h0.noteCaughtUp(30)).as("the consumer's end offset").isTrue();
+        assertThat(h1.noteCaughtUp(21)).isFalse();
+        assertThat(h1.noteCaughtUp(22)).as("the reader's").isTrue();
+    }
+
+    @Test
     void a_partition_rewound_again_before_its_answer_came_waits_for_the_newer_one() {
         PartitionHandle first = rewound(0, 10);
-        catchUp.rewound(Map.of(P0, first)); // no answer from assignment: asks
+        catchUp.rewound(Map.of(P0, first));
         PartitionHandle second = rewound(0, 10);
         catchUp.rewound(Map.of(P0, second));
         reader.answers.get(0).complete(Map.of(P0, 11L));

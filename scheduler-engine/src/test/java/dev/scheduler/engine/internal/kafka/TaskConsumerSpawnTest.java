@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.scheduler.engine.internal.partition.EngineGuardian;
+import dev.scheduler.engine.internal.partition.PartitionHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +68,50 @@ class TaskConsumerSpawnTest {
         tasks.applyRewinds();
         assertThat(consumer.paused()).isEmpty();
         assertThat(tasks.partitions()).containsOnlyKeys(0);
+    }
+
+    /**
+     * An ask that timed out may still have spawned actors that rewind: the partition stays paused until they are
+     * registered, or what it fetched meanwhile would be handed to no actor and skipped (found in review).
+     */
+    @Test
+    void a_rewind_while_the_actors_are_not_registered_keeps_the_partition_paused_until_they_are() {
+        TaskConsumer tasks = TestTaskConsumers.over(consumer, system);
+        tasks.spawnTimeout(Duration.ofMillis(200));
+        consumer.assign(List.of(TP));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        tasks.startPartitions(List.of(TP)); // the first spawn times out
+        PartitionHandle handle = tasks.partitions().get(0);
+
+        handle.requestRewind(); // what actors of that ask would do once running
+        tasks.applyRewinds();
+        tasks.applyBackpressure();
+        assertThat(consumer.paused()).as("no actor would get its records").containsExactly(TP);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            tasks.retrySpawns();
+            return tasks.spawned(0);
+        });
+        assertThat(consumer.paused())
+                .as("resumed once registered, already rewound")
+                .isEmpty();
+    }
+
+    @Test
+    void back_pressure_does_not_resume_a_partition_before_its_first_rewind() {
+        refusals.set(0); // spawns at once
+        TaskConsumer tasks = TestTaskConsumers.over(consumer, system);
+        consumer.assign(List.of(TP));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        tasks.startPartitions(List.of(TP));
+        await().atMost(Duration.ofSeconds(10)).until(() -> tasks.spawned(0));
+
+        tasks.applyBackpressure(); // nothing unpersisted: it would resume a partition it paused itself
+        assertThat(consumer.paused())
+                .as("its actors claim: what it fetched would be dropped")
+                .containsExactly(TP);
+        tasks.partitions().get(0).requestRewind();
+        tasks.applyRewinds();
+        assertThat(consumer.paused()).isEmpty();
     }
 }
