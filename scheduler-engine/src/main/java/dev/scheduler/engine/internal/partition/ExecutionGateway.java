@@ -6,6 +6,7 @@ import dev.scheduler.engine.TaskExecutor;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
 
 /**
  * How a {@link TaskRunner} runs the user's executor: off the actor threads, with the attempt timeout. A running
@@ -21,12 +22,33 @@ public interface ExecutionGateway {
      */
     record Attempt(CompletionStage<Void> outcome, CompletionStage<Void> returned) {}
 
-    /** Starts an attempt. Both stages of the answer complete on whatever thread ends the attempt. */
-    Attempt start(TaskContext context);
+    /**
+     * Starts an attempt, unless {@code mayStart} is false once a thread is there to run it: then the executor is
+     * not called, and the outcome completes with {@link Declined} (the attempt waited for a thread past its
+     * partition's lease, e.g. across a pause of the process: the partition's next owner may have run it since).
+     * Both stages of the answer complete on whatever thread ends the attempt.
+     */
+    Attempt start(TaskContext context, BooleanSupplier mayStart);
+
+    /** Starts an attempt that may always start. */
+    default Attempt start(TaskContext context) {
+        return start(context, () -> true);
+    }
 
     /** The outcome of an attempt, for callers that do not need to know when it really returned. */
     default CompletionStage<Void> run(TaskContext context) {
         return start(context).outcome();
+    }
+
+    /** The outcome of an attempt whose executor was never called: it did not run, and counts as no attempt. */
+    final class Declined extends RuntimeException {
+        public Declined() {
+            super(
+                    "not started: the partition's lease ran out before a thread could run the attempt",
+                    null,
+                    false,
+                    false);
+        }
     }
 
     /**

@@ -21,7 +21,10 @@ final class Lane {
         IDLE,
         /** The head waits for a free slot, a valid lease, or its (retry) time. */
         WAITING,
-        /** An attempt runs; its outcome is not known yet. */
+        /**
+         * An attempt runs; its outcome is not known yet. (Back to IDLE if it waited for a pool thread past the lease:
+         * declined, never called.)
+         */
         RUNNING,
         /** The attempt's outcome is known and being written (the attempt may still run: it timed out). */
         RECORDING,

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@link ExecutionGateway} of a running engine: runs the user's executor off the actor threads, on the
@@ -36,12 +37,17 @@ final class PooledExecutionGateway implements ExecutionGateway {
     }
 
     @Override
-    public Attempt start(TaskContext context) {
+    public Attempt start(TaskContext context, BooleanSupplier mayStart) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         CompletableFuture<Void> returned = new CompletableFuture<>();
         AtomicReference<Future<?>> work = new AtomicReference<>();
         try {
             work.set(pool.submit(() -> {
+                if (!mayStart.getAsBoolean()) {
+                    result.completeExceptionally(new Declined());
+                    returned.complete(null);
+                    return;
+                }
                 // The timeout counts from here: time spent waiting for a free pool thread is not the attempt's.
                 result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
                     if (e instanceof java.util.concurrent.TimeoutException) {

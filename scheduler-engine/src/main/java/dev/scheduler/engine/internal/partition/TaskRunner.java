@@ -253,7 +253,9 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         // Attempts still running after START_RECORD_DELAY are recorded as started (durably RUNNING); most
         // attempts end sooner, and their outcome write records the start: no extra write for them.
         timers.startSingleTimer(new RecordStart(key), new RecordStart(key), START_RECORD_DELAY);
-        ExecutionGateway.Attempt run = gateway.start(new TaskContext(head.task(), attempt, partition));
+        // Checked again once a pool thread has it: an attempt that waited past the lease (a pause, say) is declined.
+        ExecutionGateway.Attempt run =
+                gateway.start(new TaskContext(head.task(), attempt, partition), handle::leaseValid);
         context.pipeToSelf(run.outcome(), (v, e) -> new AttemptEnded(orderingId, attempt, now, e));
         context.pipeToSelf(run.returned(), (v, e) -> new AttemptReturned(key, attempt));
     }
@@ -277,6 +279,13 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
     private Behavior<Command> onAttemptEnded(AttemptEnded ended) {
         Lane lane = lanes.get(ended.orderingId());
+        if (ended.error() instanceof ExecutionGateway.Declined) {
+            // Never called: no outcome to record, and the same attempt starts again once the lease is valid.
+            timers.cancel(new RecordStart(lane.current));
+            lane.release();
+            tryStart(ended.orderingId(), lane);
+            return this;
+        }
         lane.state = Lane.State.RECORDING;
         timers.cancel(new RecordStart(lane.current));
         StoredTask head = lane.tasks.get(lane.current);

@@ -152,4 +152,39 @@ class ExecutionGatewayTest {
     private static boolean await(CountDownLatch latch) throws InterruptedException {
         return latch.await(10, TimeUnit.SECONDS);
     }
+
+    /** An attempt that waited for a thread past its partition's lease (a pause, say) is never called. */
+    @Test
+    void an_attempt_that_may_no_longer_start_once_a_thread_has_it_is_declined_and_never_called() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean leaseValid = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ExecutionGateway gateway = ExecutionGateway.pooled(
+                singleThread,
+                context -> {
+                    if (calls.incrementAndGet() == 1) {
+                        entered.countDown();
+                        busy.await(); // holds the only thread
+                    }
+                },
+                null,
+                Duration.ofSeconds(10));
+        ExecutionGateway.Attempt first = gateway.start(CONTEXT, leaseValid::get);
+        assertThat(await(entered)).isTrue();
+        ExecutionGateway.Attempt queued = gateway.start(CONTEXT, leaseValid::get); // waits for the thread
+        leaseValid.set(false); // the lease runs out meanwhile
+        busy.countDown();
+
+        assertThat(first.outcome().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(queued.outcome().toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(ExecutionGateway.Declined.class);
+        assertThat(queued.returned().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(calls.get())
+                .as("the queued attempt's executor was not called")
+                .isEqualTo(1);
+    }
 }

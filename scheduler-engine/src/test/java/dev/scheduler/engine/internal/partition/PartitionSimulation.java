@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -93,6 +94,7 @@ final class PartitionSimulation {
             int tasks,
             int attempts,
             int excusedDuplicates,
+            long declined,
             int handoffs,
             int crashes,
             int pauses,
@@ -103,6 +105,10 @@ final class PartitionSimulation {
     private final SimScheduler time;
     private final ActorSystem<Spawn> system;
     private final Random random;
+    /** Draws how long attempts wait for a pool thread. */
+    private final Random pickups;
+
+    private long declined;
     private final FakeTaskStore fake = new FakeTaskStore();
     private final FaultyTaskStore faulty;
     private final long startNanos;
@@ -154,6 +160,7 @@ final class PartitionSimulation {
         this.time = time;
         this.system = system;
         this.random = new Random(seed);
+        this.pickups = new Random(seed ^ 0x5DEECE66DL); // apart, so that the other draws stay as they were
         this.startNanos = time.nanoTime();
         this.clock = new Clock() {
             @Override
@@ -202,6 +209,7 @@ final class PartitionSimulation {
                 taskOffsets.size(),
                 attempts,
                 excused,
+                declined,
                 handoffs,
                 crashes,
                 pauses,
@@ -331,7 +339,7 @@ final class PartitionSimulation {
         PartitionContext context = new PartitionContext(
                 SETTINGS,
                 new SimStore(this, faulty, inc),
-                attempt -> startAttempt(inc, attempt),
+                (attempt, mayStart) -> startAttempt(inc, attempt, mayStart),
                 clock,
                 inc.handle,
                 AttemptEvents.NONE,
@@ -619,9 +627,41 @@ final class PartitionSimulation {
 
     // ---- the executor, in virtual time ----
 
-    private ExecutionGateway.Attempt startAttempt(Incarnation inc, TaskContext ctx) {
+    /**
+     * An attempt handed to the instance's pool: most get a thread at once; some wait for one (up to 30 ms), and a
+     * pause may fall in that wait, after which the gateway declines an attempt whose lease ran out.
+     */
+    private ExecutionGateway.Attempt startAttempt(Incarnation inc, TaskContext ctx, BooleanSupplier mayStart) {
+        int wait = pickups.nextInt(100) < 80 ? 0 : 1 + pickups.nextInt(30);
+        if (wait == 0) {
+            return pickedUp(inc, ctx, mayStart);
+        }
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        CompletableFuture<Void> returned = new CompletableFuture<>();
+        onInstance(inc, wait * MS, () -> {
+            ExecutionGateway.Attempt a = pickedUp(inc, ctx, mayStart);
+            a.outcome().whenComplete((v, e) -> {
+                if (e != null) {
+                    outcome.completeExceptionally(e);
+                } else {
+                    outcome.complete(null);
+                }
+            });
+            a.returned().whenComplete((v, e) -> returned.complete(null));
+        });
+        return new ExecutionGateway.Attempt(outcome, returned);
+    }
+
+    private ExecutionGateway.Attempt pickedUp(Incarnation inc, TaskContext ctx, BooleanSupplier mayStart) {
         TaskKey key = ctx.task().key();
         int attempt = ctx.attempt();
+        if (!mayStart.getAsBoolean()) {
+            declined++;
+            trace(inc, "declined " + key + "#" + attempt + " (lease ran out before a thread had it)");
+            return new ExecutionGateway.Attempt(
+                    CompletableFuture.failedFuture(new ExecutionGateway.Declined()),
+                    CompletableFuture.completedFuture(null));
+        }
         attempts++;
         trace(inc, "start " + key + "#" + attempt);
         checkStart(inc, key, attempt);

@@ -82,6 +82,7 @@ class PartitionSimulationTest {
         long tasks = 0;
         long attempts = 0;
         long excused = 0;
+        long declined = 0;
         long disorder = 0;
         long faults = 0;
         long started = System.nanoTime();
@@ -90,6 +91,7 @@ class PartitionSimulationTest {
             tasks += o.tasks();
             attempts += o.attempts();
             excused += o.excusedDuplicates();
+            declined += o.declined();
             disorder += o.handoffs() + o.crashes() + o.pauses();
             faults += o.faults();
             if (!o.violations().isEmpty()) {
@@ -101,9 +103,19 @@ class PartitionSimulationTest {
         long ms = (System.nanoTime() - started) / 1_000_000;
         System.out.printf(
                 "simulation: %d seeds from %d in %d ms (%.1f ms/seed): %d tasks, %d attempts (%d started again "
-                        + "after a crash, fence, pause or abandon), %d handoffs/crashes/pauses, %d store faults; "
-                        + "%d seeds failed%n",
-                count, from, ms, (double) ms / count, tasks, attempts, excused, disorder, faults, failed.size());
+                        + "after a crash, fence, pause or abandon; %d declined past their lease), %d "
+                        + "handoffs/crashes/pauses, %d store faults; %d seeds failed%n",
+                count,
+                from,
+                ms,
+                (double) ms / count,
+                tasks,
+                attempts,
+                excused,
+                declined,
+                disorder,
+                faults,
+                failed.size());
         assertThat(SimDispatch.INSTANCE.foreignTasks())
                 .as("mailboxes scheduled from Pekko's own threads (a seed would not replay exactly)")
                 .isZero();
@@ -116,7 +128,8 @@ class PartitionSimulationTest {
      * The invariants are checked for real: a planted lost write (one write of tasks answered as stored and never
      * written) is found in nearly every seed. Not in all: the lost tasks may all be cancelled before they are due,
      * or read again from Kafka and stored after all (a handoff commits the offset durable at the revoke, and the
-     * next owner reads again what came after it: 5 of these 40 seeds since the revoke became asynchronous).
+     * next owner reads again what came after it: 5 of these 40 seeds since the revoke became asynchronous, 7 since
+     * attempts may wait for a pool thread, which moves every seed's timing).
      */
     @Test
     void aLostWriteIsFound() {
@@ -132,7 +145,7 @@ class PartitionSimulationTest {
         System.out.println("simulation: a planted lost write was missed in seeds " + missed + " of 1..40");
         assertThat(missed.size())
                 .as("seeds that missed the planted lost write: %s", missed)
-                .isLessThanOrEqualTo(6);
+                .isLessThanOrEqualTo(8);
     }
 
     /**

@@ -100,6 +100,30 @@ class TaskRunnerTest {
         assertThat(outcomesDurableAtStart).containsExactly(0, 1, 2, 3);
     }
 
+    /** A declined attempt never ran: no outcome is recorded, and the same attempt starts again. */
+    @Test
+    void an_attempt_the_gateway_declines_records_nothing_and_starts_again_with_the_same_number() {
+        ExecutionGateway pooled = defaultGateway();
+        java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+        startRunner(
+                RETRY,
+                8,
+                (context, mayStart) -> offered.incrementAndGet() == 1
+                        ? new ExecutionGateway.Attempt(
+                                java.util.concurrent.CompletableFuture.failedFuture(new ExecutionGateway.Declined()),
+                                java.util.concurrent.CompletableFuture.completedFuture(null))
+                        : pooled.start(context, mayStart));
+        Task t = task("a", -1, "t");
+
+        runner.tell(run(t));
+
+        parent.expectMessage(new TaskRunner.Finished(t.key(), TaskStatus.SUCCEEDED));
+        assertThat(offered.get()).isEqualTo(2);
+        assertThat(executor.attempts()).extracting(TaskContext::attempt).containsExactly(1);
+        assertThat(store.outcomes()).hasSize(1);
+        assertThat(store.outcomes().get(0).attempt()).isEqualTo(1);
+    }
+
     @Test
     void different_ordering_ids_run_in_parallel_up_to_the_running_limit() {
         startRunner(RETRY, 2);
