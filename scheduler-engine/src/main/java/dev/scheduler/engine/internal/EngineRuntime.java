@@ -340,10 +340,11 @@ public final class EngineRuntime {
     }
 
     private static com.typesafe.config.Config actorConfig() {
-        // A 1 ms timer tick: tasks fire within milliseconds of their time, not on a coarse poll.
+        // Timers that wait for their own deadline: tasks fire within a millisecond of their time, and an idle
+        // engine does not wake on a tick (PreciseScheduler).
         return ConfigFactory.parseString(String.join(
                         "\n",
-                        "pekko.scheduler.tick-duration = 1ms",
+                        "pekko.scheduler.implementation = \"" + PreciseScheduler.class.getName() + "\"",
                         "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
                         "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
                         "pekko.loglevel = INFO",
