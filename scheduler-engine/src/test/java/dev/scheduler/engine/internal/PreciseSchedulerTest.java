@@ -71,17 +71,56 @@ class PreciseSchedulerTest {
         assertThat(fired.get()).as("at most one run in flight at the cancel").isLessThanOrEqualTo(atCancel + 1);
     }
 
+    /** As Pekko's default: at the close only tasks marked to run on close run; the others are dropped. */
     @Test
-    void after_close_pending_timers_have_run_and_new_ones_are_refused() {
-        AtomicInteger fired = new AtomicInteger();
-        scheduler.scheduleOnce(ms(60_000), fired::incrementAndGet, DIRECT);
+    void at_close_only_tasks_that_run_on_close_run_and_new_timers_are_refused() {
+        AtomicInteger dropped = new AtomicInteger();
+        AtomicInteger ranOnClose = new AtomicInteger();
+        scheduler.scheduleOnce(ms(60_000), dropped::incrementAndGet, DIRECT);
+        scheduler.scheduleOnce(
+                ms(60_000), (org.apache.pekko.actor.Scheduler.TaskRunOnClose) ranOnClose::incrementAndGet, DIRECT);
         scheduler.close();
-        assertThat(fired.get())
-                .as("run at the close, as Pekko's default scheduler does")
-                .isEqualTo(1);
+        assertThat(ranOnClose.get()).isEqualTo(1);
+        assertThat(dropped.get()).isZero();
         assertThatThrownBy(() -> scheduler.scheduleOnce(ms(1), () -> {}, DIRECT))
                 .isInstanceOf(IllegalStateException.class)
                 .hasCauseInstanceOf(SchedulerException.class);
+    }
+
+    /** A repeated timer never overlaps itself, and an exception stops it (Pekko's contract). */
+    @Test
+    void a_repeated_timer_whose_task_throws_stops() {
+        AtomicInteger runs = new AtomicInteger();
+        AtomicInteger reported = new AtomicInteger();
+        ExecutionContext counting = new ExecutionContext() {
+            @Override
+            public void execute(Runnable runnable) {
+                try {
+                    runnable.run();
+                } catch (RuntimeException e) {
+                    reported.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void reportFailure(Throwable cause) {
+                reported.incrementAndGet();
+            }
+        };
+        scheduler.schedule(
+                ms(1),
+                ms(2),
+                () -> {
+                    if (runs.incrementAndGet() == 3) {
+                        throw new IllegalStateException("the receiver is gone");
+                    }
+                },
+                counting);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported.get() == 1);
+        CountDownLatch later = new CountDownLatch(1);
+        scheduler.scheduleOnce(ms(50), later::countDown, DIRECT);
+        await().atMost(Duration.ofSeconds(10)).until(() -> later.getCount() == 0);
+        assertThat(runs.get()).as("no run after the one that threw").isEqualTo(3);
     }
 
     @Test

@@ -21,11 +21,13 @@ final class Lane {
         IDLE,
         /** The head waits for a free slot, a valid lease, or its (retry) time. */
         WAITING,
-        /**
-         * An attempt runs; its outcome is not known yet. (Back to IDLE if it waited for a pool thread past the lease:
-         * declined, never called.)
-         */
+        /** An attempt runs; its outcome is not known yet. */
         RUNNING,
+        /**
+         * The attempt waited for a pool thread past the lease and was declined (never called, nothing recorded):
+         * released to IDLE, and started again, once its thread's part has returned.
+         */
+        DECLINED,
         /** The attempt's outcome is known and being written (the attempt may still run: it timed out). */
         RECORDING,
         /**
@@ -37,7 +39,7 @@ final class Lane {
 
     final TreeMap<TaskKey, StoredTask> tasks = new TreeMap<>();
     State state = State.IDLE;
-    /** The task started and not yet released: set in RUNNING, RECORDING and TIMED_OUT_STILL_RUNNING. */
+    /** The task started and not yet released: set in RUNNING, DECLINED, RECORDING and TIMED_OUT_STILL_RUNNING. */
     TaskKey current;
 
     int currentAttempt;

@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -249,15 +250,33 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         int attempt = head.attempts() + 1;
         TaskKey key = head.task().key();
         lane.started(key, attempt, now);
-        events.attemptStarted(key, attempt, Duration.between(head.dueAt(), now));
+        Duration late = Duration.between(head.dueAt(), now);
         // Attempts still running after START_RECORD_DELAY are recorded as started (durably RUNNING); most
         // attempts end sooner, and their outcome write records the start: no extra write for them.
         timers.startSingleTimer(new RecordStart(key), new RecordStart(key), START_RECORD_DELAY);
-        // Checked again once a pool thread has it: an attempt that waited past the lease (a pause, say) is declined.
-        ExecutionGateway.Attempt run =
-                gateway.start(new TaskContext(head.task(), attempt, partition), handle::leaseValid);
+        // Checked again once a pool thread has it: an attempt that waited past the lease (a pause, say), or past a
+        // claim of another incarnation on this handle, is declined; only one that starts is reported as started.
+        long epoch = handle.ownerEpoch();
+        BooleanSupplier mayStart = () -> {
+            if (!handle.leaseValid() || handle.ownerEpoch() != epoch) {
+                return false;
+            }
+            events.attemptStarted(key, attempt, late);
+            return true;
+        };
+        ExecutionGateway.Attempt run = gateway.start(new TaskContext(head.task(), attempt, partition), mayStart);
         context.pipeToSelf(run.outcome(), (v, e) -> new AttemptEnded(orderingId, attempt, now, e));
         context.pipeToSelf(run.returned(), (v, e) -> new AttemptReturned(key, attempt));
+    }
+
+    /** A declined attempt never ran: the task starts again, unless it was cancelled meanwhile. */
+    private void releaseDeclined(String orderingId, Lane lane) {
+        TaskKey key = lane.current;
+        lane.release();
+        if (cancelledWhileRunning.remove(key)) {
+            lane.tasks.remove(key); // the schedule has forgotten it already, as for a queued task
+        }
+        tryStart(orderingId, lane);
     }
 
     private Behavior<Command> onRecordStart(RecordStart record) {
@@ -280,10 +299,13 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     private Behavior<Command> onAttemptEnded(AttemptEnded ended) {
         Lane lane = lanes.get(ended.orderingId());
         if (ended.error() instanceof ExecutionGateway.Declined) {
-            // Never called: no outcome to record, and the same attempt starts again once the lease is valid.
+            // Never called: no outcome to record; the same attempt starts again, once its thread's part has
+            // returned (so that its AttemptReturned is not taken for the next start's).
             timers.cancel(new RecordStart(lane.current));
-            lane.release();
-            tryStart(ended.orderingId(), lane);
+            lane.state = Lane.State.DECLINED;
+            if (lane.returned) {
+                releaseDeclined(ended.orderingId(), lane);
+            }
             return this;
         }
         lane.state = Lane.State.RECORDING;
@@ -318,6 +340,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             if (lane.state == Lane.State.TIMED_OUT_STILL_RUNNING) {
                 lane.release();
                 tryStart(returned.key().orderingId(), lane);
+            } else if (lane.state == Lane.State.DECLINED) {
+                releaseDeclined(returned.key().orderingId(), lane);
             }
         }
         startReady();

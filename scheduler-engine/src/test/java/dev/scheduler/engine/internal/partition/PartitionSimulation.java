@@ -160,7 +160,7 @@ final class PartitionSimulation {
         this.time = time;
         this.system = system;
         this.random = new Random(seed);
-        this.pickups = new Random(seed ^ 0x5DEECE66DL); // apart, so that the other draws stay as they were
+        this.pickups = new Random(seed ^ 0x5DEECE66DL); // its own, so that the other draws keep their order
         this.startNanos = time.nanoTime();
         this.clock = new Clock() {
             @Override

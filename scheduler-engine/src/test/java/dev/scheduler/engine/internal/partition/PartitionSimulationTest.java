@@ -122,6 +122,11 @@ class PartitionSimulationTest {
         assertThat(failed.stream().map(PartitionSimulation.Outcome::seed).toList())
                 .as("failing seeds (replay one with -Dsimulation.seed=N)")
                 .isEmpty();
+        if (count >= 1000) {
+            assertThat(declined)
+                    .as("attempts declined past their lease (a pause while they waited for a thread): the path is run")
+                    .isPositive();
+        }
     }
 
     /**

@@ -122,6 +122,35 @@ class TaskRunnerTest {
         assertThat(executor.attempts()).extracting(TaskContext::attempt).containsExactly(1);
         assertThat(store.outcomes()).hasSize(1);
         assertThat(store.outcomes().get(0).attempt()).isEqualTo(1);
+        assertThat(listener.startedKeys())
+                .as("reported as started once: the declined one never ran")
+                .hasSize(1);
+    }
+
+    /** A cancel that arrives while the attempt waits for a thread wins: the declined attempt does not start again. */
+    @Test
+    void a_task_cancelled_while_its_attempt_waits_for_a_thread_is_not_started_again_once_declined() {
+        java.util.concurrent.CompletableFuture<Void> outcome = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> returned = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+        startRunner(RETRY, 8, (context, mayStart) -> {
+            offered.incrementAndGet();
+            return new ExecutionGateway.Attempt(outcome, returned);
+        });
+        Task t = task("a", -1, "t");
+        runner.tell(run(t));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> offered.get() == 1);
+
+        runner.tell(new TaskRunner.Cancel(t.key()));
+        barrier();
+        returned.complete(null); // the thread's part returns first here, then the outcome
+        outcome.completeExceptionally(new ExecutionGateway.Declined());
+        barrier();
+
+        assertThat(offered.get()).as("not offered again").isEqualTo(1);
+        assertThat(store.outcomes())
+                .as("nothing recorded for an attempt that never ran")
+                .isEmpty();
     }
 
     @Test
