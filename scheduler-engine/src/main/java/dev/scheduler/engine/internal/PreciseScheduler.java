@@ -32,8 +32,11 @@ public final class PreciseScheduler extends AbstractScheduler implements Closeab
 
     private final ScheduledThreadPoolExecutor timer;
     private final LoggingAdapter log;
-    /** Timers not fired (one-shot) or cancelled yet: their {@link Scheduler.TaskRunOnClose} ones run at the close. */
-    private final Set<Timer> pending = ConcurrentHashMap.newKeySet();
+    /**
+     * The {@link Scheduler.TaskRunOnClose} timers not fired or cancelled yet, run at the close; only those are
+     * tracked, so that the many other timers cost no set operations.
+     */
+    private final Set<Timer> runOnClose = ConcurrentHashMap.newKeySet();
 
     public PreciseScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
         this.log = log;
@@ -72,15 +75,13 @@ public final class PreciseScheduler extends AbstractScheduler implements Closeab
     @Override
     public void close() {
         timer.shutdown(); // the policies drop the delayed tasks; a run in progress is not interrupted
-        for (Timer t : List.copyOf(pending)) {
+        for (Timer t : List.copyOf(runOnClose)) {
             if (t.state.compareAndSet(Timer.SCHEDULED, Timer.CANCELLED)) {
-                pending.remove(t);
-                if (t.task instanceof Scheduler.TaskRunOnClose) {
-                    try {
-                        t.task.run();
-                    } catch (RuntimeException e) {
-                        log.debug("a task run at the scheduler's close failed: {}", e.toString());
-                    }
+                t.untrack();
+                try {
+                    t.task.run();
+                } catch (RuntimeException e) {
+                    log.debug("a task run at the scheduler's close failed: {}", e.toString());
                 }
             }
         }
@@ -108,7 +109,9 @@ public final class PreciseScheduler extends AbstractScheduler implements Closeab
         /** Schedules the next run at {@code deadline} ({@link System#nanoTime}); refused after the close. */
         void arm(long deadline) {
             deadlineNanos = deadline;
-            pending.add(this);
+            if (task instanceof Scheduler.TaskRunOnClose) {
+                runOnClose.add(this);
+            }
             try {
                 ScheduledFuture<?> f =
                         timer.schedule(this, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -118,11 +121,17 @@ public final class PreciseScheduler extends AbstractScheduler implements Closeab
                 }
             } catch (RejectedExecutionException e) {
                 if (state.compareAndSet(SCHEDULED, CANCELLED)) {
-                    pending.remove(this);
+                    untrack();
                     // As Pekko's default: its own callers (a dispatcher's shutdown) expect an IllegalStateException.
                     SchedulerException cause = SchedulerException.apply("cannot enqueue after timer shutdown");
                     throw new IllegalStateException(cause.getMessage(), cause);
                 } // else the close took it already (and ran it if it runs on close)
+            }
+        }
+
+        void untrack() {
+            if (task instanceof Scheduler.TaskRunOnClose) {
+                runOnClose.remove(this);
             }
         }
 
@@ -136,7 +145,7 @@ public final class PreciseScheduler extends AbstractScheduler implements Closeab
                 executor.execute(intervalNanos == 0 ? this::runOnce : this::runRepeated);
             } catch (RuntimeException e) {
                 if (state.compareAndSet(SCHEDULED, CANCELLED)) {
-                    pending.remove(this);
+                    untrack();
                 }
                 executor.reportFailure(e);
             }
@@ -144,7 +153,7 @@ public final class PreciseScheduler extends AbstractScheduler implements Closeab
 
         private void runOnce() {
             if (state.compareAndSet(SCHEDULED, FIRED)) {
-                pending.remove(this);
+                untrack();
                 task.run();
             }
         }
@@ -157,7 +166,7 @@ public final class PreciseScheduler extends AbstractScheduler implements Closeab
                 task.run();
             } catch (RuntimeException e) {
                 if (state.compareAndSet(SCHEDULED, CANCELLED)) {
-                    pending.remove(this);
+                    untrack();
                 }
                 throw e; // to the execution context, as with Pekko's default; the timer stops
             }
@@ -176,7 +185,7 @@ public final class PreciseScheduler extends AbstractScheduler implements Closeab
             if (!state.compareAndSet(SCHEDULED, CANCELLED)) {
                 return false;
             }
-            pending.remove(this);
+            untrack();
             ScheduledFuture<?> f = future;
             if (f != null) {
                 f.cancel(false);

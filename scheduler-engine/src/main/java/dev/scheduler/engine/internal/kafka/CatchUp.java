@@ -45,6 +45,13 @@ final class CatchUp {
         reader = r;
     }
 
+    /** Closes the reader, if any. */
+    void close() {
+        if (reader != null) {
+            reader.close();
+        }
+    }
+
     /** In the revoke and lost callbacks: an answer for the earlier actors is never used. */
     void released(Collection<TopicPartition> partitions) {
         partitions.forEach(pending::remove);

@@ -168,7 +168,6 @@ final class OwnedPartitions {
                     resume(tp); // actors of an ask that timed out ran and rewound meanwhile
                 }
             } // else paused until their first rewind
-
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

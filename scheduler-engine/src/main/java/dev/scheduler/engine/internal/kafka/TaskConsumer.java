@@ -57,7 +57,6 @@ public final class TaskConsumer implements Runnable {
     private StorageFence fence;
     private CoordinatorWatch coordinator;
     private boolean subscribed;
-    private EndOffsets endOffsets;
     /** Set while leaving a group whose coordinator does not answer: a commit would only wait for it. */
     private boolean cutOffFromKafka;
 
@@ -87,7 +86,6 @@ public final class TaskConsumer implements Runnable {
      */
     public void endOffsetsFrom(EndOffsets reader) {
         catchUp.reader(reader);
-        endOffsets = reader;
     }
 
     /** This instance's id, recorded as the owner of the partitions it claims. Set before {@link #run()}. */
@@ -143,9 +141,7 @@ public final class TaskConsumer implements Runnable {
         try {
             consumer.close(Duration.ZERO);
         } finally {
-            if (endOffsets != null) {
-                endOffsets.close();
-            }
+            catchUp.close();
         }
     }
 
@@ -371,12 +367,10 @@ public final class TaskConsumer implements Runnable {
             } catch (RuntimeException e) {
                 log.warn("closing the Kafka consumer failed", e);
             }
-            if (endOffsets != null) {
-                try {
-                    endOffsets.close();
-                } catch (RuntimeException e) {
-                    log.warn("closing the end-offset reader failed", e);
-                }
+            try {
+                catchUp.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the end-offset reader failed", e);
             }
         }
     }

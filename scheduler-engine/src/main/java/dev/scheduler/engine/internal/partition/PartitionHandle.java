@@ -29,8 +29,8 @@ public final class PartitionHandle implements PartitionGauges {
     private volatile boolean fenced;
     private volatile long endOffset = -1;
     /**
-     * Records up to here were on the topic when the partition was assigned; -1 when nothing is to catch up, the
-     * largest long from a rewind until the poll thread knows the offset.
+     * Records up to here were on the topic when the partition was rewound (after its claim); -1 when nothing is to
+     * catch up, the largest long from a rewind until the poll thread knows the offset.
      */
     private volatile long catchUpOffset = -1;
 
@@ -139,13 +139,13 @@ public final class PartitionHandle implements PartitionGauges {
     }
 
     /**
-     * Poll thread, after a rewind: the partition's log end offset read after its assignment. Until every record
+     * Poll thread, after a rewind: the partition's log end offset read at the rewind. Until every record
      * before it is durable, the partition starts no task: an overdue task in Cassandra may have an earlier-keyed
      * task of its ordering id still on the topic, published while no instance owned the partition. The batches
      * handed over since the rewind, while the offset was not known, must all become durable.
      */
-    public synchronized void catchUpTo(long endOffsetAtAssignment) {
-        catchUpOffset = endOffsetAtAssignment;
+    public synchronized void catchUpTo(long endOffset) {
+        catchUpOffset = endOffset;
         caughtUp = false;
     }
 

@@ -45,14 +45,19 @@ class TaskConsumerSpawnTest {
         system.terminate();
     }
 
-    @Test
-    void a_partition_whose_actors_could_not_be_spawned_is_paused_and_unhealthy_until_a_later_spawn_succeeds() {
+    /** A task consumer given {@link #TP} as the group's assignment callback would. */
+    private TaskConsumer assigned(Duration spawnTimeout) {
         TaskConsumer tasks = TestTaskConsumers.over(consumer, system);
-        tasks.spawnTimeout(Duration.ofMillis(200));
+        tasks.spawnTimeout(spawnTimeout);
         consumer.assign(List.of(TP));
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        tasks.startPartitions(List.of(TP));
+        return tasks;
+    }
 
-        tasks.startPartitions(List.of(TP)); // the first spawn times out
+    @Test
+    void a_partition_whose_actors_could_not_be_spawned_is_paused_and_unhealthy_until_a_later_spawn_succeeds() {
+        TaskConsumer tasks = assigned(Duration.ofMillis(200)); // the first spawn times out
 
         assertThat(consumer.paused()).as("no records are read for it meanwhile").containsExactly(TP);
         assertThat(tasks.partitions().get(0).healthy()).isFalse();
@@ -76,11 +81,7 @@ class TaskConsumerSpawnTest {
      */
     @Test
     void a_rewind_while_the_actors_are_not_registered_keeps_the_partition_paused_until_they_are() {
-        TaskConsumer tasks = TestTaskConsumers.over(consumer, system);
-        tasks.spawnTimeout(Duration.ofMillis(200));
-        consumer.assign(List.of(TP));
-        consumer.updateBeginningOffsets(Map.of(TP, 0L));
-        tasks.startPartitions(List.of(TP)); // the first spawn times out
+        TaskConsumer tasks = assigned(Duration.ofMillis(200)); // the first spawn times out
         PartitionHandle handle = tasks.partitions().get(0);
 
         handle.requestRewind(); // what actors of that ask would do once running
@@ -100,10 +101,7 @@ class TaskConsumerSpawnTest {
     @Test
     void back_pressure_does_not_resume_a_partition_before_its_first_rewind() {
         refusals.set(0); // spawns at once
-        TaskConsumer tasks = TestTaskConsumers.over(consumer, system);
-        consumer.assign(List.of(TP));
-        consumer.updateBeginningOffsets(Map.of(TP, 0L));
-        tasks.startPartitions(List.of(TP));
+        TaskConsumer tasks = assigned(Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(10)).until(() -> tasks.spawned(0));
 
         tasks.applyBackpressure(); // nothing unpersisted: it would resume a partition it paused itself
