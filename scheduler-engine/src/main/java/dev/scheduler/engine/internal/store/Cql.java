@@ -103,6 +103,12 @@ final class Cql {
                 + table("partition_owners") + " WHERE partition = ?";
     }
 
+    /** The owner rows of several partitions, for lease renewals ({@link LeaseReads}). Binds: a list of partitions. */
+    String readOwners() {
+        return "SELECT partition, epoch, owner, claimed_at, released FROM " + table("partition_owners")
+                + " WHERE partition IN ?";
+    }
+
     /**
      * The first claim of a partition: epoch 1, if no owner row exists. Every claim of this version records that
      * its claimer indexes buckets ({@link BucketIndex}); claims of engines before schema version 3 leave the two

@@ -7,6 +7,9 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +33,10 @@ final class PartitionOwners {
     private final ConsistencyLevel leaseRead;
 
     private final PreparedStatement readOwner;
+    private final PreparedStatement readOwners;
+    /** Groups the renewals' reads into one query; null when they are serial (a serial read is of one partition). */
+    private final LeaseReads leaseReads;
+
     private final PreparedStatement claimFirst;
     private final PreparedStatement claimNext;
     private final PreparedStatement claimUnset;
@@ -49,6 +56,8 @@ final class PartitionOwners {
         this.write = write;
         this.serial = serial;
         readOwner = session.prepare(cql.readOwner());
+        readOwners = session.prepare(cql.readOwners());
+        leaseReads = leaseRead == serial ? null : new LeaseReads(this::readMany);
         claimFirst = session.prepare(cql.claimFirst());
         claimNext = session.prepare(cql.claimNext());
         claimUnset = session.prepare(cql.claimUnset());
@@ -56,7 +65,27 @@ final class PartitionOwners {
     }
 
     CompletionStage<Optional<OwnerRow>> readForLease(int partition) {
-        return read(partition, leaseRead);
+        return leaseReads == null ? read(partition, leaseRead) : leaseReads.read(partition);
+    }
+
+    /** The owner rows of {@code partitions} at the lease consistency, in one query. */
+    private CompletionStage<Map<Integer, OwnerRow>> readMany(List<Integer> partitions) {
+        return session.executeAsync(readOwners
+                        .bind(partitions)
+                        .setPageSize(partitions.size() + 1)
+                        .setConsistencyLevel(leaseRead))
+                .thenCompose(rs -> {
+                    if (rs.hasMorePages()) {
+                        // A partition missing from the answer would read as "no row", which confirms the lease.
+                        return CompletableFuture.failedFuture(new IllegalStateException(
+                                "the owner rows of " + partitions.size() + " partitions came in more than one page"));
+                    }
+                    Map<Integer, OwnerRow> rows = new HashMap<>();
+                    for (Row row : rs.currentPage()) {
+                        rows.put(row.getInt("partition"), Rows.owner(row));
+                    }
+                    return CompletableFuture.completedFuture(rows);
+                });
     }
 
     /** Whether reads or writes at {@code level} reach a quorum of the replicas (of the local datacenter at least). */
