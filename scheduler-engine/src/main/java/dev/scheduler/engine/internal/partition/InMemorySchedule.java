@@ -173,14 +173,19 @@ final class InMemorySchedule {
         return false;
     }
 
-    /** A durable cancel; true when the task was waiting or dispatched, so the runner must drop it too. */
+    /**
+     * A durable cancel; true when the task was waiting or dispatched, so the runner must drop it too. A dispatched
+     * task stays dispatched until the runner reports it ({@link #finished}; it reports a cancelled task it dropped
+     * too): its attempt may be running, and its outcome may still win over the cancel (an attempt that succeeded or
+     * failed for good), so that an operator's retry of it must wait for the attempt (simulation seed 1442690: the
+     * retry went to the runner while the attempt ran, which dropped it, and the reset task never ran).
+     */
     boolean cancel(TaskKey key) {
         endedWhileLoading(key);
         endedWhileReading(key);
         retryWhenFinished.remove(key);
         readWhenFinished.remove(key); // the cancel makes the row expire whole
-        dispatchedAttempts.remove(key);
-        boolean held = waiting.remove(key) != null || dispatched.remove(key);
+        boolean held = waiting.remove(key) != null || dispatched.contains(key);
         rememberDone(key);
         return held;
     }
@@ -214,7 +219,10 @@ final class InMemorySchedule {
         // keys of its ordering id (held in memory, it would run before them).
     }
 
-    /** The runner reports the task terminal, durably; returns the task to read if it was scheduled again meanwhile. */
+    /**
+     * The runner reports the task terminal, durably, or dropped after a cancel; returns the task to read if it was
+     * scheduled again meanwhile.
+     */
     Optional<Task> finished(TaskKey key) {
         dispatched.remove(key);
         dispatchedAttempts.remove(key);

@@ -51,7 +51,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     /** Reply to {@link Drain}. */
     record Drained(int abandoned) {}
 
-    /** To the parent: the task reached a terminal status, durably. */
+    /**
+     * To the parent: the task reached a terminal status, durably, or was dropped after a durable cancel (then
+     * {@code CANCELLED}): the runner holds it no more.
+     */
     record Finished(TaskKey key, TaskStatus status) {}
 
     private record AttemptEnded(String orderingId, int attempt, Instant startedAt, Throwable error)
@@ -204,6 +207,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
             cancelledWhileRunning.add(cancel.key()); // it finishes; it is not retried
         }
         if (!started && lane.tasks.remove(cancel.key()) != null) {
+            parent.tell(new Finished(cancel.key(), TaskStatus.CANCELLED)); // the schedule holds it until told
             if (lane.tasks.isEmpty() && !lane.attemptInFlight()) {
                 lanes.remove(cancel.key().orderingId());
                 timers.cancel(new RetryDue(cancel.key().orderingId()));
@@ -274,7 +278,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         TaskKey key = lane.current;
         lane.release();
         if (cancelledWhileRunning.remove(key)) {
-            lane.tasks.remove(key); // the schedule has forgotten it already, as for a queued task
+            lane.tasks.remove(key); // as for a queued task
+            parent.tell(new Finished(key, TaskStatus.CANCELLED));
         }
         tryStart(orderingId, lane);
     }

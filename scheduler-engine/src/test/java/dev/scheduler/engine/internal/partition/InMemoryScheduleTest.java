@@ -138,6 +138,51 @@ class InMemoryScheduleTest {
     }
 
     /**
+     * Found by the partition simulation's long search (seed 1442690, run after seed 1442689): a cancel stored while
+     * the task's attempt ran; the attempt then failed for good (its outcome wins over the cancel: the row is FAILED),
+     * and an operator's retry reset the row to pending before the runner reported the attempt. The cancel had
+     * forgotten that the task was with the runner, so the retry was handed to the runner at once, which dropped it
+     * as the task it was still running; the reset task never ran and the checkpoint passed it.
+     */
+    @Test
+    void a_retry_after_a_cancel_of_the_running_attempt_runs_once_the_attempt_is_reported() {
+        InMemorySchedule schedule = schedule(10);
+        load(schedule, at(60));
+        Task task = task("a", 5);
+        schedule.accept(task);
+        assertThat(keys(schedule.takeDue(millis(5)))).containsExactly(task.key());
+
+        assertThat(schedule.cancel(task.key()))
+                .as("held: the runner must be told")
+                .isTrue();
+        schedule.retry(new StoredTask(task, TaskStatus.PENDING, 1, null, "permanent"));
+        assertThat(schedule.takeDue(millis(6)))
+                .as("not while its attempt is with the runner")
+                .isEmpty();
+        assertThat(schedule.checkpointBound()).isBeforeOrEqualTo(task.key().scheduledTime());
+
+        schedule.finished(task.key());
+        List<StoredTask> again = schedule.takeDue(millis(7));
+        assertThat(keys(again)).containsExactly(task.key());
+        assertThat(again.get(0).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void a_cancel_of_a_dispatched_task_holds_the_checkpoint_until_the_runner_reports_it() {
+        InMemorySchedule schedule = schedule(10);
+        load(schedule, at(60));
+        Task task = task("a", 5);
+        schedule.accept(task);
+        assertThat(keys(schedule.takeDue(millis(5)))).containsExactly(task.key());
+
+        schedule.cancel(task.key());
+        assertThat(schedule.checkpointBound()).isBeforeOrEqualTo(task.key().scheduledTime());
+        schedule.finished(task.key());
+        assertThat(schedule.checkpointBound()).isAfter(task.key().scheduledTime());
+        assertThat(schedule.takeDue(millis(60))).isEmpty();
+    }
+
+    /**
      * Found by the partition simulation's long search (seed 52066): a key older than the finished keys remembered
      * finished while a load that had read its row still pending was in flight; it was not remembered (too old),
      * and the load's answer ran it a second time.

@@ -151,6 +151,7 @@ class TaskRunnerTest {
         assertThat(store.outcomes())
                 .as("nothing recorded for an attempt that never ran")
                 .isEmpty();
+        parent.expectMessage(new TaskRunner.Finished(t.key(), TaskStatus.CANCELLED));
     }
 
     @Test
@@ -345,6 +346,8 @@ class TaskRunnerTest {
         runner.tell(new TaskRunner.Cancel(t0.key()));
         executor.release(t0.key());
 
+        // The queued one is reported when dropped: the schedule holds a dispatched task until it is told.
+        parent.expectMessage(new TaskRunner.Finished(t1.key(), TaskStatus.CANCELLED));
         parent.expectMessage(new TaskRunner.Finished(t0.key(), TaskStatus.SUCCEEDED));
         parent.expectMessage(new TaskRunner.Finished(t2.key(), TaskStatus.SUCCEEDED));
         assertThat(executor.attemptedKeys()).containsExactly(t0.key(), t2.key());
@@ -388,6 +391,7 @@ class TaskRunnerTest {
         processed.awaitProcessed("OutcomesWritten");
         runner.tell(new TaskRunner.Cancel(failing.key()));
 
+        parent.expectMessage(new TaskRunner.Finished(failing.key(), TaskStatus.CANCELLED));
         parent.expectMessage(new TaskRunner.Finished(next.key(), TaskStatus.SUCCEEDED));
         advance(Duration.ofSeconds(10));
         barrier();
