@@ -31,6 +31,7 @@ import java.util.Set;
  *     the throughput scenario's figure
  * @param backlogTasks future tasks stored before the heap is measured
  * @param drainTasks tasks of the overdue backlog drained after a restart
+ * @param hotTasks tasks of the one ordering id of the hot-id scenario
  * @param warmupTasks tasks run through an engine before the scenarios, unreported, to warm up every JVM
  * @param compression the clients' {@code compression.type}, or null for the client's default (lz4)
  * @param out directory of the JSON files
@@ -53,13 +54,15 @@ record BenchOptions(
         Double loadThroughput,
         int backlogTasks,
         int drainTasks,
+        int hotTasks,
         int warmupTasks,
         String compression,
         Path out,
         boolean jfr,
         boolean help) {
 
-    static final List<String> ALL_SCENARIOS = List.of("ingest", "throughput", "lateness", "lateness-load", "backlog");
+    static final List<String> ALL_SCENARIOS =
+            List.of("ingest", "throughput", "lateness", "lateness-load", "due-now", "hot-id", "backlog");
     /** Diagnosis scenarios, run only when named. */
     static final List<String> EXTRA_SCENARIOS = List.of("store", "idle");
 
@@ -76,6 +79,9 @@ record BenchOptions(
             "                 and how many ran twice or never",
             "  lateness       --rate tasks/s for --duration, each --ahead in the future: lateness percentiles",
             "  lateness-load  the same at 50 % and 80 % of the throughput (--load-throughput, or measured)",
+            "  due-now        --rate tasks/s for --duration, each due the moment it is published: lateness from",
+            "                 the scheduled time and from Kafka's acknowledgement",
+            "  hot-id         --hot-tasks tasks of one ordering id, due now: executions/s of one entity, in order",
             "  backlog        heap with --backlog-tasks future tasks stored; drain rate of --drain-tasks",
             "                 overdue tasks after a restart",
             "  idle           (only when named) an engine owning --partitions partitions with nothing due, for",
@@ -99,6 +105,7 @@ record BenchOptions(
             "                             (default: the figure of the throughput scenario of this run)",
             "  --backlog-tasks N          backlog: future tasks stored (default: 1000000)",
             "  --drain-tasks N            backlog: overdue tasks drained after a restart (default: 100000)",
+            "  --hot-tasks N              hot-id: tasks of the one ordering id (default: 10000)",
             "  --warmup-tasks N           tasks run before the scenarios to warm up every JVM, not reported",
             "                             (default: 50000; 0 for none)",
             "  --compression TYPE         the clients' compression.type: none, gzip, snappy, lz4, zstd",
@@ -127,6 +134,7 @@ record BenchOptions(
         Double loadThroughput = null;
         int backlogTasks = 1_000_000;
         int drainTasks = 100_000;
+        int hotTasks = 10_000;
         int warmupTasks = 50_000;
         String compression = null;
         Path out = Path.of("target", "bench");
@@ -171,6 +179,7 @@ record BenchOptions(
                 case "--load-throughput" -> loadThroughput = (double) whole(flag, value, 1, 10_000_000);
                 case "--backlog-tasks" -> backlogTasks = (int) whole(flag, value, 1, 100_000_000);
                 case "--drain-tasks" -> drainTasks = (int) whole(flag, value, 1, 10_000_000);
+                case "--hot-tasks" -> hotTasks = (int) whole(flag, value, 2, 10_000_000);
                 case "--warmup-tasks" -> warmupTasks = (int) whole(flag, value, 0, 10_000_000);
                 case "--compression" -> compression = compression(flag, value);
                 case "--out" -> out = Path.of(value);
@@ -200,6 +209,7 @@ record BenchOptions(
                 loadThroughput,
                 backlogTasks,
                 drainTasks,
+                hotTasks,
                 warmupTasks,
                 compression,
                 out,

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -128,6 +129,15 @@ public final class Benchmark {
                                             "lateness @ " + ScenarioResult.number(options.rate()) + "/s")
                                     .run());
                         case "lateness-load" -> produced.addAll(underLoad(ctx, throughput));
+                        case "due-now" ->
+                            produced.add(new LatenessScenario(
+                                            ctx,
+                                            "due-now",
+                                            options.rate(),
+                                            "due now @ " + ScenarioResult.number(options.rate()) + "/s",
+                                            Duration.ZERO)
+                                    .run());
+                        case "hot-id" -> produced.add(new HotOrderingIdScenario(ctx).run());
                         case "backlog" -> produced.addAll(new BacklogScenario(ctx).run());
                         case "store" -> produced.addAll(new StoreCostScenario(ctx).run());
                         case "idle" -> produced.addAll(new IdleScenario(ctx).run());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -31,10 +32,16 @@ final class Executions {
     private final Recorder lateness = new Recorder(3);
     private final Recorder steadyLateness = new Recorder(3);
     private final Recorder dispatchLateness = new Recorder(3);
+    private final Recorder sinceAcknowledged = new Recorder(3);
+    private final LongAdder startedBeforeAcknowledged = new LongAdder();
+    /** Epoch microseconds of each task's acknowledgement by Kafka, if tracked ({@link #trackAcknowledgements}). */
+    private volatile AtomicLongArray acknowledgedMicros;
+
     private volatile long steadyFromMillis = Long.MIN_VALUE;
     private Histogram latenessAll;
     private Histogram latenessSteady;
     private Histogram latenessDispatch;
+    private Histogram latenessSinceAcknowledged;
 
     /**
      * @param prefix the uniqueness keys of this set start with it, then the task number
@@ -52,6 +59,23 @@ final class Executions {
 
     String uniquenessKey(long number) {
         return uniquenessKey(prefix, number);
+    }
+
+    /**
+     * Also measure each start from the task's acknowledgement by Kafka ({@link #recordAcknowledged}), for tasks due
+     * the moment they are published. Call before publishing.
+     */
+    void trackAcknowledgements() {
+        acknowledgedMicros = new AtomicLongArray(size);
+    }
+
+    /** Kafka acknowledged task {@code number}. */
+    void recordAcknowledged(long number) {
+        acknowledgedMicros.set((int) number, epochMicros(Instant.now()));
+    }
+
+    private static long epochMicros(Instant t) {
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
     }
 
     /** Tasks scheduled before {@code millis} are left out of {@link #steadyLateness()} (a warm-up). */
@@ -78,6 +102,14 @@ final class Executions {
                 return false;
             }
             runs.incrementAndGet(number);
+            AtomicLongArray acked = acknowledgedMicros;
+            if (acked != null && key.scheduledTime().toEpochMilli() >= steadyFromMillis) {
+                long at = acked.get(number);
+                if (at == 0) { // the producer's callback has not run yet
+                    startedBeforeAcknowledged.increment();
+                }
+                sinceAcknowledged.recordValue(at == 0 ? 0 : Math.max(0, epochMicros(now) - at));
+            }
         }
         total.increment();
         firstNanos.accumulateAndGet(nanos, Math::min);
@@ -101,6 +133,19 @@ final class Executions {
         }
         dispatchLateness.recordValue(Math.max(0, latenessAtDispatch.toNanos() / 1_000));
         return true;
+    }
+
+    /** Starts after the warm-up that came before their task's acknowledgement was seen (counted as 0 late). */
+    long startedBeforeAcknowledged() {
+        return startedBeforeAcknowledged.sum();
+    }
+
+    /** Of the tasks after the warm-up: microseconds from Kafka's acknowledgement to the start. Once the runs are over. */
+    synchronized Histogram sinceAcknowledged() {
+        if (latenessSinceAcknowledged == null) {
+            latenessSinceAcknowledged = sinceAcknowledged.getIntervalHistogram();
+        }
+        return latenessSinceAcknowledged;
     }
 
     /** Executor starts so far, repeats included. */

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -24,11 +25,18 @@ final class Publisher {
     private final AtomicLong lastAckNanos = new AtomicLong();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private final int maxInFlight;
+    private final LongConsumer onAcknowledged;
 
     Publisher(SchedulerClient client, int maxInFlight) {
+        this(client, maxInFlight, i -> {});
+    }
+
+    /** @param onAcknowledged told the number of each task Kafka acknowledged, on the producer's thread */
+    Publisher(SchedulerClient client, int maxInFlight, LongConsumer onAcknowledged) {
         this.client = client;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
+        this.onAcknowledged = onAcknowledged;
     }
 
     /**
@@ -69,7 +77,7 @@ final class Publisher {
         long first = System.nanoTime();
         long last = first;
         for (long i = 0; i < count; i++) {
-            send(task.apply(i));
+            send(i, task.apply(i));
             last = System.nanoTime();
         }
         return finish(count, first, last);
@@ -90,16 +98,17 @@ final class Publisher {
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            send(task.apply(i));
+            send(i, task.apply(i));
             last = System.nanoTime();
         }
         return finish(count, first, last);
     }
 
-    private void send(Task task) {
+    private void send(long number, Task task) {
         inFlight.acquireUninterruptibly();
         client.scheduleTask(task).whenComplete((v, e) -> {
             if (e == null) {
+                onAcknowledged.accept(number);
                 acknowledged.increment();
                 lastAckNanos.accumulateAndGet(System.nanoTime(), Math::max);
             } else {

@@ -46,11 +46,15 @@ final class ScenarioResult {
 
     /** Sets the lateness cell from a histogram of microseconds. */
     void lateness(Histogram micros) {
+        lateness = summary(micros);
+    }
+
+    /** p50 / p90 / p99 / p99.9 / max in milliseconds, or "-" for an empty histogram. */
+    static String summary(Histogram micros) {
         if (micros.getTotalCount() == 0) {
-            lateness = "-";
-            return;
+            return "-";
         }
-        lateness = ms(micros.getValueAtPercentile(50)) + " / " + ms(micros.getValueAtPercentile(90)) + " / "
+        return ms(micros.getValueAtPercentile(50)) + " / " + ms(micros.getValueAtPercentile(90)) + " / "
                 + ms(micros.getValueAtPercentile(99)) + " / " + ms(micros.getValueAtPercentile(99.9)) + " / "
                 + ms(micros.getMaxValue());
     }
