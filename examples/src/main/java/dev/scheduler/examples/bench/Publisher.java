@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Publishes benchmark tasks through one {@link SchedulerClient} from the calling thread, with at most a given
@@ -26,6 +28,8 @@ final class Publisher {
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private final int maxInFlight;
     private final LongConsumer onAcknowledged;
+    /** Microseconds from each scheduleTask call to its acknowledgement. */
+    private final Recorder acknowledgementLatency = new Recorder(3);
 
     Publisher(SchedulerClient client, int maxInFlight) {
         this(client, maxInFlight, i -> {});
@@ -49,6 +53,7 @@ final class Publisher {
      * @param lastSendNanos {@link System#nanoTime()} of the last call
      * @param lastAckNanos {@link System#nanoTime()} of the last acknowledgement
      * @param firstFailure the first failure, or null
+     * @param acknowledgementMicros microseconds from each call to its acknowledgement
      */
     record Outcome(
             long sent,
@@ -57,7 +62,8 @@ final class Publisher {
             long firstSendNanos,
             long lastSendNanos,
             long lastAckNanos,
-            Throwable firstFailure) {
+            Throwable firstFailure,
+            Histogram acknowledgementMicros) {
 
         /** Acknowledged calls per second, from the first call to the last acknowledgement. */
         double acknowledgedPerSecond() {
@@ -106,8 +112,10 @@ final class Publisher {
 
     private void send(long number, Task task) {
         inFlight.acquireUninterruptibly();
+        long called = System.nanoTime();
         client.scheduleTask(task).whenComplete((v, e) -> {
             if (e == null) {
+                acknowledgementLatency.recordValue(Math.max(0, (System.nanoTime() - called) / 1_000));
                 onAcknowledged.accept(number);
                 acknowledged.increment();
                 lastAckNanos.accumulateAndGet(System.nanoTime(), Math::max);
@@ -122,6 +130,14 @@ final class Publisher {
     private Outcome finish(long sent, long first, long last) {
         inFlight.acquireUninterruptibly(maxInFlight); // every call answered
         inFlight.release(maxInFlight);
-        return new Outcome(sent, acknowledged.sum(), failed.sum(), first, last, lastAckNanos.get(), firstFailure.get());
+        return new Outcome(
+                sent,
+                acknowledged.sum(),
+                failed.sum(),
+                first,
+                last,
+                lastAckNanos.get(),
+                firstFailure.get(),
+                acknowledgementLatency.getIntervalHistogram());
     }
 }

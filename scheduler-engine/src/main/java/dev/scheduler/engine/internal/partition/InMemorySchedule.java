@@ -114,7 +114,13 @@ final class InMemorySchedule {
         }
         if (key.scheduledTime().toEpochMilli() < doneSince) {
             // Older than what we remember of finished keys: ask the store whether it already ran.
-            if (waiting.containsKey(key) || dispatched.contains(key) || reading.containsKey(key)) {
+            if (dispatched.contains(key)) {
+                // Running, or cancelled and not yet reported by the runner: read once it has (its row was just
+                // stored again without a TTL, and a read makes a finished row expire whole).
+                readWhenFinished.put(key, task);
+                return Acceptance.SETTLED;
+            }
+            if (waiting.containsKey(key) || reading.containsKey(key)) {
                 return Acceptance.SETTLED;
             }
             if (inMemory() >= maxInMemory) {

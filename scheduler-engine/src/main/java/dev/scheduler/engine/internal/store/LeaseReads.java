@@ -59,9 +59,22 @@ final class LeaseReads {
             answer = waiting.computeIfAbsent(partition, p -> new CompletableFuture<>());
         }
         if (first) {
-            afterWindow.execute(this::send);
+            try {
+                afterWindow.execute(this::send);
+            } catch (RuntimeException e) { // never left waiting with no send to come: the next renewal starts anew
+                fail(e);
+            }
         }
         return answer.minimalCompletionStage();
+    }
+
+    private void fail(Throwable error) {
+        Map<Integer, CompletableFuture<Optional<OwnerRow>>> group;
+        synchronized (lock) {
+            group = waiting;
+            waiting = new HashMap<>();
+        }
+        group.values().forEach(f -> f.completeExceptionally(error));
     }
 
     private void send() {
@@ -77,7 +90,7 @@ final class LeaseReads {
             CompletionStage<Map<Integer, OwnerRow>> rows;
             try {
                 rows = readMany.apply(some);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // on the JDK's delay thread nobody would see it: every renewal in it fails
                 rows = CompletableFuture.failedFuture(e);
             }
             rows.whenComplete((found, error) -> {

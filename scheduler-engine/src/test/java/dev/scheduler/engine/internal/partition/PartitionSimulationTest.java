@@ -85,6 +85,7 @@ class PartitionSimulationTest {
         time.advanceTo(time.nanoTime() + 123_456_789L); // and at another phase of the simulated clock
         PartitionSimulation.Outcome again = runSeed(1442690);
         assertThat(again).isEqualTo(first);
+        assertThat(first.violations()).isEmpty();
     }
 
     @Test

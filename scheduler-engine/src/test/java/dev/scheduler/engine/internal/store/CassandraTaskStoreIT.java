@@ -562,9 +562,10 @@ class CassandraTaskStoreIT {
                 assertThat(row.epoch()).isEqualTo(1);
             }
             assertThat(reads.get(16).get(10, TimeUnit.SECONDS)).isEmpty();
+            // One, unless a pause of this JVM split the 5 ms window in two (17 without the grouping).
             assertThat(counting.requests() - before)
                     .as("requests for 17 renewals")
-                    .isEqualTo(1);
+                    .isBetween(1L, 2L);
         }
     }
 }
