@@ -64,7 +64,7 @@ record BenchOptions(
     static final List<String> ALL_SCENARIOS =
             List.of("ingest", "throughput", "lateness", "lateness-load", "due-now", "hot-id", "backlog");
     /** Diagnosis scenarios, run only when named. */
-    static final List<String> EXTRA_SCENARIOS = List.of("store", "idle");
+    static final List<String> EXTRA_SCENARIOS = List.of("store", "store-rate", "idle");
 
     static final String USAGE = String.join(
             System.lineSeparator(),
@@ -88,6 +88,8 @@ record BenchOptions(
             "                 --duration (at most 60 s), against the servers alone: its cores above that baseline",
             "  store          (diagnosis, only when named) Cassandra CPU per task of each write the engine",
             "                 makes per task, --tasks tasks each",
+            "  store-rate     (diagnosis, only when named) Cassandra CPU per row at --rate rows/s, by rows per",
+            "                 request (1 to 16, across partitions), --duration (at most 30 s) each",
             "",
             "Options:",
             "  --kafka HOST:PORT[,...]    use this Kafka cluster (default: fork a broker)",

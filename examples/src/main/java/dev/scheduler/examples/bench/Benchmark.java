@@ -140,6 +140,7 @@ public final class Benchmark {
                         case "hot-id" -> produced.add(new HotOrderingIdScenario(ctx).run());
                         case "backlog" -> produced.addAll(new BacklogScenario(ctx).run());
                         case "store" -> produced.addAll(new StoreCostScenario(ctx).run());
+                        case "store-rate" -> produced.addAll(new StoreRateScenario(ctx).run());
                         case "idle" -> produced.addAll(new IdleScenario(ctx).run());
                         default -> throw new IllegalArgumentException(scenario);
                     }

@@ -152,6 +152,10 @@ final class PartitionHandoff {
                     lease.renew();
                     return Behaviors.same();
                 })
+                .onMessage(PartitionLease.OwnerNotRead.class, r -> {
+                    lease.renewalFailed();
+                    return Behaviors.same();
+                })
                 .onMessage(PartitionLease.OwnerRead.class, read -> {
                     if (lease.confirmed(read)) {
                         return Behaviors.same();

@@ -135,6 +135,20 @@ final class PartitionLease {
                 store.readOwnerForLease(partition), (o, e) -> e == null ? new OwnerRead(from, o) : new OwnerNotRead(e));
     }
 
+    /**
+     * A renewal's read failed: read again a tenth of the lease later if the next tick is further away. One missed
+     * renewal may already let the lease lapse (see {@link #actingNanos}), and the renewals of all of an engine's
+     * partitions share a read, so one failed read would otherwise stop them all until the next tick.
+     */
+    void renewalFailed() {
+        long every = settings.ownerLease().toNanos() / 3;
+        long untilTick = every - Math.floorMod(handle.nanoTime(), every);
+        long soon = settings.ownerLease().toNanos() / 10;
+        if (untilTick > soon) {
+            timers.startSingleTimer(LeaseTick.INSTANCE, Duration.ofNanos(soon));
+        }
+    }
+
     /** True, and the lease renewed, while the partition is ours; false once another instance claimed it. */
     boolean confirmed(OwnerRead read) {
         // No row: a store without fencing (unit tests) or a truncated table; treat as confirmed.

@@ -145,7 +145,10 @@ public final class PartitionScheduler extends AbstractBehavior<PartitionSchedule
                     return this;
                 })
                 .onMessage(PartitionLease.OwnerRead.class, this::onOwnerRead)
-                .onMessage(PartitionLease.OwnerNotRead.class, r -> this)
+                .onMessage(PartitionLease.OwnerNotRead.class, r -> {
+                    lease.renewalFailed();
+                    return this;
+                })
                 .onMessage(Ingest.class, this::onIngest)
                 .onMessage(WrappedPersisted.class, w -> onPersisted(w.persisted()))
                 .onMessage(WrappedFinished.class, w -> onFinished(w.finished()))

@@ -278,6 +278,10 @@ final class PartitionStartup {
                     lease.renew();
                     return Behaviors.same();
                 })
+                .onMessage(PartitionLease.OwnerNotRead.class, r -> {
+                    lease.renewalFailed();
+                    return Behaviors.same();
+                })
                 .onMessage(PartitionLease.OwnerRead.class, read -> {
                     if (lease.confirmed(read)) {
                         return Behaviors.same();
