@@ -64,7 +64,7 @@ record BenchOptions(
     static final List<String> ALL_SCENARIOS =
             List.of("ingest", "throughput", "lateness", "lateness-load", "due-now", "hot-id", "backlog");
     /** Diagnosis scenarios, run only when named. */
-    static final List<String> EXTRA_SCENARIOS = List.of("store", "store-rate", "idle");
+    static final List<String> EXTRA_SCENARIOS = List.of("scaling", "store", "store-rate", "idle");
 
     static final String USAGE = String.join(
             System.lineSeparator(),
@@ -84,6 +84,8 @@ record BenchOptions(
             "  hot-id         --hot-tasks tasks of one ordering id, due now: executions/s of one entity, in order",
             "  backlog        heap with --backlog-tasks future tasks stored; drain rate of --drain-tasks",
             "                 overdue tasks after a restart",
+            "  scaling        (only when named) the throughput scenario with topics of 16, 64 and 256",
+            "                 partitions: executions/s and CPU per task against partitions, and a chart",
             "  idle           (only when named) an engine owning --partitions partitions with nothing due, for",
             "                 --duration (at most 60 s), against the servers alone: its cores above that baseline",
             "  store          (diagnosis, only when named) Cassandra CPU per task of each write the engine",
@@ -201,6 +203,32 @@ record BenchOptions(
                 cassandra,
                 datacenter == null ? "datacenter1" : datacenter,
                 partitions,
+                tasks,
+                orderingIds,
+                inFlight,
+                rate,
+                duration,
+                ahead,
+                warmup,
+                loadThroughput,
+                backlogTasks,
+                drainTasks,
+                hotTasks,
+                warmupTasks,
+                compression,
+                out,
+                jfr,
+                help);
+    }
+
+    /** The same options with another partition count (the scaling scenario's runs). */
+    BenchOptions withPartitions(int n) {
+        return new BenchOptions(
+                scenarios,
+                kafka,
+                cassandra,
+                datacenter,
+                n,
                 tasks,
                 orderingIds,
                 inFlight,

@@ -138,6 +138,7 @@ public final class Benchmark {
                                             Duration.ZERO)
                                     .run());
                         case "hot-id" -> produced.add(new HotOrderingIdScenario(ctx).run());
+                        case "scaling" -> produced.addAll(scaling(infrastructure));
                         case "backlog" -> produced.addAll(new BacklogScenario(ctx).run());
                         case "store" -> produced.addAll(new StoreCostScenario(ctx).run());
                         case "store-rate" -> produced.addAll(new StoreRateScenario(ctx).run());
@@ -166,6 +167,7 @@ public final class Benchmark {
                 }
             }
         }
+        writeCharts(outDir);
         String table = table();
         out.println();
         out.println(table);
@@ -221,6 +223,83 @@ public final class Benchmark {
             produced.add(r);
         }
         return produced;
+    }
+
+    /** The partition counts of the scaling scenario. */
+    static final int[] SCALING_PARTITIONS = {16, 64, 256};
+
+    /** The throughput scenario with topics of 16, 64 and 256 partitions, one engine each. */
+    private List<ScenarioResult> scaling(Infrastructure infrastructure) {
+        List<ScenarioResult> produced = new ArrayList<>();
+        for (int partitions : SCALING_PARTITIONS) {
+            BenchContext at = new BenchContext(options.withPartitions(partitions), infrastructure, runId, out);
+            if (partitions != SCALING_PARTITIONS[0]) {
+                at.quiesce();
+            }
+            ThroughputScenario run = new ThroughputScenario(at, "scaling-p" + partitions, options.tasks());
+            ScenarioResult r = run.run();
+            r.settings.put("scalingPartitions", partitions);
+            produced.add(r);
+            out.printf("  %d partitions: %s%n", partitions, r.headline);
+        }
+        return produced;
+    }
+
+    /**
+     * Next to the JSON files: executions/s against partitions (the scaling scenario) and lateness percentiles against
+     * the rate (lateness and lateness under load), when the run has two points of either.
+     */
+    private void writeCharts(Path outDir) {
+        List<double[]> scaling = new ArrayList<>();
+        List<double[]> p50 = new ArrayList<>();
+        List<double[]> p99 = new ArrayList<>();
+        List<double[]> p999 = new ArrayList<>();
+        for (ScenarioResult r : results) {
+            if (r.settings.get("scalingPartitions") instanceof Integer partitions
+                    && r.figures.get("executionsPerSecond") instanceof Number perSecond) {
+                scaling.add(new double[] {partitions, perSecond.doubleValue()});
+            }
+            if ((r.scenario.equals("lateness") || r.scenario.equals("lateness-load"))
+                    && r.settings.get("ratePerSecond") instanceof Number rate
+                    && r.figures.get("latenessAfterWarmup") instanceof Map<?, ?> l
+                    && l.get("p99Ms") instanceof Number) {
+                p50.add(new double[] {rate.doubleValue(), ((Number) l.get("p50Ms")).doubleValue()});
+                p99.add(new double[] {rate.doubleValue(), ((Number) l.get("p99Ms")).doubleValue()});
+                p999.add(new double[] {rate.doubleValue(), ((Number) l.get("p999Ms")).doubleValue()});
+            }
+        }
+        if (scaling.size() >= 2) {
+            scaling.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+            Path file = outDir.resolve(runId + "-scaling.svg");
+            write(
+                    file,
+                    Charts.lineChart(
+                            "Executions/s against partitions (" + String.format("%,d", options.tasks()) + " tasks)",
+                            "partitions",
+                            "executions/s",
+                            List.of(new Charts.Series("executions/s", scaling)),
+                            true));
+            out.println("Chart: " + file);
+        }
+        if (p99.size() >= 2) {
+            java.util.Comparator<double[]> byRate = java.util.Comparator.comparingDouble(p -> p[0]);
+            p50.sort(byRate);
+            p99.sort(byRate);
+            p999.sort(byRate);
+            Path file = outDir.resolve(runId + "-lateness.svg");
+            write(
+                    file,
+                    Charts.lineChart(
+                            "Lateness against load",
+                            "tasks/s",
+                            "lateness, ms",
+                            List.of(
+                                    new Charts.Series("p50", p50),
+                                    new Charts.Series("p99", p99),
+                                    new Charts.Series("p99.9", p999)),
+                            false));
+            out.println("Chart: " + file);
+        }
     }
 
     private Map<String, Object> describe(Infrastructure infrastructure) {
