@@ -68,6 +68,9 @@ public final class CassandraTaskStore implements TaskStore {
     private final BucketIndex index;
     private final Expiry expiry;
     private final BatchWriter batches;
+    /** The engine's batch writes and status reads in flight at most ({@link BatchWriter#MAX_IN_FLIGHT}). */
+    private final RequestPermits permits = new RequestPermits(BatchWriter.MAX_IN_FLIGHT);
+
     private final TaskCancels cancels;
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
@@ -103,7 +106,7 @@ public final class CassandraTaskStore implements TaskStore {
         heartbeats = new OwnerHeartbeats(session, cql, clock, read, write);
         index = new BucketIndex(session, cql, buckets, read, write);
         expiry = new Expiry(session, cql, read, write);
-        batches = new BatchWriter(session, write);
+        batches = new BatchWriter(session, write, permits);
         cancels = new TaskCancels(session, cql, buckets, retentionSeconds, clock, write, serial, expiry);
         deadLetter = session.prepare(cql.writeDeadLetter());
     }
@@ -331,21 +334,23 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Optional<StoredTask>> read(int partition, TaskKey k) {
-        return session.executeAsync(readByKey(readOne, partition, k)).thenCompose(rs -> {
-            Row row = rs.one();
-            if (row == null) {
-                return CompletableFuture.completedFuture(Optional.empty());
-            }
-            Optional<StoredTask> task = Optional.of(Rows.storedTask(row));
-            if (!Rows.knownStatus(row)) {
-                setAside.add(partition, row); // read as FAILED by Rows: finished for the partition, not run
-            } else if (Expiry.outlivesStatus(row)) {
-                return expiry.expireWithStatus(
-                                partition, bucketOf(k.scheduledTime().toEpochMilli()), k)
-                        .thenApply(v -> task);
-            }
-            return CompletableFuture.completedFuture(task);
-        });
+        // Through the writes' permits: a partition may read the status of every task it took over at once.
+        return permits.send(() -> session.executeAsync(readByKey(readOne, partition, k)))
+                .thenCompose(rs -> {
+                    Row row = rs.one();
+                    if (row == null) {
+                        return CompletableFuture.completedFuture(Optional.empty());
+                    }
+                    Optional<StoredTask> task = Optional.of(Rows.storedTask(row));
+                    if (!Rows.knownStatus(row)) {
+                        setAside.add(partition, row); // read as FAILED by Rows: finished for the partition, not run
+                    } else if (Expiry.outlivesStatus(row)) {
+                        return expiry.expireWithStatus(
+                                        partition, bucketOf(k.scheduledTime().toEpochMilli()), k)
+                                .thenApply(v -> task);
+                    }
+                    return CompletableFuture.completedFuture(task);
+                });
     }
 
     /** The task with its attempt history, for operators and tests. */
