@@ -41,10 +41,7 @@ final class BatchWriter {
      */
     static final int MAX_BATCH_BYTES = 1 << 20;
 
-    /**
-     * The most batch writes (and status reads, {@code CassandraTaskStore#read}) of one engine in flight at once: a
-     * quarter of what a driver connection takes.
-     */
+    /** The most batch writes of one engine in flight at once: a quarter of what a driver connection takes. */
     static final int MAX_IN_FLIGHT = 1024;
 
     private final CqlSession session;

@@ -68,9 +68,6 @@ public final class CassandraTaskStore implements TaskStore {
     private final BucketIndex index;
     private final Expiry expiry;
     private final BatchWriter batches;
-    /** The engine's batch writes and status reads in flight at most ({@link BatchWriter#MAX_IN_FLIGHT}). */
-    private final RequestPermits permits = new RequestPermits(BatchWriter.MAX_IN_FLIGHT);
-
     private final TaskCancels cancels;
 
     /** Prepares statements (blocking: call once at start, off any actor thread). */
@@ -106,7 +103,7 @@ public final class CassandraTaskStore implements TaskStore {
         heartbeats = new OwnerHeartbeats(session, cql, clock, read, write);
         index = new BucketIndex(session, cql, buckets, read, write);
         expiry = new Expiry(session, cql, read, write);
-        batches = new BatchWriter(session, write, permits);
+        batches = new BatchWriter(session, write);
         cancels = new TaskCancels(session, cql, buckets, retentionSeconds, clock, write, serial, expiry);
         deadLetter = session.prepare(cql.writeDeadLetter());
     }
@@ -334,23 +331,21 @@ public final class CassandraTaskStore implements TaskStore {
 
     @Override
     public CompletionStage<Optional<StoredTask>> read(int partition, TaskKey k) {
-        // Through the writes' permits: a partition may read the status of every task it took over at once.
-        return permits.send(() -> session.executeAsync(readByKey(readOne, partition, k)))
-                .thenCompose(rs -> {
-                    Row row = rs.one();
-                    if (row == null) {
-                        return CompletableFuture.completedFuture(Optional.empty());
-                    }
-                    Optional<StoredTask> task = Optional.of(Rows.storedTask(row));
-                    if (!Rows.knownStatus(row)) {
-                        setAside.add(partition, row); // read as FAILED by Rows: finished for the partition, not run
-                    } else if (Expiry.outlivesStatus(row)) {
-                        return expiry.expireWithStatus(
-                                        partition, bucketOf(k.scheduledTime().toEpochMilli()), k)
-                                .thenApply(v -> task);
-                    }
-                    return CompletableFuture.completedFuture(task);
-                });
+        return session.executeAsync(readByKey(readOne, partition, k)).thenCompose(rs -> {
+            Row row = rs.one();
+            if (row == null) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            Optional<StoredTask> task = Optional.of(Rows.storedTask(row));
+            if (!Rows.knownStatus(row)) {
+                setAside.add(partition, row); // read as FAILED by Rows: finished for the partition, not run
+            } else if (Expiry.outlivesStatus(row)) {
+                return expiry.expireWithStatus(
+                                partition, bucketOf(k.scheduledTime().toEpochMilli()), k)
+                        .thenApply(v -> task);
+            }
+            return CompletableFuture.completedFuture(task);
+        });
     }
 
     /** The task with its attempt history, for operators and tests. */

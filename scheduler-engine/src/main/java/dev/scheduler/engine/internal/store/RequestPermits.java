@@ -10,9 +10,8 @@ import java.util.function.Supplier;
  * are answered. Without it an engine of 256 partitions (persists, and outcome writes of up to 4 flushes a
  * partition, each split into batches) sent more requests at once than the driver's connection takes (4,096), and
  * the driver failed the rest at once ("no connection was available"): 1,780 failed writes in one throughput run, all
- * retried, at 5,319 executions/s; and once writes were bounded, the status reads of the tasks a starting partition
- * took over (225 failed in the next run). Lease reads, heartbeats, claims and loads do not pass through it, so that
- * a queue of writes never holds back a renewal.
+ * retried, at 5,319 executions/s. Lease reads, heartbeats and claims do not pass through it, so that a queue of
+ * writes never holds back a renewal.
  */
 final class RequestPermits {
 
