@@ -41,21 +41,12 @@ final class BatchWriter {
      */
     static final int MAX_BATCH_BYTES = 1 << 20;
 
-    /** The most batch writes of one engine in flight at once: a quarter of what a driver connection takes. */
-    static final int MAX_IN_FLIGHT = 1024;
-
     private final CqlSession session;
     private final ConsistencyLevel consistency;
-    private final RequestPermits permits;
 
     BatchWriter(CqlSession session, ConsistencyLevel consistency) {
-        this(session, consistency, new RequestPermits(MAX_IN_FLIGHT));
-    }
-
-    BatchWriter(CqlSession session, ConsistencyLevel consistency, RequestPermits permits) {
         this.session = session;
         this.consistency = consistency;
-        this.permits = permits;
     }
 
     CompletionStage<Void> execute(Map<Long, List<Write>> byBucket) {
@@ -94,8 +85,8 @@ final class BatchWriter {
             writes.forEach(w -> b.addStatement(w.statement()));
             s = b.build();
         }
-        Statement<?> request = s.setConsistencyLevel(consistency).setIdempotent(true);
-        return permits.send(() -> session.executeAsync(request))
+        return session.executeAsync(s.setConsistencyLevel(consistency).setIdempotent(true))
+                .toCompletableFuture()
                 .thenApply(rs -> (Void) null)
                 .exceptionallyCompose(e -> {
                     Throwable cause = unwrap(e);
