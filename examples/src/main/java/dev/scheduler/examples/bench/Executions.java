@@ -105,10 +105,11 @@ final class Executions {
             AtomicLongArray acked = acknowledgedMicros;
             if (acked != null && key.scheduledTime().toEpochMilli() >= steadyFromMillis) {
                 long at = acked.get(number);
-                if (at == 0) { // the producer's callback has not run yet
+                if (at == 0 || at > epochMicros(now)) { // the producer's callback had not run yet: counted apart
                     startedBeforeAcknowledged.increment();
+                } else {
+                    sinceAcknowledged.recordValue(epochMicros(now) - at);
                 }
-                sinceAcknowledged.recordValue(at == 0 ? 0 : Math.max(0, epochMicros(now) - at));
             }
         }
         total.increment();
@@ -135,7 +136,7 @@ final class Executions {
         return true;
     }
 
-    /** Starts after the warm-up that came before their task's acknowledgement was seen (counted as 0 late). */
+    /** Starts after the warm-up that came before their task's acknowledgement was seen (left out of the histogram). */
     long startedBeforeAcknowledged() {
         return startedBeforeAcknowledged.sum();
     }

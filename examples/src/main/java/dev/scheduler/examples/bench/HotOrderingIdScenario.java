@@ -53,16 +53,26 @@ final class HotOrderingIdScenario {
         Executions runs = new Executions("h", tasks);
         AtomicInteger lastStarted = new AtomicInteger(-1);
         LongAdder outOfOrder = new LongAdder();
+        AtomicInteger running = new AtomicInteger();
+        LongAdder concurrent = new LongAdder();
         SchedulerEngine engine = ctx.startEngine(
                 topic,
                 keyspace,
                 settings,
                 c -> {
-                    if (runs.recordStart(c.key())) {
-                        int number = Integer.parseInt(c.key().uniquenessKey().substring(1));
-                        if (lastStarted.getAndAccumulate(number, Math::max) > number) {
-                            outOfOrder.increment();
+                    if (running.incrementAndGet() > 1) {
+                        concurrent.increment(); // two tasks of the one id at once
+                    }
+                    try {
+                        if (runs.recordStart(c.key())) {
+                            int number =
+                                    Integer.parseInt(c.key().uniquenessKey().substring(1));
+                            if (lastStarted.getAndAccumulate(number, Math::max) > number) {
+                                outOfOrder.increment();
+                            }
                         }
+                    } finally {
+                        running.decrementAndGet();
                     }
                 },
                 new TaskListener() {
@@ -97,6 +107,7 @@ final class HotOrderingIdScenario {
             result.figures.put("executedBySecondSinceFirstPublish", timeline);
             result.figures.put("executions", runs.executed());
             result.figures.put("startedOutOfOrder", outOfOrder.sum());
+            result.figures.put("startedWhileAnotherRan", concurrent.sum());
             result.figures.put("allOutcomesDurable", recorded);
             result.twiceNever(runs.ranTwice(), runs.neverRan());
             result.lateness(runs.lateness());
@@ -104,6 +115,10 @@ final class HotOrderingIdScenario {
             if (outOfOrder.sum() > 0) {
                 result.clean = false;
                 result.notes.add(outOfOrder.sum() + " tasks started after a later task of the same ordering id");
+            }
+            if (concurrent.sum() > 0) {
+                result.clean = false;
+                result.notes.add(concurrent.sum() + " tasks started while another of the same ordering id ran");
             }
             if (published.failed() > 0) {
                 result.clean = false;

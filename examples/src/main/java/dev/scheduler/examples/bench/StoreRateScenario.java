@@ -70,6 +70,7 @@ final class StoreRateScenario {
                 long requests = Math.round(o.rate() * each.toNanos() / 1e9 / rows);
                 double intervalNanos = 1e9 * rows / o.rate();
                 LongAdder failed = new LongAdder();
+                LongAdder answered = new LongAdder();
                 AtomicReference<Throwable> firstFailure = new AtomicReference<>();
                 CpuMeter.Snapshot before = ctx.cpu().snapshot();
                 long first = System.nanoTime();
@@ -106,19 +107,28 @@ final class StoreRateScenario {
                                     failed.increment();
                                     firstFailure.compareAndSet(null, e);
                                 }
+                                answered.increment();
                             });
                 }
+                // Every request answered (a timeout takes up to 10 s), so that no failure goes uncounted.
+                boolean allAnswered =
+                        BenchContext.awaitCondition(Duration.ofSeconds(15), () -> answered.sum() == requests);
                 CpuMeter.Snapshot after = ctx.cpu().snapshot();
                 result.cpu = CpuMeter.Usage.between(before, after);
                 result.cpuItems = requests * rows;
+                if (!allAnswered) {
+                    result.clean = false;
+                    result.notes.add((requests - answered.sum()) + " requests not answered within 15 s");
+                }
                 result.headline = ScenarioResult.number(result.cpuItems / each.toSeconds()) + " rows/s in "
                         + ScenarioResult.number(requests / (double) each.toSeconds()) + " requests/s; Cassandra "
-                        + Math.round(result.cpu.cassandra() * 1e6 / (o.rate())) + " µs per row";
+                        + Math.round(result.cpu.cassandra() * 1e6 * result.cpu.wallSeconds() / result.cpuItems)
+                        + " µs per row";
                 result.figures.put("requests", requests);
                 result.figures.put("failed", failed.sum());
-                result.figures.put("cassandraMicrosPerRow", Math.round(result.cpu.cassandra() * 1e6 / o.rate()));
-                result.figures.put(
-                        "cassandraMicrosPerRequest", Math.round(result.cpu.cassandra() * 1e6 * rows / o.rate()));
+                double cassandraMicros = result.cpu.cassandra() * 1e6 * result.cpu.wallSeconds();
+                result.figures.put("cassandraMicrosPerRow", Math.round(cassandraMicros / result.cpuItems));
+                result.figures.put("cassandraMicrosPerRequest", Math.round(cassandraMicros / requests));
                 if (failed.sum() > 0) {
                     result.clean = false;
                     result.notes.add(failed.sum() + " writes failed: " + firstFailure.get());
