@@ -120,6 +120,18 @@ final class BenchContext {
             TaskExecutor executor,
             TaskListener listener,
             boolean awaitReady) {
+        return startEngine(topic, keyspace, settings, executor, listener, awaitReady, topic);
+    }
+
+    /** As the other, with the Kafka client id given (each of several engines of one group needs its own). */
+    SchedulerEngine startEngine(
+            String topic,
+            String keyspace,
+            EngineSettings settings,
+            TaskExecutor executor,
+            TaskListener listener,
+            boolean awaitReady,
+            String clientId) {
         SchedulerEngine engine = SchedulerEngine.builder()
                 .bootstrapServers(infrastructure.bootstrapServers())
                 .topic(topic)
@@ -129,7 +141,7 @@ final class BenchContext {
                 .taskExecutor(executor)
                 .listener(listener)
                 .settings(settings)
-                .consumerProperty("client.id", topic)
+                .consumerProperty("client.id", clientId)
                 .build();
         engine.start();
         if (awaitReady) {

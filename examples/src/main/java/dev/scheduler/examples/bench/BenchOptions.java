@@ -85,7 +85,8 @@ record BenchOptions(
             "  backlog        heap with --backlog-tasks future tasks stored; drain rate of --drain-tasks",
             "                 overdue tasks after a restart",
             "  scaling        (only when named) the throughput scenario with topics of 16, 64 and 256",
-            "                 partitions: executions/s and CPU per task against partitions, and a chart",
+            "                 partitions, then over 100 and 1,000,000 ordering ids, then with 2 and 3 engines:",
+            "                 executions/s and CPU per task, one dimension at a time, and a chart",
             "  idle           (only when named) an engine owning --partitions partitions with nothing due, for",
             "                 --duration (at most 60 s), against the servers alone: its cores above that baseline",
             "  store          (diagnosis, only when named) Cassandra CPU per task of each write the engine",
@@ -205,6 +206,32 @@ record BenchOptions(
                 partitions,
                 tasks,
                 orderingIds,
+                inFlight,
+                rate,
+                duration,
+                ahead,
+                warmup,
+                loadThroughput,
+                backlogTasks,
+                drainTasks,
+                hotTasks,
+                warmupTasks,
+                compression,
+                out,
+                jfr,
+                help);
+    }
+
+    /** The same options with another number of ordering ids (the scaling scenario's runs). */
+    BenchOptions withOrderingIds(int n) {
+        return new BenchOptions(
+                scenarios,
+                kafka,
+                cassandra,
+                datacenter,
+                partitions,
+                tasks,
+                n,
                 inFlight,
                 rate,
                 duration,

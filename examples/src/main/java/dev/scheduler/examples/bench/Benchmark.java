@@ -227,22 +227,49 @@ public final class Benchmark {
 
     /** The partition counts of the scaling scenario. */
     static final int[] SCALING_PARTITIONS = {16, 64, 256};
+    /** Its ordering id counts besides the default 10,000 (at 16 partitions). */
+    static final int[] SCALING_ORDERING_IDS = {100, 1_000_000};
+    /** Its engine counts besides one (16 partitions, 10,000 ordering ids). */
+    static final int[] SCALING_ENGINES = {2, 3};
 
-    /** The throughput scenario with topics of 16, 64 and 256 partitions, one engine each. */
+    /**
+     * The throughput scenario one dimension at a time from the default (16 partitions, 10,000 ordering ids, one
+     * engine): topics of 16, 64 and 256 partitions; 100 and 1,000,000 ordering ids; 2 and 3 engines of one group in
+     * this JVM.
+     */
     private List<ScenarioResult> scaling(Infrastructure infrastructure) {
         List<ScenarioResult> produced = new ArrayList<>();
+        BenchOptions base = options.withPartitions(16).withOrderingIds(10_000);
         for (int partitions : SCALING_PARTITIONS) {
-            BenchContext at = new BenchContext(options.withPartitions(partitions), infrastructure, runId, out);
-            if (partitions != SCALING_PARTITIONS[0]) {
-                at.quiesce();
-            }
-            ThroughputScenario run = new ThroughputScenario(at, "scaling-p" + partitions, options.tasks());
-            ScenarioResult r = run.run();
+            ScenarioResult r = scalingRun(infrastructure, base.withPartitions(partitions), "p" + partitions, 1);
             r.settings.put("scalingPartitions", partitions);
             produced.add(r);
-            out.printf("  %d partitions: %s%n", partitions, r.headline);
+        }
+        for (int ids : SCALING_ORDERING_IDS) {
+            ScenarioResult r = scalingRun(infrastructure, base.withOrderingIds(ids), "ids" + ids, 1);
+            r.settings.put("scalingOrderingIds", ids);
+            produced.add(r);
+        }
+        for (int engines : SCALING_ENGINES) {
+            ScenarioResult r = scalingRun(infrastructure, base, "engines" + engines, engines);
+            r.settings.put("scalingEngines", engines);
+            produced.add(r);
         }
         return produced;
+    }
+
+    private ScenarioResult scalingRun(Infrastructure infrastructure, BenchOptions at, String name, int engines) {
+        BenchContext ctx = new BenchContext(at, infrastructure, runId, out);
+        ctx.quiesce();
+        ScenarioResult r;
+        try {
+            r = new ThroughputScenario(ctx, "scaling-" + name, at.tasks(), engines).run();
+        } catch (RuntimeException e) { // the other runs still count
+            r = new ScenarioResult("scaling-" + name, "scaling-" + name);
+            r.failed(e);
+        }
+        out.printf("  %s: %s%n", name, r.headline);
+        return r;
     }
 
     /**

@@ -25,15 +25,22 @@ final class ThroughputScenario {
     private final BenchContext ctx;
     private final String name;
     private final int tasks;
+    private final int engines;
     private double executionsPerSecond;
 
     /**
      * @param name "throughput", or "warmup" for the unreported run that warms up every JVM before the others
      */
     ThroughputScenario(BenchContext ctx, String name, int tasks) {
+        this(ctx, name, tasks, 1);
+    }
+
+    /** @param engines engines of one consumer group in this JVM, sharing the partitions (the scaling scenario) */
+    ThroughputScenario(BenchContext ctx, String name, int tasks, int engines) {
         this.ctx = ctx;
         this.name = name;
         this.tasks = tasks;
+        this.engines = engines;
     }
 
     /** Executions per second measured by {@link #run()}; 0 before, or if nothing ran. */
@@ -56,19 +63,37 @@ final class ThroughputScenario {
         result.settings.put("engine", settings.toString());
         result.settings.put("client", ctx.clientSettings());
 
+        result.settings.put("engines", engines);
+
         Executions runs = new Executions("t", tasks);
-        SchedulerEngine engine = ctx.startEngine(
-                topic,
-                keyspace,
-                settings,
-                c -> runs.recordStart(c.key()),
-                new TaskListener() {
-                    @Override
-                    public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
-                        runs.recordDispatch(key, lateness);
-                    }
-                },
-                true);
+        List<SchedulerEngine> started = new ArrayList<>();
+        for (int i = 0; i < engines; i++) {
+            started.add(ctx.startEngine(
+                    topic,
+                    keyspace,
+                    settings,
+                    c -> runs.recordStart(c.key()),
+                    new TaskListener() {
+                        @Override
+                        public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
+                            runs.recordDispatch(key, lateness);
+                        }
+                    },
+                    engines == 1,
+                    engines == 1 ? topic : topic + "-" + i));
+        }
+        if (engines > 1
+                && !BenchContext.awaitCondition(Duration.ofSeconds(60), () -> {
+                    List<dev.scheduler.engine.PartitionState> owned = started.stream()
+                            .flatMap(e -> e.partitions().stream())
+                            .toList();
+                    return owned.size() == ctx.options().partitions()
+                            && owned.stream().allMatch(dev.scheduler.engine.PartitionState::healthy);
+                })) {
+            started.forEach(e -> ctx.close(e, result));
+            throw new IllegalStateException(engines + " engines did not own the "
+                    + ctx.options().partitions() + " partitions between them, healthy, within 60 s");
+        }
         try (SchedulerClient client = ctx.client(topic)) {
             CpuMeter.Snapshot before = ctx.cpu().snapshot();
             long start = System.nanoTime();
@@ -82,8 +107,12 @@ final class ThroughputScenario {
             ctx.awaitCount(runs::executed, tasks, start, timeline);
             Publisher.Outcome published = publishing.join();
             // Done when every outcome is durable too: the engine then holds no task in memory.
-            boolean recorded =
-                    BenchContext.awaitCondition(Duration.ofSeconds(60), () -> BenchContext.tasksInMemory(engine) == 0);
+            boolean recorded = BenchContext.awaitCondition(
+                    Duration.ofSeconds(60),
+                    () -> started.stream()
+                                    .mapToLong(BenchContext::tasksInMemory)
+                                    .sum()
+                            == 0);
             long recordedAt = System.nanoTime();
             result.cpu = CpuMeter.Usage.between(before, ctx.cpu().snapshot());
             BenchContext.settle();
@@ -117,7 +146,7 @@ final class ThroughputScenario {
                 result.notes.add(published.failed() + " publications failed: " + published.firstFailure());
             }
         } finally {
-            ctx.close(engine, result);
+            started.forEach(e -> ctx.close(e, result));
         }
         return result;
     }
