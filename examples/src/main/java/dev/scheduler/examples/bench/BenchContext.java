@@ -1,5 +1,8 @@
 package dev.scheduler.examples.bench;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.PartitionState;
@@ -157,6 +160,21 @@ final class BenchContext {
             }
         }
         return engine;
+    }
+
+    /**
+     * A driver session of the diagnosis scenarios' own, straight to Cassandra: a 10 s request timeout and 4,096
+     * requests per connection, as the engine's own session has.
+     */
+    CqlSession storeSession() {
+        return CqlSession.builder()
+                .addContactPoint(infrastructure.contactPoint())
+                .withLocalDatacenter(infrastructure.datacenter())
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                        .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 4096)
+                        .build())
+                .build();
     }
 
     /** Records from Kafka that the engine has made durable in Cassandra: the sum of its durable offsets. */

@@ -224,38 +224,21 @@ record BenchOptions(
 
     /** The same options with another number of ordering ids (the scaling scenario's runs). */
     BenchOptions withOrderingIds(int n) {
+        return with(partitions, n);
+    }
+
+    /** The same options with another partition count (the scaling scenario's runs). */
+    BenchOptions withPartitions(int n) {
+        return with(n, orderingIds);
+    }
+
+    private BenchOptions with(int partitions, int orderingIds) {
         return new BenchOptions(
                 scenarios,
                 kafka,
                 cassandra,
                 datacenter,
                 partitions,
-                tasks,
-                n,
-                inFlight,
-                rate,
-                duration,
-                ahead,
-                warmup,
-                loadThroughput,
-                backlogTasks,
-                drainTasks,
-                hotTasks,
-                warmupTasks,
-                compression,
-                out,
-                jfr,
-                help);
-    }
-
-    /** The same options with another partition count (the scaling scenario's runs). */
-    BenchOptions withPartitions(int n) {
-        return new BenchOptions(
-                scenarios,
-                kafka,
-                cassandra,
-                datacenter,
-                n,
                 tasks,
                 orderingIds,
                 inFlight,

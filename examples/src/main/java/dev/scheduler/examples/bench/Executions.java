@@ -1,6 +1,7 @@
 package dev.scheduler.examples.bench;
 
 import dev.scheduler.client.TaskKey;
+import dev.scheduler.engine.TaskListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -125,6 +126,16 @@ final class Executions {
             steadyLateness.recordValue(micros);
         }
         return true;
+    }
+
+    /** A listener that records the engine's lateness figure of each attempt start ({@link #recordDispatch}). */
+    TaskListener dispatchListener() {
+        return new TaskListener() {
+            @Override
+            public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
+                recordDispatch(key, lateness);
+            }
+        };
     }
 
     /** Records the engine's lateness figure of an attempt start; false if the key is not of this set. */

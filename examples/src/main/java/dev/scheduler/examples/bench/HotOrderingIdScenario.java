@@ -2,10 +2,8 @@ package dev.scheduler.examples.bench;
 
 import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.client.Task;
-import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.SchedulerEngine;
-import dev.scheduler.engine.TaskListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,12 +73,7 @@ final class HotOrderingIdScenario {
                         running.decrementAndGet();
                     }
                 },
-                new TaskListener() {
-                    @Override
-                    public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
-                        runs.recordDispatch(key, lateness);
-                    }
-                },
+                runs.dispatchListener(),
                 true);
         try (SchedulerClient client = ctx.client(topic)) {
             CpuMeter.Snapshot before = ctx.cpu().snapshot();

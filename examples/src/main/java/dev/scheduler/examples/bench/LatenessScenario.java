@@ -2,10 +2,8 @@ package dev.scheduler.examples.bench;
 
 import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.client.Task;
-import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.SchedulerEngine;
-import dev.scheduler.engine.TaskListener;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -71,17 +69,7 @@ final class LatenessScenario {
             runs.trackAcknowledgements();
         }
         SchedulerEngine engine = ctx.startEngine(
-                topic,
-                keyspace,
-                settings,
-                c -> runs.recordStart(c.key()),
-                new TaskListener() {
-                    @Override
-                    public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
-                        runs.recordDispatch(key, lateness);
-                    }
-                },
-                true);
+                topic, keyspace, settings, c -> runs.recordStart(c.key()), runs.dispatchListener(), true);
         try (SchedulerClient client = ctx.client(topic)) {
             Instant start = Instant.now();
             runs.steadyFrom(start.plus(o.warmup()).plus(ahead).toEpochMilli());

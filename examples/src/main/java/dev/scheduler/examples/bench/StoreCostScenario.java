@@ -2,8 +2,6 @@ package dev.scheduler.examples.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -62,16 +60,8 @@ final class StoreCostScenario {
         int tasks = ctx.options().tasks();
         int partitions = ctx.options().partitions();
         String keyspace = ctx.keyspace("store");
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 4096)
-                .build();
         List<ScenarioResult> results = new ArrayList<>();
-        try (CqlSession session = CqlSession.builder()
-                .addContactPoint(ctx.infrastructure().contactPoint())
-                .withLocalDatacenter(ctx.infrastructure().datacenter())
-                .withConfigLoader(config)
-                .build()) {
+        try (CqlSession session = ctx.storeSession()) {
             Duration ddl = Duration.ofSeconds(30);
             for (String statement : SchemaCql.statements(keyspace, Replication.simple(1))) {
                 session.execute(SimpleStatement.newInstance(statement).setTimeout(ddl));

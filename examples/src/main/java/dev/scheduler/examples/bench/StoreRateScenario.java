@@ -2,8 +2,6 @@ package dev.scheduler.examples.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
@@ -43,15 +41,8 @@ final class StoreRateScenario {
         BenchOptions o = ctx.options();
         Duration each = o.duration().compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : o.duration();
         String keyspace = ctx.keyspace("storerate");
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .build();
         List<ScenarioResult> results = new ArrayList<>();
-        try (CqlSession session = CqlSession.builder()
-                .addContactPoint(ctx.infrastructure().contactPoint())
-                .withLocalDatacenter(ctx.infrastructure().datacenter())
-                .withConfigLoader(config)
-                .build()) {
+        try (CqlSession session = ctx.storeSession()) {
             for (String statement : SchemaCql.statements(keyspace, Replication.simple(1))) {
                 session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
             }

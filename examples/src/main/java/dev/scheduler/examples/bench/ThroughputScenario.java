@@ -2,10 +2,8 @@ package dev.scheduler.examples.bench;
 
 import dev.scheduler.client.SchedulerClient;
 import dev.scheduler.client.Task;
-import dev.scheduler.client.TaskKey;
 import dev.scheduler.engine.EngineSettings;
 import dev.scheduler.engine.SchedulerEngine;
-import dev.scheduler.engine.TaskListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,12 +71,7 @@ final class ThroughputScenario {
                     keyspace,
                     settings,
                     c -> runs.recordStart(c.key()),
-                    new TaskListener() {
-                        @Override
-                        public void attemptStarted(TaskKey key, int attempt, Duration lateness) {
-                            runs.recordDispatch(key, lateness);
-                        }
-                    },
+                    runs.dispatchListener(),
                     engines == 1,
                     engines == 1 ? topic : topic + "-" + i));
         }

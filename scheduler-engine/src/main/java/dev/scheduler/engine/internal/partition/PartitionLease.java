@@ -122,9 +122,13 @@ final class PartitionLease {
      * two renewals there is never more than a third of the lease, as with a timer of fixed delay.
      */
     private void scheduleRenewal() {
+        timers.startSingleTimer(LeaseTick.INSTANCE, Duration.ofNanos(nanosToNextTick()));
+    }
+
+    /** From now to the next multiple of a third of the lease on the engine's monotonic clock: above 0, at most that. */
+    private long nanosToNextTick() {
         long every = settings.ownerLease().toNanos() / 3;
-        long untilTick = every - Math.floorMod(handle.nanoTime(), every);
-        timers.startSingleTimer(LeaseTick.INSTANCE, Duration.ofNanos(untilTick));
+        return every - Math.floorMod(handle.nanoTime(), every);
     }
 
     void renew() {
@@ -141,10 +145,8 @@ final class PartitionLease {
      * partitions share a read, so one failed read would otherwise stop them all until the next tick.
      */
     void renewalFailed() {
-        long every = settings.ownerLease().toNanos() / 3;
-        long untilTick = every - Math.floorMod(handle.nanoTime(), every);
         long soon = settings.ownerLease().toNanos() / 10;
-        if (untilTick > soon) {
+        if (nanosToNextTick() > soon) {
             timers.startSingleTimer(LeaseTick.INSTANCE, Duration.ofNanos(soon));
         }
     }

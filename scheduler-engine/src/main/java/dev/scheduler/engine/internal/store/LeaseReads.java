@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * <p>What a renewal confirms is unchanged: its lease runs from a time taken before it asked, and the read is sent
  * later, so it sees at least what a read sent at once would. A failed read fails every renewal in it; each one's
- * partition tries again on its next tick, as after a read of its own that failed.
+ * partition reads again a tenth of the lease later ({@code PartitionLease#renewalFailed}).
  */
 final class LeaseReads {
 
@@ -68,21 +68,21 @@ final class LeaseReads {
         return answer.minimalCompletionStage();
     }
 
-    private void fail(Throwable error) {
-        Map<Integer, CompletableFuture<Optional<OwnerRow>>> group;
+    /** The renewals waiting now, and a new window for the next ones. */
+    private Map<Integer, CompletableFuture<Optional<OwnerRow>>> takeWaiting() {
         synchronized (lock) {
-            group = waiting;
+            Map<Integer, CompletableFuture<Optional<OwnerRow>>> group = waiting;
             waiting = new HashMap<>();
+            return group;
         }
-        group.values().forEach(f -> f.completeExceptionally(error));
+    }
+
+    private void fail(Throwable error) {
+        takeWaiting().values().forEach(f -> f.completeExceptionally(error));
     }
 
     private void send() {
-        Map<Integer, CompletableFuture<Optional<OwnerRow>>> group;
-        synchronized (lock) {
-            group = waiting;
-            waiting = new HashMap<>();
-        }
+        Map<Integer, CompletableFuture<Optional<OwnerRow>>> group = takeWaiting();
         List<Integer> partitions = new ArrayList<>(group.keySet());
         for (int from = 0; from < partitions.size(); from += MAX_PARTITIONS) {
             List<Integer> some =
